@@ -1,1 +1,41 @@
-fn main() {}
+//! `strata`: argument parsing and wiring only; the work happens in the library crates.
+
+mod dissect;
+mod interfaces;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Multi-layer network traffic analysis: dissection, flows, crafting, detection"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// List interfaces with addresses, flags and counters; mark the one `-i auto` picks.
+    Interfaces(interfaces::Args),
+    /// Dissect packets like tshark: summary lines, or `-T fields -e FIELD ...`.
+    Dissect(dissect::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Interfaces(a) => interfaces::run(a),
+        Cmd::Dissect(a) => dissect::run(a),
+    };
+    match r {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("strata: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

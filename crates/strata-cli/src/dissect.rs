@@ -1,0 +1,197 @@
+//! `strata dissect`: tshark's flags, Strata's speed.
+
+use clap::Args as ClapArgs;
+use std::io::Write;
+use std::process::ExitCode;
+use strata_capture::file::FileReader;
+use strata_capture::writer::{PcapWriter, PcapngWriter};
+use strata_capture::{CaptureError, PacketSource};
+use strata_dissect::printer::{parse_e_option, FieldsOptions, FieldsPrinter, SummaryPrinter};
+use strata_dissect::Dissector;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// Read packets from this pcap or pcapng file ("-" for standard input).
+    #[arg(short = 'r', value_name = "FILE", conflicts_with = "interface")]
+    read: Option<String>,
+    /// Capture live on this interface ("auto" picks one, see `strata interfaces`).
+    #[arg(short = 'i', value_name = "IFACE")]
+    interface: Option<String>,
+    /// Stop after this many packets.
+    #[arg(short = 'c', value_name = "N")]
+    count: Option<u64>,
+    /// Disable name resolution (Strata never resolves names; accepted for tshark compatibility).
+    #[arg(short = 'n')]
+    no_resolve: bool,
+    /// Output format: text (summary lines) or fields.
+    #[arg(short = 'T', value_name = "FORMAT", default_value = "text")]
+    format: String,
+    /// A field to print with `-T fields` (repeatable), Wireshark names.
+    #[arg(short = 'e', value_name = "FIELD")]
+    fields: Vec<String>,
+    /// `-T fields` options: header=y, separator=/t|/s|C, occurrence=f|l|a|N, aggregator=C, quote=d|s|n.
+    #[arg(short = 'E', value_name = "OPTION")]
+    e_opts: Vec<String>,
+    /// Write the packets read to this file (pcapng unless `-F pcap`); with `-P` also print.
+    #[arg(short = 'w', value_name = "OUT")]
+    write: Option<String>,
+    /// Format of the `-w` file: pcapng (default) or pcap.
+    #[arg(short = 'F', value_name = "FORMAT", default_value = "pcapng")]
+    write_format: String,
+    /// Print packet summaries even when writing with `-w`.
+    #[arg(short = 'P')]
+    print: bool,
+    /// Capture filter (BPF, tcpdump syntax) for live capture.
+    #[arg(short = 'f', value_name = "FILTER")]
+    capture_filter: Option<String>,
+    /// Quiet: print no per-packet output.
+    #[arg(short = 'q')]
+    quiet: bool,
+    /// Print unknown `-e` fields as empty columns instead of refusing them.
+    #[arg(long)]
+    lenient_fields: bool,
+    /// Snapshot length for live capture.
+    #[arg(short = 's', value_name = "SNAPLEN", default_value_t = 262144)]
+    snaplen: u32,
+    /// Do not put the interface into promiscuous mode.
+    #[arg(short = 'p')]
+    no_promisc: bool,
+    /// Stop a live capture after this many seconds (`-a duration:N` in tshark).
+    #[arg(short = 'a', value_name = "duration:N")]
+    autostop: Option<String>,
+}
+
+enum Mode {
+    Summary(SummaryPrinter),
+    Fields(Box<FieldsPrinter>),
+    Silent,
+}
+
+enum Sink {
+    Pcap(PcapWriter<std::io::BufWriter<std::fs::File>>),
+    Pcapng(PcapngWriter<std::io::BufWriter<std::fs::File>>),
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    let _ = a.no_resolve;
+    let mut sink = match &a.write {
+        None => None,
+        Some(path) => {
+            let f = std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?;
+            let w = std::io::BufWriter::with_capacity(1 << 20, f);
+            Some(match a.write_format.as_str() {
+                "pcap" | "libpcap" => Sink::Pcap(PcapWriter::new(w, path)),
+                "pcapng" => Sink::Pcapng(PcapngWriter::new(w, path)),
+                other => return Err(format!("-F {other}: expected pcap or pcapng")),
+            })
+        }
+    };
+    let mode = if a.quiet || (a.write.is_some() && !a.print) {
+        Mode::Silent
+    } else {
+        match a.format.as_str() {
+            "text" => Mode::Summary(SummaryPrinter::default()),
+            "fields" => {
+                if a.fields.is_empty() {
+                    return Err("-T fields needs at least one -e FIELD".into());
+                }
+                let mut opts = FieldsOptions::default();
+                for e in &a.e_opts {
+                    parse_e_option(&mut opts, e)?;
+                }
+                Mode::Fields(Box::new(FieldsPrinter::new(
+                    &a.fields,
+                    opts,
+                    a.lenient_fields,
+                )?))
+            }
+            other => return Err(format!("-T {other}: expected text or fields")),
+        }
+    };
+    let mut src: Box<dyn PacketSource> = match (&a.read, &a.interface) {
+        (Some(path), _) => {
+            if a.capture_filter.is_some() {
+                return Err(
+                    "-f applies to live capture; use a display filter on files (as tshark)".into(),
+                );
+            }
+            Box::new(FileReader::open(path).map_err(|e| e.to_string())?)
+        }
+        (None, Some(iface)) => crate::interfaces::open_live(
+            iface,
+            a.snaplen,
+            !a.no_promisc,
+            a.capture_filter.as_deref(),
+            a.autostop.as_deref(),
+        )?,
+        (None, None) => return Err("give -r FILE or -i IFACE".into()),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut dissector = Dissector::new();
+    let mut mode = mode;
+    if let Mode::Fields(p) = &mode {
+        p.header(&mut buf);
+    }
+    let mut n = 0u64;
+    let mut failure: Option<CaptureError> = None;
+    loop {
+        if a.count.is_some_and(|c| n >= c) {
+            break;
+        }
+        let pkt = match src.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        n += 1;
+        if let Some(s) = &mut sink {
+            let r = match s {
+                Sink::Pcap(w) => w.write_packet(&pkt),
+                Sink::Pcapng(w) => w.write_packet(&pkt),
+            };
+            r.map_err(|e| e.to_string())?;
+        }
+        let frame = dissector.dissect(&pkt);
+        match &mut mode {
+            Mode::Summary(p) => p.frame(&frame, &mut buf),
+            Mode::Fields(p) => p.frame(&frame, &mut buf),
+            Mode::Silent => {}
+        }
+        if buf.len() >= 1 << 20 {
+            if let Err(e) = out.write_all(&buf) {
+                return broken_pipe_ok(e);
+            }
+            buf.clear();
+        }
+    }
+    if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {
+        return broken_pipe_ok(e);
+    }
+    if let Some(s) = sink {
+        let r = match s {
+            Sink::Pcap(w) => w.finish(),
+            Sink::Pcapng(w) => w.finish(),
+        };
+        r.map_err(|e| e.to_string())?;
+    }
+    if let Some(e) = failure {
+        // Every good packet before the damage was printed; now say where it broke.
+        eprintln!("strata: {e} (after packet {n})");
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A closed pipe (`strata ... | head`) ends output quietly, as tshark does.
+fn broken_pipe_ok(e: std::io::Error) -> Result<ExitCode, String> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(format!("stdout: {e}"))
+    }
+}

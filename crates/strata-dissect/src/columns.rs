@@ -1,0 +1,431 @@
+//! The summary columns TShark shows per packet: Source, Destination, Protocol and Info.
+//!
+//! Like Wireshark, every layer may overwrite the columns, so the innermost layer wins — except
+//! inside an ICMP error's quote, which Wireshark dissects with the columns locked.
+
+use crate::frame::Frame;
+use crate::text;
+use std::collections::HashMap;
+use strata_wire::{Layer, Proto};
+
+fn be16(b: &[u8], i: usize) -> u16 {
+    b.get(i..i + 2)
+        .map(|s| u16::from_be_bytes([s[0], s[1]]))
+        .unwrap_or(0)
+}
+fn be32(b: &[u8], i: usize) -> u32 {
+    b.get(i..i + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+        .unwrap_or(0)
+}
+
+/// The innermost layer that sets columns (not inside an ICMP quote).
+fn top<'a>(f: &Frame<'a>) -> Option<&'a Layer> {
+    f.decoded.layers().iter().rev().find(|l| !l.quoted)
+}
+
+/// Name of an EtherType Wireshark dissects but Strata does not decode further.
+fn ethertype_name(t: u16) -> Option<&'static str> {
+    Some(match t {
+        0x88cc => "LLDP",
+        0x888e => "EAPOL",
+        0x8809 => "Slow Protocols",
+        0x8863 => "PPPoED",
+        0x9000 => "LOOP",
+        0x88f7 => "PTPv2",
+        0x8892 => "PN-RT",
+        0x88e5 => "MACsec",
+        0x8137 => "IPX",
+        0x809b => "ATP",
+        0x0842 => "WOL",
+        0x893a => "IEEE1905.1a",
+        0x88e1 => "HomePlug AV",
+        0x22f0 => "AVTP",
+        _ => return None,
+    })
+}
+
+/// Appends the Protocol column.
+pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
+    let Some(l) = top(f) else {
+        out.extend_from_slice(match f.link.0 {
+            1 => b"Ethernet",
+            _ => b"",
+        });
+        return;
+    };
+    let h = f.header(l);
+    let name: &str = match l.proto {
+        Proto::Tcp => "TCP",
+        Proto::Udp => "UDP",
+        Proto::Sctp => "SCTP",
+        Proto::Icmp => "ICMP",
+        Proto::Icmpv6 => "ICMPv6",
+        Proto::Igmp => match h.first() {
+            Some(0x22) => "IGMPv3",
+            Some(0x11) if l.len >= 12 => "IGMPv3",
+            Some(0x12) => "IGMPv1",
+            _ => "IGMPv2",
+        },
+        Proto::Arp => match be16(h, 6) {
+            3 | 4 => "RARP",
+            _ => "ARP",
+        },
+        Proto::Ipv4 => "IPv4",
+        Proto::Ipv6 | Proto::Ipv6Ext => "IPv6",
+        Proto::Gre => "GRE",
+        Proto::Esp => "ESP",
+        Proto::Vxlan => "VXLAN",
+        Proto::Geneve => "Geneve",
+        Proto::GtpU => "GTP",
+        Proto::Teredo => "Teredo",
+        Proto::Mpls => "MPLS",
+        Proto::Ppp => match ppp_proto(h) {
+            0xc021 => "PPP LCP",
+            0x8021 => "PPP IPCP",
+            0x8057 => "PPP IPV6CP",
+            0xc023 => "PPP PAP",
+            0xc223 => "PPP CHAP",
+            0x80fd => "PPP CCP",
+            _ => "PPP",
+        },
+        Proto::PppoeDiscovery => "PPPoED",
+        Proto::PppoeSession => "PPPoES",
+        Proto::Llc => match h.first() {
+            Some(0x42) => "STP",
+            Some(0xe0) => "IPX",
+            Some(0xf0) => "NetBIOS",
+            Some(0xfe) => "ISO",
+            _ => "LLC",
+        },
+        Proto::Wlan | Proto::Radiotap => "802.11",
+        Proto::Chdlc => match be16(h, 2) {
+            0x8035 => "SLARP",
+            0x2000 => "CDP",
+            _ => "CHDLC",
+        },
+        Proto::Null => "NULL",
+        Proto::Sll | Proto::Sll2 => "SLL",
+        Proto::Vlan => {
+            let t = be16(h, 2);
+            if let Some(n) = ethertype_name(t) {
+                n
+            } else {
+                "802.1Q"
+            }
+        }
+        Proto::Eth => {
+            let t = be16(h, 12);
+            if let Some(n) = ethertype_name(t) {
+                n
+            } else if t <= 1500 {
+                "IPX"
+            } else {
+                out.extend_from_slice(b"0x");
+                text::hex_bare(out, t as u64, 4);
+                return;
+            }
+        }
+    };
+    out.extend_from_slice(name.as_bytes());
+}
+
+fn ppp_proto(h: &[u8]) -> u16 {
+    let s = if h.len() >= 2 && h[0] == 0xff && h[1] == 0x03 {
+        2
+    } else {
+        0
+    };
+    match h.get(s) {
+        Some(b) if b & 1 == 1 => *b as u16,
+        _ => be16(h, s),
+    }
+}
+
+/// Appends the Source (`dst == false`) or Destination column: the innermost unquoted network
+/// address, else the link-layer address.
+pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
+    for l in f.decoded.layers().iter().rev().filter(|l| !l.quoted) {
+        let h = f.header(l);
+        match l.proto {
+            Proto::Ipv4 if h.len() >= 20 => {
+                let at = if dst { 16 } else { 12 };
+                text::ipv4(out, [h[at], h[at + 1], h[at + 2], h[at + 3]].into());
+                return;
+            }
+            Proto::Ipv6 if h.len() >= 40 => {
+                let at = if dst { 24 } else { 8 };
+                if let Ok(a) = <[u8; 16]>::try_from(&h[at..at + 16]) {
+                    text::ipv6(out, a.into());
+                }
+                return;
+            }
+            Proto::Eth if h.len() >= 12 => {
+                let at = if dst { 0 } else { 6 };
+                text::colon_hex(out, &h[at..at + 6]);
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Per-direction initial sequence numbers, for the relative `Seq=`/`Ack=` of TCP Info.
+/// Bounded: past [`SeqTracker::MAX_STREAMS`] streams, new streams show raw numbers.
+#[derive(Default)]
+pub struct SeqTracker {
+    base: HashMap<([u8; 16], [u8; 16], u16, u16), u32>,
+    /// Streams not tracked because the table was full.
+    pub dropped: u64,
+}
+
+impl SeqTracker {
+    pub const MAX_STREAMS: usize = 1 << 20;
+}
+
+fn tcp_endpoints(f: &Frame, tcp: &Layer) -> ([u8; 16], [u8; 16]) {
+    let mut src = [0u8; 16];
+    let mut dst = [0u8; 16];
+    // The IP layer just outside this TCP header.
+    let ip = f
+        .decoded
+        .layers()
+        .iter()
+        .rev()
+        .filter(|l| l.start < tcp.start && l.quoted == tcp.quoted)
+        .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6));
+    if let Some(l) = ip {
+        let h = f.header(l);
+        match l.proto {
+            Proto::Ipv4 if h.len() >= 20 => {
+                src[..4].copy_from_slice(&h[12..16]);
+                dst[..4].copy_from_slice(&h[16..20]);
+            }
+            Proto::Ipv6 if h.len() >= 40 => {
+                src.copy_from_slice(&h[8..24]);
+                dst.copy_from_slice(&h[24..40]);
+            }
+            _ => {}
+        }
+    }
+    (src, dst)
+}
+
+/// Appends the Info column.
+pub fn info(f: &Frame, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
+    let Some(l) = top(f) else {
+        return;
+    };
+    let h = f.header(l);
+    match l.proto {
+        Proto::Tcp if !l.partial => tcp_info(f, l, seqs, out),
+        Proto::Udp => {
+            text::dec(out, be16(h, 0) as u64);
+            out.extend_from_slice(" → ".as_bytes());
+            text::dec(out, be16(h, 2) as u64);
+            out.extend_from_slice(b" Len=");
+            text::dec(out, be16(h, 4).saturating_sub(8) as u64);
+        }
+        Proto::Icmp => icmp_info(f, h, out),
+        Proto::Icmpv6 => {
+            let name = match h.first().copied().unwrap_or(0) {
+                1 => "Destination Unreachable",
+                2 => "Packet Too Big",
+                3 => "Time Exceeded",
+                4 => "Parameter Problem",
+                128 => "Echo (ping) request",
+                129 => "Echo (ping) reply",
+                133 => "Router Solicitation",
+                134 => "Router Advertisement",
+                135 => "Neighbor Solicitation",
+                136 => "Neighbor Advertisement",
+                137 => "Redirect",
+                143 => "Multicast Listener Report Message v2",
+                _ => "Unknown ICMPv6 message",
+            };
+            out.extend_from_slice(name.as_bytes());
+        }
+        Proto::Arp => arp_info(h, out),
+        Proto::Ipv4 => {
+            let proto = h.get(9).copied().unwrap_or(0);
+            let off = be16(h, 6) & 0x1fff;
+            out.extend_from_slice(b"Fragmented IP protocol (proto=");
+            text::dec(out, proto as u64);
+            out.extend_from_slice(b", off=");
+            text::dec(out, off as u64 * 8);
+            out.extend_from_slice(b", ID=");
+            text::hex_bare(out, be16(h, 4) as u64, 4);
+            out.push(b')');
+        }
+        _ => {}
+    }
+}
+
+fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
+    let h = f.header(l);
+    let (sport, dport) = (be16(h, 0), be16(h, 2));
+    let flags = be16(h, 12) & 0xfff;
+    let (seq, ack) = (be32(h, 4), be32(h, 8));
+    let (src, dst) = tcp_endpoints(f, l);
+    let fwd = (src, dst, sport, dport);
+    let rev = (dst, src, dport, sport);
+    let syn = flags & 0x002 != 0;
+    let base_seq = match seqs.base.get(&fwd) {
+        Some(&b) if !(syn && flags & 0x010 == 0 && b != seq) => Some(b),
+        _ if seqs.base.len() < SeqTracker::MAX_STREAMS => {
+            // The SYN's sequence number is relative 0; without one the first seen is.
+            seqs.base.insert(fwd, seq);
+            Some(seq)
+        }
+        _ => {
+            seqs.dropped += 1;
+            None
+        }
+    };
+    let base_ack = seqs.base.get(&rev).copied();
+    text::dec(out, sport as u64);
+    out.extend_from_slice(" → ".as_bytes());
+    text::dec(out, dport as u64);
+    out.extend_from_slice(b" [");
+    let names = [
+        (0x002, "SYN"),
+        (0x001, "FIN"),
+        (0x004, "RST"),
+        (0x008, "PSH"),
+        (0x010, "ACK"),
+        (0x020, "URG"),
+        (0x040, "ECE"),
+        (0x080, "CWR"),
+        (0x100, "AE"),
+    ];
+    let mut first = true;
+    for (bit, name) in names {
+        if flags & bit != 0 {
+            if !first {
+                out.extend_from_slice(b", ");
+            }
+            out.extend_from_slice(name.as_bytes());
+            first = false;
+        }
+    }
+    if first {
+        out.extend_from_slice(b"<None>");
+    }
+    out.extend_from_slice(b"] Seq=");
+    text::dec(out, seq.wrapping_sub(base_seq.unwrap_or(0)) as u64);
+    if flags & 0x010 != 0 {
+        out.extend_from_slice(b" Ack=");
+        let rel = match base_ack {
+            Some(b) => ack.wrapping_sub(b),
+            None => ack,
+        };
+        text::dec(out, rel as u64);
+    }
+    out.extend_from_slice(b" Win=");
+    text::dec(out, be16(h, 14) as u64);
+    out.extend_from_slice(b" Len=");
+    text::dec(
+        out,
+        (l.end - l.start).saturating_sub(l.len) as u64,
+    );
+    for opt in strata_wire::tcp::options(h.get(20..).unwrap_or(&[])) {
+        use strata_wire::tcp::TcpOption::*;
+        match opt {
+            Ok(MaxSegmentSize(m)) => {
+                out.extend_from_slice(b" MSS=");
+                text::dec(out, m as u64);
+            }
+            Ok(WindowScale(s)) => {
+                out.extend_from_slice(b" WS=");
+                text::dec(out, 1u64 << s.min(14));
+            }
+            Ok(SackPermitted) => out.extend_from_slice(b" SACK_PERM"),
+            Ok(Timestamps { tsval, tsecr }) => {
+                out.extend_from_slice(b" TSval=");
+                text::dec(out, tsval as u64);
+                out.extend_from_slice(b" TSecr=");
+                text::dec(out, tsecr as u64);
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+fn icmp_info(f: &Frame, h: &[u8], out: &mut Vec<u8>) {
+    let (ty, code) = (h.first().copied().unwrap_or(0), h.get(1).copied().unwrap_or(0));
+    let name = match ty {
+        0 => "Echo (ping) reply",
+        3 => "Destination unreachable",
+        4 => "Source quench (flow control)",
+        5 => "Redirect",
+        8 => "Echo (ping) request",
+        11 => "Time-to-live exceeded",
+        12 => "Parameter problem",
+        13 => "Timestamp request",
+        14 => "Timestamp reply",
+        _ => "Unknown ICMP",
+    };
+    out.extend_from_slice(name.as_bytes());
+    if ty == 0 || ty == 8 {
+        let (id, seq) = (be16(h, 4), be16(h, 6));
+        out.extend_from_slice(b"  id=");
+        text::hex(out, id as u64, 4);
+        out.extend_from_slice(b", seq=");
+        text::dec(out, seq as u64);
+        out.push(b'/');
+        text::dec(out, seq.swap_bytes() as u64);
+        if let Some(ip) = f.decoded.first(Proto::Ipv4) {
+            out.extend_from_slice(b", ttl=");
+            text::dec(out, f.header(ip).get(8).copied().unwrap_or(0) as u64);
+        }
+    } else if ty == 3 {
+        let why = match code {
+            0 => " (Network unreachable)",
+            1 => " (Host unreachable)",
+            2 => " (Protocol unreachable)",
+            3 => " (Port unreachable)",
+            4 => " (Fragmentation needed)",
+            13 => " (Communication administratively filtered)",
+            _ => "",
+        };
+        out.extend_from_slice(why.as_bytes());
+    } else if ty == 11 {
+        out.extend_from_slice(if code == 0 {
+            b" (Time to live exceeded in transit)"
+        } else {
+            b" (Fragment reassembly time exceeded)"
+        });
+    }
+}
+
+fn arp_info(h: &[u8], out: &mut Vec<u8>) {
+    if h.len() < 28 || h[4] != 6 || h[5] != 4 {
+        out.extend_from_slice(b"ARP");
+        return;
+    }
+    let v4 = |at: usize, out: &mut Vec<u8>| text::ipv4(out, [h[at], h[at + 1], h[at + 2], h[at + 3]].into());
+    match be16(h, 6) {
+        1 => {
+            if h[14..18] == h[24..28] {
+                out.extend_from_slice(b"Gratuitous ARP for ");
+                v4(14, out);
+                out.extend_from_slice(b" (Request)");
+            } else {
+                out.extend_from_slice(b"Who has ");
+                v4(24, out);
+                out.extend_from_slice(b"? Tell ");
+                v4(14, out);
+            }
+        }
+        2 => {
+            v4(14, out);
+            out.extend_from_slice(b" is at ");
+            text::colon_hex(out, &h[8..14]);
+        }
+        op => {
+            out.extend_from_slice(b"ARP opcode ");
+            text::dec(out, op as u64);
+        }
+    }
+}

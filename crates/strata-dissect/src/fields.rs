@@ -1,0 +1,375 @@
+//! The field registry: Wireshark field names mapped to extractors over the decoded layers.
+//!
+//! A field belongs to one protocol; its occurrences are that protocol's layers in frame order
+//! (outer before inner, an ICMP error's quote after the ICMP header), which is the order TShark
+//! walks its tree. An extractor formats one occurrence and returns false when the bytes it needs
+//! are not in the (possibly partial) header, so truncated headers show the fields they do hold.
+
+use crate::frame::Frame;
+use crate::text;
+use core::net::{Ipv4Addr, Ipv6Addr};
+use strata_wire::{Layer, Proto};
+
+/// Formats one occurrence of a field from `layer` into `out`; false if absent.
+pub type Extract = fn(&Frame, &Layer, &mut Vec<u8>) -> bool;
+
+/// A registered field.
+pub struct FieldDef {
+    pub name: &'static str,
+    /// `None` for frame-level fields (`frame.*`, `_ws.col.*`).
+    pub proto: Option<Proto>,
+    pub extract: Extract,
+    pub kind: Kind,
+}
+
+/// The value type, for display filters and JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    UInt,
+    Bool,
+    Str,
+    Mac,
+    Ipv4,
+    Ipv6,
+    Bytes,
+    Time,
+}
+
+fn be16(b: &[u8], i: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(b.get(i..i + 2)?.try_into().ok()?))
+}
+fn be32(b: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?))
+}
+fn byte(b: &[u8], i: usize) -> Option<u8> {
+    b.get(i).copied()
+}
+
+/// Writes `v` in decimal if present.
+fn put_dec(out: &mut Vec<u8>, v: Option<impl Into<u64>>) -> bool {
+    match v {
+        Some(v) => {
+            text::dec(out, v.into());
+            true
+        }
+        None => false,
+    }
+}
+fn put_hex(out: &mut Vec<u8>, v: Option<impl Into<u64>>, digits: usize) -> bool {
+    match v {
+        Some(v) => {
+            text::hex(out, v.into(), digits);
+            true
+        }
+        None => false,
+    }
+}
+fn put_mac(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
+    match b.get(at..at + 6) {
+        Some(m) => {
+            text::colon_hex(out, m);
+            true
+        }
+        None => false,
+    }
+}
+fn put_v4(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
+    match b.get(at..at + 4) {
+        Some(a) => {
+            text::ipv4(out, Ipv4Addr::new(a[0], a[1], a[2], a[3]));
+            true
+        }
+        None => false,
+    }
+}
+fn put_v6(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
+    match b.get(at..at + 16).and_then(|a| <[u8; 16]>::try_from(a).ok()) {
+        Some(a) => {
+            text::ipv6(out, Ipv6Addr::from(a));
+            true
+        }
+        None => false,
+    }
+}
+
+macro_rules! field {
+    ($name:expr, $proto:expr, $kind:ident, |$f:ident, $l:ident, $h:ident, $o:ident| $body:expr) => {
+        FieldDef {
+            name: $name,
+            proto: $proto,
+            kind: Kind::$kind,
+            extract: {
+                #[allow(unused_variables)]
+                fn ex($f: &Frame, $l: &Layer, $o: &mut Vec<u8>) -> bool {
+                    let $h = $f.header($l);
+                    $body
+                }
+                ex
+            },
+        }
+    };
+}
+
+/// TCP payload length: the layer's extent minus its header (Wireshark's `tcp.len`).
+fn tcp_len(l: &Layer) -> Option<u64> {
+    if l.partial || l.quoted {
+        return None;
+    }
+    Some((l.end - l.start).saturating_sub(l.len) as u64)
+}
+
+/// Every field Strata can extract, in registry order.
+pub static FIELDS: &[FieldDef] = &[
+    field!("frame.number", None, UInt, |f, l, h, o| {
+        text::dec(o, f.number);
+        true
+    }),
+    field!("frame.time_epoch", None, Time, |f, l, h, o| {
+        text::epoch(o, f.ts.secs, f.ts.nanos);
+        true
+    }),
+    field!("frame.len", None, UInt, |f, l, h, o| {
+        text::dec(o, f.len as u64);
+        true
+    }),
+    field!("frame.cap_len", None, UInt, |f, l, h, o| {
+        text::dec(o, f.cap_len() as u64);
+        true
+    }),
+    field!("eth.dst", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(o, h, 0)),
+    field!("eth.src", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(o, h, 6)),
+    field!("eth.type", Some(Proto::Eth), UInt, |f, l, h, o| {
+        // An 802.3 length is `eth.len`, not `eth.type`.
+        match be16(h, 12) {
+            Some(t) if t > 1500 => put_hex(o, Some(t), 4),
+            _ => false,
+        }
+    }),
+    field!("eth.len", Some(Proto::Eth), UInt, |f, l, h, o| {
+        match be16(h, 12) {
+            Some(t) if t <= 1500 => put_dec(o, Some(t)),
+            _ => false,
+        }
+    }),
+    field!("vlan.id", Some(Proto::Vlan), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0).map(|t| t & 0xfff)
+    )),
+    field!("vlan.priority", Some(Proto::Vlan), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0).map(|t| t >> 13)
+    )),
+    field!("vlan.etype", Some(Proto::Vlan), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 2),
+        4
+    )),
+    field!("ip.version", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 0).map(|b| b >> 4)
+    )),
+    field!("ip.hdr_len", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 0).map(|b| (b & 0xf) * 4)
+    )),
+    field!("ip.dsfield", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
+        o,
+        byte(h, 1),
+        2
+    )),
+    field!("ip.len", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
+    field!("ip.id", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(o, be16(h, 4), 4)),
+    field!("ip.flags", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
+        o,
+        byte(h, 6).map(|b| b >> 5 << 5),
+        2
+    )),
+    field!("ip.flags.rb", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 6).map(|b| (b >> 7) & 1)
+    )),
+    field!("ip.flags.df", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 6).map(|b| (b >> 6) & 1)
+    )),
+    field!("ip.flags.mf", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 6).map(|b| (b >> 5) & 1)
+    )),
+    field!("ip.frag_offset", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 6).map(|v| v & 0x1fff)
+    )),
+    field!("ip.ttl", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, byte(h, 8))),
+    field!("ip.proto", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, byte(h, 9))),
+    field!("ip.checksum", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 10),
+        4
+    )),
+    field!("ip.src", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(o, h, 12)),
+    field!("ip.dst", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(o, h, 16)),
+    field!("ipv6.tclass", Some(Proto::Ipv6), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 0).map(|v| (v >> 4) & 0xff),
+        2
+    )),
+    field!("ipv6.flow", Some(Proto::Ipv6), UInt, |f, l, h, o| put_hex(
+        o,
+        be32(h, 0).map(|v| v & 0xfffff),
+        5
+    )),
+    field!("ipv6.plen", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, be16(h, 4))),
+    field!("ipv6.nxt", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, byte(h, 6))),
+    field!("ipv6.hlim", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, byte(h, 7))),
+    field!("ipv6.src", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(o, h, 8)),
+    field!("ipv6.dst", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(o, h, 24)),
+    field!("tcp.srcport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
+    field!("tcp.dstport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
+    field!("tcp.seq_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be32(h, 4))),
+    field!("tcp.ack_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be32(h, 8))),
+    field!("tcp.hdr_len", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 12).map(|b| (b >> 4) * 4)
+    )),
+    field!("tcp.flags", Some(Proto::Tcp), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 12).map(|v| v & 0xfff),
+        4
+    )),
+    field!("tcp.flags.syn", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 13).map(|b| (b >> 1) & 1)
+    )),
+    field!("tcp.flags.ack", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 13).map(|b| (b >> 4) & 1)
+    )),
+    field!("tcp.flags.fin", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 13).map(|b| b & 1)
+    )),
+    field!("tcp.flags.reset", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 13).map(|b| (b >> 2) & 1)
+    )),
+    field!("tcp.flags.push", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
+        o,
+        byte(h, 13).map(|b| (b >> 3) & 1)
+    )),
+    field!("tcp.window_size_value", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        put_dec(o, be16(h, 14))
+    }),
+    field!("tcp.checksum", Some(Proto::Tcp), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 16),
+        4
+    )),
+    field!("tcp.urgent_pointer", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 18)
+    )),
+    field!("tcp.len", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, tcp_len(l))),
+    field!("tcp.port", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        // Either-side field: both ports, source first.
+        match (be16(h, 0), be16(h, 2)) {
+            (Some(s), Some(d)) => {
+                text::dec(o, s as u64);
+                o.push(b',');
+                text::dec(o, d as u64);
+                true
+            }
+            _ => false,
+        }
+    }),
+    field!("udp.srcport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
+    field!("udp.dstport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
+    field!("udp.length", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 4))),
+    field!("udp.checksum", Some(Proto::Udp), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 6),
+        4
+    )),
+    field!("icmp.type", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(o, byte(h, 0))),
+    field!("icmp.code", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(o, byte(h, 1))),
+    field!("icmp.checksum", Some(Proto::Icmp), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 2),
+        4
+    )),
+    field!("icmp.ident", Some(Proto::Icmp), UInt, |f, l, h, o| {
+        let echo = matches!(byte(h, 0), Some(0 | 8 | 13 | 14 | 15 | 16 | 17 | 18));
+        echo && put_dec(o, be16(h, 4))
+    }),
+    field!("icmp.seq", Some(Proto::Icmp), UInt, |f, l, h, o| {
+        let echo = matches!(byte(h, 0), Some(0 | 8 | 13 | 14 | 15 | 16 | 17 | 18));
+        echo && put_dec(o, be16(h, 6))
+    }),
+    field!("icmpv6.type", Some(Proto::Icmpv6), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 0)
+    )),
+    field!("icmpv6.code", Some(Proto::Icmpv6), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 1)
+    )),
+    field!("igmp.type", Some(Proto::Igmp), UInt, |f, l, h, o| put_hex(
+        o,
+        byte(h, 0),
+        2
+    )),
+    field!("arp.hw.type", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
+    field!("arp.proto.type", Some(Proto::Arp), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 2),
+        4
+    )),
+    field!("arp.opcode", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(o, be16(h, 6))),
+    field!("arp.src.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
+        && put_mac(o, h, 8)),
+    field!("arp.src.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
+        && put_v4(o, h, 14)),
+    field!("arp.dst.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
+        && put_mac(o, h, 18)),
+    field!("arp.dst.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
+        && put_v4(o, h, 24)),
+    field!("sll.pkttype", Some(Proto::Sll), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
+    field!("sll.etype", Some(Proto::Sll), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 14),
+        4
+    )),
+    field!("gre.proto", Some(Proto::Gre), UInt, |f, l, h, o| put_hex(o, be16(h, 2), 4)),
+    field!("vxlan.vni", Some(Proto::Vxlan), UInt, |f, l, h, o| put_dec(
+        o,
+        be32(h, 4).map(|v| v >> 8)
+    )),
+    field!("mpls.label", Some(Proto::Mpls), UInt, |f, l, h, o| put_dec(
+        o,
+        be32(h, 0).map(|v| v >> 12)
+    )),
+    field!("sctp.srcport", Some(Proto::Sctp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0)
+    )),
+    field!("sctp.dstport", Some(Proto::Sctp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 2)
+    )),
+    field!("gtp.teid", Some(Proto::GtpU), UInt, |f, l, h, o| put_hex(o, be32(h, 4), 8)),
+];
+
+/// ARP hardware addresses are `arp.src.hw_mac` only for 6-byte (Ethernet) addresses.
+fn arp_ether(h: &[u8]) -> bool {
+    byte(h, 4) == Some(6)
+}
+/// Protocol addresses are `arp.src.proto_ipv4` only for IPv4 over 6-byte hardware addresses;
+/// other sizes move the offsets and get other field names in Wireshark.
+fn arp_ipv4(h: &[u8]) -> bool {
+    byte(h, 4) == Some(6) && byte(h, 5) == Some(4) && be16(h, 2) == Some(0x0800)
+}
+
+/// Looks a field up by its Wireshark name.
+pub fn lookup(name: &str) -> Option<&'static FieldDef> {
+    FIELDS.iter().find(|f| f.name == name)
+}

@@ -1,0 +1,129 @@
+//! Fast value formatting into a reusable byte buffer, in Wireshark's styles. Per-packet output
+//! goes through these instead of `format!` so printing allocates nothing.
+
+use core::net::{Ipv4Addr, Ipv6Addr};
+use std::io::Write as _;
+
+/// Appends `v` in decimal.
+pub fn dec(out: &mut Vec<u8>, mut v: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&tmp[i..]);
+}
+
+/// Appends a signed decimal.
+pub fn dec_i(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    dec(out, v.unsigned_abs());
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `0x` and `v` in lower-case hex, zero-padded to `digits`.
+pub fn hex(out: &mut Vec<u8>, v: u64, digits: usize) {
+    out.extend_from_slice(b"0x");
+    hex_bare(out, v, digits);
+}
+
+/// Appends `v` in lower-case hex, zero-padded to `digits`, without a prefix.
+pub fn hex_bare(out: &mut Vec<u8>, v: u64, digits: usize) {
+    let mut n = digits.max(1);
+    while n < 16 && v >> (4 * n) != 0 {
+        n += 1;
+    }
+    for i in (0..n).rev() {
+        out.push(HEX[((v >> (4 * i)) & 0xf) as usize]);
+    }
+}
+
+/// Appends bytes as colon-separated hex pairs (MAC addresses, `FT_BYTES` fields).
+pub fn colon_hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        out.push(HEX[(b >> 4) as usize]);
+        out.push(HEX[(b & 0xf) as usize]);
+    }
+}
+
+pub fn ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {
+    for (i, o) in a.octets().iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        dec(out, *o as u64);
+    }
+}
+
+pub fn ipv6(out: &mut Vec<u8>, a: Ipv6Addr) {
+    // Rust's Display follows RFC 5952 as Wireshark does.
+    let _ = write!(out, "{a}");
+}
+
+/// Seconds and nanoseconds as Wireshark's `frame.time_epoch` (`1262893114.341715000`).
+pub fn epoch(out: &mut Vec<u8>, secs: i64, nanos: u32) {
+    dec_i(out, secs);
+    out.push(b'.');
+    let mut tmp = [b'0'; 9];
+    let mut n = nanos;
+    for i in (0..9).rev() {
+        tmp[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&tmp);
+}
+
+/// A relative time with `digits` decimals (the summary line's Time column).
+pub fn seconds(out: &mut Vec<u8>, nanos: i128, digits: u32) {
+    let neg = nanos < 0;
+    let n = nanos.unsigned_abs();
+    let scale = 10u128.pow(9 - digits);
+    let rounded = (n + scale / 2) / scale;
+    let unit = 10u128.pow(digits);
+    if neg {
+        out.push(b'-');
+    }
+    dec(out, (rounded / unit) as u64);
+    out.push(b'.');
+    let frac = (rounded % unit) as u64;
+    let mut tmp = [b'0'; 9];
+    let mut f = frac;
+    for i in (0..digits as usize).rev() {
+        tmp[i] = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    out.extend_from_slice(&tmp[..digits as usize]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn formats() {
+        let mut o = Vec::new();
+        hex(&mut o, 0x800, 4);
+        o.push(b' ');
+        hex(&mut o, 0x12345, 4);
+        o.push(b' ');
+        epoch(&mut o, 1262893114, 341715000);
+        o.push(b' ');
+        seconds(&mut o, 1_500_000_001, 6);
+        o.push(b' ');
+        colon_hex(&mut o, &[0, 0x21, 0x6a]);
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            "0x0800 0x12345 1262893114.341715000 1.500000 00:21:6a"
+        );
+    }
+}
