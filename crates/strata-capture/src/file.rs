@@ -1,1 +1,504 @@
-//! (being written)
+//! Reading capture files: [`FileReader`] opens a pcap or pcapng file (or stdin for `-`), finds
+//! the format from the magic number and yields its packets; [`MultiFileReader`] reads several
+//! files one after the other as a single capture.
+//!
+//! This module also holds the plumbing both format readers share: [`Input`], one reusable
+//! buffer over any [`Read`] that hands out slices and knows the file offset of every byte (so
+//! errors can name it), and [`ByteOrder`].
+//!
+//! # Errors
+//!
+//! A damaged file yields every good packet before the damage, then exactly one
+//! [`CaptureError::Truncated`] (the file ends inside a record or block) or
+//! [`CaptureError::Corrupt`] (a length or field that cannot be right), naming the byte offset
+//! of the record or block at fault. After that error the reader is finished and returns
+//! `Ok(None)`. This mirrors tshark, which prints the packets it could read and then says the
+//! file "appears to have been cut short" or "appears to be damaged or corrupt".
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::CaptureError;
+use crate::pcap::{self, PcapHeader, PcapReader};
+use crate::pcapng::{self, InterfaceInfo, PcapngReader};
+use crate::{LinkType, Packet, PacketSource, Timestamp};
+
+/// Initial size of the read buffer. Reads are issued for the whole free part of the buffer, so
+/// a file is read in ~1 MiB chunks: a few syscalls per thousand packets.
+pub const READ_CHUNK: usize = 1 << 20;
+
+/// Byte order of the fields in a file, as announced by its magic number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ByteOrder {
+    Little,
+    Big,
+}
+
+impl ByteOrder {
+    /// The byte order of the machine we run on (what writers use, like libpcap does).
+    pub const NATIVE: ByteOrder = if cfg!(target_endian = "big") {
+        ByteOrder::Big
+    } else {
+        ByteOrder::Little
+    };
+
+    /// The `u16` at `at` in `bytes`, or 0 if `bytes` is too short. Callers check lengths first;
+    /// the fallback only turns a logic slip into a wrong value instead of a panic.
+    #[inline]
+    pub(crate) fn u16(self, bytes: &[u8], at: usize) -> u16 {
+        let b: [u8; 2] = match bytes.get(at..at + 2).and_then(|s| s.try_into().ok()) {
+            Some(b) => b,
+            None => return 0,
+        };
+        match self {
+            ByteOrder::Little => u16::from_le_bytes(b),
+            ByteOrder::Big => u16::from_be_bytes(b),
+        }
+    }
+
+    /// The `u32` at `at` in `bytes`, or 0 if `bytes` is too short (see [`ByteOrder::u16`]).
+    #[inline]
+    pub(crate) fn u32(self, bytes: &[u8], at: usize) -> u32 {
+        let b: [u8; 4] = match bytes.get(at..at + 4).and_then(|s| s.try_into().ok()) {
+            Some(b) => b,
+            None => return 0,
+        };
+        match self {
+            ByteOrder::Little => u32::from_le_bytes(b),
+            ByteOrder::Big => u32::from_be_bytes(b),
+        }
+    }
+
+    /// The `u64` at `at` in `bytes`, or 0 if `bytes` is too short (see [`ByteOrder::u16`]).
+    #[inline]
+    pub(crate) fn u64(self, bytes: &[u8], at: usize) -> u64 {
+        let b: [u8; 8] = match bytes.get(at..at + 8).and_then(|s| s.try_into().ok()) {
+            Some(b) => b,
+            None => return 0,
+        };
+        match self {
+            ByteOrder::Little => u64::from_le_bytes(b),
+            ByteOrder::Big => u64::from_be_bytes(b),
+        }
+    }
+
+    pub(crate) fn put_u16(self, v: u16) -> [u8; 2] {
+        match self {
+            ByteOrder::Little => v.to_le_bytes(),
+            ByteOrder::Big => v.to_be_bytes(),
+        }
+    }
+
+    pub(crate) fn put_u32(self, v: u32) -> [u8; 4] {
+        match self {
+            ByteOrder::Little => v.to_le_bytes(),
+            ByteOrder::Big => v.to_be_bytes(),
+        }
+    }
+}
+
+/// A buffered reader that keeps bytes in one reusable `Vec` and lends out slices of it.
+///
+/// The buffered bytes are `buf[pos..end]`; `buf[0]` is at file offset `base`. [`Input::fill`]
+/// makes sure a record is contiguous in the buffer (moving the unread tail to the front and
+/// reading more), so the format readers can parse a record and return its payload as a slice
+/// without copying it. The buffer grows only when one record is larger than the buffer, and the
+/// format readers bound record sizes by a named cap before asking, so memory stays constant.
+pub(crate) struct Input<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    base: u64,
+    eof: bool,
+    path: PathBuf,
+}
+
+impl<R: Read> Input<R> {
+    pub(crate) fn new(inner: R, path: PathBuf) -> Input<R> {
+        Input {
+            inner,
+            buf: vec![0; READ_CHUNK],
+            pos: 0,
+            end: 0,
+            base: 0,
+            eof: false,
+            path,
+        }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// File offset of the next unread byte.
+    #[inline]
+    pub(crate) fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// Makes up to `n` unread bytes contiguous in the buffer; returns how many there are
+    /// (`n`, or fewer only at the end of the input). The caller bounds `n` by its format's cap.
+    #[inline]
+    pub(crate) fn fill(&mut self, n: usize) -> Result<usize, CaptureError> {
+        if self.end - self.pos >= n {
+            return Ok(n);
+        }
+        self.fill_slow(n)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fill_slow(&mut self, n: usize) -> Result<usize, CaptureError> {
+        // Move the unread tail to the front so the free space is one piece.
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.base += self.pos as u64;
+            self.end -= self.pos;
+            self.pos = 0;
+        }
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        while self.end < n && !self.eof {
+            let free = match self.buf.get_mut(self.end..) {
+                Some(free) => free,
+                None => break,
+            };
+            match self.inner.read(free) {
+                Ok(0) => self.eof = true,
+                Ok(k) => self.end += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    return Err(CaptureError::Read {
+                        path: self.path.clone(),
+                        offset: self.base + self.end as u64,
+                        source,
+                    })
+                }
+            }
+        }
+        Ok(n.min(self.end - self.pos))
+    }
+
+    /// The next `n` unread bytes, without consuming them. Call [`Input::fill`] first; if fewer
+    /// than `n` are buffered the result is shorter (never a panic).
+    #[inline]
+    pub(crate) fn peek(&self, n: usize) -> &[u8] {
+        let stop = self.end.min(self.pos.saturating_add(n));
+        self.buf.get(self.pos..stop).unwrap_or(&[])
+    }
+
+    /// Consumes `n` buffered bytes and returns the buffer index where they start. The bytes
+    /// stay valid (see [`Input::slice`]) until the next `fill` or `skip`.
+    #[inline]
+    pub(crate) fn consume(&mut self, n: usize) -> usize {
+        let start = self.pos;
+        self.pos = self.end.min(self.pos + n);
+        start
+    }
+
+    /// Bytes `start..start + len` of the buffer (indices from [`Input::consume`]).
+    #[inline]
+    pub(crate) fn slice(&self, start: usize, len: usize) -> &[u8] {
+        self.buf.get(start..start.saturating_add(len)).unwrap_or(&[])
+    }
+
+    /// Discards the next `n` bytes without keeping them in memory (for blocks we do not parse,
+    /// whatever their size). Returns how many were skipped: fewer only at the end of the input.
+    pub(crate) fn skip(&mut self, n: u64) -> Result<u64, CaptureError> {
+        let buffered = (self.end - self.pos) as u64;
+        if buffered >= n {
+            self.pos += n as usize;
+            return Ok(n);
+        }
+        let mut skipped = buffered;
+        self.base += self.end as u64;
+        self.pos = 0;
+        self.end = 0;
+        while skipped < n && !self.eof {
+            let want = (n - skipped).min(self.buf.len() as u64) as usize;
+            let scratch = match self.buf.get_mut(..want) {
+                Some(s) => s,
+                None => break,
+            };
+            match self.inner.read(scratch) {
+                Ok(0) => self.eof = true,
+                Ok(k) => {
+                    skipped += k as u64;
+                    self.base += k as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(source) => {
+                    return Err(CaptureError::Read {
+                        path: self.path.clone(),
+                        offset: self.base,
+                        source,
+                    })
+                }
+            }
+        }
+        Ok(skipped)
+    }
+
+    /// A [`CaptureError::Truncated`] for this input.
+    #[cold]
+    pub(crate) fn truncated(
+        &self,
+        offset: u64,
+        what: &'static str,
+        needed: u64,
+        had: u64,
+    ) -> CaptureError {
+        CaptureError::Truncated {
+            path: self.path.clone(),
+            offset,
+            what,
+            needed,
+            had,
+        }
+    }
+
+    /// A [`CaptureError::Corrupt`] for this input.
+    #[cold]
+    pub(crate) fn corrupt(&self, offset: u64, what: String) -> CaptureError {
+        CaptureError::Corrupt {
+            path: self.path.clone(),
+            offset,
+            what,
+        }
+    }
+}
+
+/// Where a packet's bytes are in a reader's buffer, plus its metadata. Readers produce this
+/// from `next_raw` (which needs `&mut self`) and turn it into a [`Packet`] with `packet`
+/// (which needs only `&self`); splitting the two keeps borrow-checking simple in loops that
+/// may either return a packet or move on (see [`MultiFileReader`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawPacket {
+    pub ts: Timestamp,
+    pub orig_len: u32,
+    pub link_type: LinkType,
+    pub interface_id: u32,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// The format of an open capture file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Classic pcap; the header says which variant, byte order and precision.
+    Pcap(PcapHeader),
+    /// pcapng, in the byte order of its first section.
+    Pcapng { byte_order: ByteOrder },
+}
+
+/// The first four bytes of a capture file, as they appear on disk.
+fn detect(magic: &[u8]) -> Option<Detected> {
+    let m: [u8; 4] = magic.try_into().ok()?;
+    if m == pcapng::SHB_MAGIC_BYTES {
+        return Some(Detected::Pcapng);
+    }
+    pcap::parse_magic(m).map(|_| Detected::Pcap)
+}
+
+enum Detected {
+    Pcap,
+    Pcapng,
+}
+
+type BoxedRead = Box<dyn Read + Send>;
+
+enum Inner {
+    Pcap(PcapReader<BoxedRead>),
+    Pcapng(PcapngReader<BoxedRead>),
+}
+
+/// A pcap or pcapng file, found by its magic number, read packet by packet.
+///
+/// ```no_run
+/// use strata_capture::{file::FileReader, PacketSource};
+/// let mut r = FileReader::open("trace.pcap")?;
+/// while let Some(pkt) = r.next_packet()? {
+///     println!("{} bytes at {:?}", pkt.data.len(), pkt.ts);
+/// }
+/// # Ok::<(), strata_capture::CaptureError>(())
+/// ```
+pub struct FileReader {
+    inner: Inner,
+}
+
+impl FileReader {
+    /// Opens `path`, or standard input when `path` is `-`, and reads the file header.
+    pub fn open(path: impl AsRef<Path>) -> Result<FileReader, CaptureError> {
+        let path = path.as_ref();
+        if path == Path::new("-") {
+            return FileReader::from_reader(io::stdin(), path);
+        }
+        let file = File::open(path).map_err(|source| CaptureError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        FileReader::from_reader(file, path)
+    }
+
+    /// Reads a capture from any byte stream; `path` is only used in error messages.
+    pub fn from_reader(
+        reader: impl Read + Send + 'static,
+        path: impl Into<PathBuf>,
+    ) -> Result<FileReader, CaptureError> {
+        let mut input = Input::new(Box::new(reader) as BoxedRead, path.into());
+        let had = input.fill(4)?;
+        if had < 4 {
+            return Err(input.truncated(0, "magic number", 4, had as u64));
+        }
+        let inner = match detect(input.peek(4)) {
+            Some(Detected::Pcap) => Inner::Pcap(PcapReader::from_input(input)?),
+            Some(Detected::Pcapng) => Inner::Pcapng(PcapngReader::from_input(input)?),
+            None => {
+                let mut magic = [0u8; 4];
+                magic.copy_from_slice(input.peek(4));
+                return Err(CaptureError::UnknownFormat {
+                    path: input.path().to_path_buf(),
+                    magic,
+                });
+            }
+        };
+        Ok(FileReader { inner })
+    }
+
+    /// The path given to `open` (or `from_reader`), for messages.
+    pub fn path(&self) -> &Path {
+        match &self.inner {
+            Inner::Pcap(r) => r.path(),
+            Inner::Pcapng(r) => r.path(),
+        }
+    }
+
+    /// Which format, and for pcap the whole file header.
+    pub fn format(&self) -> FileFormat {
+        match &self.inner {
+            Inner::Pcap(r) => FileFormat::Pcap(*r.header()),
+            Inner::Pcapng(r) => FileFormat::Pcapng {
+                byte_order: r.byte_order(),
+            },
+        }
+    }
+
+    /// The link types in the file, without duplicates, in order of appearance. For pcapng this
+    /// covers the interfaces described so far; a freshly opened reader has already read every
+    /// interface block before the first packet, which in practice is all of them.
+    pub fn link_types(&self) -> Vec<LinkType> {
+        match &self.inner {
+            Inner::Pcap(r) => vec![r.header().link_type],
+            Inner::Pcapng(r) => r.link_types(),
+        }
+    }
+
+    /// The pcapng interfaces described so far (empty for pcap).
+    pub fn interfaces(&self) -> &[InterfaceInfo] {
+        match &self.inner {
+            Inner::Pcap(_) => &[],
+            Inner::Pcapng(r) => r.interfaces(),
+        }
+    }
+
+    /// The `opt_comment` of the packet returned last, if it had one (pcapng only).
+    pub fn last_comment(&self) -> Option<&str> {
+        match &self.inner {
+            Inner::Pcap(_) => None,
+            Inner::Pcapng(r) => r.last_comment(),
+        }
+    }
+
+    /// How many packets have been returned so far.
+    pub fn packets_read(&self) -> u64 {
+        match &self.inner {
+            Inner::Pcap(r) => r.packets_read(),
+            Inner::Pcapng(r) => r.packets_read(),
+        }
+    }
+
+    /// File offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        match &self.inner {
+            Inner::Pcap(r) => r.offset(),
+            Inner::Pcapng(r) => r.offset(),
+        }
+    }
+
+    pub(crate) fn next_raw(&mut self) -> Result<Option<RawPacket>, CaptureError> {
+        match &mut self.inner {
+            Inner::Pcap(r) => r.next_raw(),
+            Inner::Pcapng(r) => r.next_raw(),
+        }
+    }
+
+    pub(crate) fn packet(&self, raw: &RawPacket) -> Packet<'_> {
+        match &self.inner {
+            Inner::Pcap(r) => r.packet(raw),
+            Inner::Pcapng(r) => r.packet(raw),
+        }
+    }
+}
+
+impl PacketSource for FileReader {
+    #[inline]
+    fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        Ok(self.next_raw()?.map(|raw| self.packet(&raw)))
+    }
+}
+
+/// Several capture files read one after the other as one capture (like `mergecap -a`, without
+/// reordering by time). Each file may have its own format and link types; every packet carries
+/// its own `link_type`. An error in one file ends the whole read, like in a single file.
+pub struct MultiFileReader {
+    paths: Vec<PathBuf>,
+    next: usize,
+    current: Option<FileReader>,
+}
+
+impl MultiFileReader {
+    /// Files are opened lazily, when the previous one is finished.
+    pub fn new<P: Into<PathBuf>>(paths: impl IntoIterator<Item = P>) -> MultiFileReader {
+        MultiFileReader {
+            paths: paths.into_iter().map(Into::into).collect(),
+            next: 0,
+            current: None,
+        }
+    }
+
+    /// The file being read now (the one an error came from), if any.
+    pub fn current_path(&self) -> Option<&Path> {
+        self.current.as_ref().map(FileReader::path)
+    }
+}
+
+impl PacketSource for MultiFileReader {
+    fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        // Find the next packet without holding a borrow across iterations, then lend it out.
+        let raw = loop {
+            let reader = match &mut self.current {
+                Some(r) => r,
+                None => {
+                    let Some(path) = self.paths.get(self.next) else {
+                        return Ok(None);
+                    };
+                    self.next += 1;
+                    self.current.insert(FileReader::open(path)?)
+                }
+            };
+            match reader.next_raw() {
+                Ok(Some(raw)) => break raw,
+                Ok(None) => self.current = None,
+                Err(e) => {
+                    // Finished after an error, like a single file.
+                    self.next = self.paths.len();
+                    return Err(e);
+                }
+            }
+        };
+        Ok(self.current.as_ref().map(|r| r.packet(&raw)))
+    }
+}
