@@ -486,7 +486,13 @@ impl PacketSource for MultiFileReader {
                         return Ok(None);
                     };
                     self.next += 1;
-                    self.current.insert(FileReader::open(path)?)
+                    match FileReader::open(path) {
+                        Ok(r) => self.current.insert(r),
+                        Err(e) => {
+                            self.next = self.paths.len();
+                            return Err(e);
+                        }
+                    }
                 }
             };
             match reader.next_raw() {
