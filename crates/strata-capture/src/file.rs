@@ -202,7 +202,9 @@ impl<R: Read> Input<R> {
     /// Bytes `start..start + len` of the buffer (indices from [`Input::consume`]).
     #[inline]
     pub(crate) fn slice(&self, start: usize, len: usize) -> &[u8] {
-        self.buf.get(start..start.saturating_add(len)).unwrap_or(&[])
+        self.buf
+            .get(start..start.saturating_add(len))
+            .unwrap_or(&[])
     }
 
     /// Discards the next `n` bytes without keeping them in memory (for blocks we do not parse,

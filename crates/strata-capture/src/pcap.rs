@@ -148,12 +148,7 @@ impl<R: Read> PcapReader<R> {
             });
         };
         if had < FILE_HEADER_LEN {
-            return Err(input.truncated(
-                0,
-                "pcap file header",
-                FILE_HEADER_LEN as u64,
-                had as u64,
-            ));
+            return Err(input.truncated(0, "pcap file header", FILE_HEADER_LEN as u64, had as u64));
         }
         let version_major = order.u16(h, 4);
         let version_minor = order.u16(h, 6);

@@ -280,7 +280,7 @@ impl<R: Read> PcapngReader<R> {
                 continue;
             }
             let len = self.order.u32(head, 4);
-            if len < 12 || len % 4 != 0 {
+            if len < 12 || !len.is_multiple_of(4) {
                 return Err(self.input.corrupt(
                     at,
                     format!("block of type {block_type:#x} has length {len}, not a multiple of 4 of at least 12"),
@@ -333,7 +333,9 @@ impl<R: Read> PcapngReader<R> {
             0
         };
         if skipped < body || had < 4 {
-            return Err(self.input.truncated(at, "block", len as u64, skipped + had as u64));
+            return Err(self
+                .input
+                .truncated(at, "block", len as u64, skipped + had as u64));
         }
         let trailer = self.order.u32(self.input.peek(4), 0);
         if trailer != len {
@@ -350,7 +352,9 @@ impl<R: Read> PcapngReader<R> {
     fn read_shb(&mut self, at: u64) -> Result<(), CaptureError> {
         let had = self.input.fill(12)?;
         if had < 12 {
-            return Err(self.input.truncated(at, "section header block", 12, had as u64));
+            return Err(self
+                .input
+                .truncated(at, "section header block", 12, had as u64));
         }
         let head = self.input.peek(12);
         self.order = if ByteOrder::Little.u32(head, 8) == BYTE_ORDER_MAGIC {
@@ -367,7 +371,7 @@ impl<R: Read> PcapngReader<R> {
             ));
         };
         let len = self.order.u32(head, 4);
-        if len < MIN_SHB_LEN || len % 4 != 0 {
+        if len < MIN_SHB_LEN || !len.is_multiple_of(4) {
             return Err(self.input.corrupt(
                 at,
                 format!("section header block has length {len}, not a multiple of 4 of at least {MIN_SHB_LEN}"),
@@ -455,10 +459,9 @@ impl<R: Read> PcapngReader<R> {
             _ => ("enhanced packet block", MIN_EPB_LEN),
         };
         if len < min_len {
-            return Err(self.input.corrupt(
-                at,
-                format!("{what} has length {len}, less than {min_len}"),
-            ));
+            return Err(self
+                .input
+                .corrupt(at, format!("{what} has length {len}, less than {min_len}")));
         }
         let start = self.load_block(at, len, what)?;
         let order = self.order;
@@ -508,7 +511,9 @@ impl<R: Read> PcapngReader<R> {
         if caplen > MAX_SNAPLEN {
             return Err(self.input.corrupt(
                 at,
-                format!("{what} claims {caplen} captured bytes, more than the maximum {MAX_SNAPLEN}"),
+                format!(
+                    "{what} claims {caplen} captured bytes, more than the maximum {MAX_SNAPLEN}"
+                ),
             ));
         }
         let data_end = 28 + pad4(caplen as usize);

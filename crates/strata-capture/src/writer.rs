@@ -102,9 +102,7 @@ impl<W: Write> PcapWriter<W> {
         // thiszone and sigfigs stay 0.
         h[16..20].copy_from_slice(&o.put_u32(snaplen));
         h[20..24].copy_from_slice(&o.put_u32(link_type.0));
-        w.out
-            .write_all(&h)
-            .map_err(|e| write_error(&w.path, e))?;
+        w.out.write_all(&h).map_err(|e| write_error(&w.path, e))?;
         Ok(w)
     }
 
@@ -258,7 +256,9 @@ impl<W: Write> PcapngWriter<W> {
                 format!("packet of {} bytes is too large for pcapng", data.len()),
             ));
         }
-        let comment = comment.map(str::as_bytes).filter(|c| c.len() <= u16::MAX as usize);
+        let comment = comment
+            .map(str::as_bytes)
+            .filter(|c| c.len() <= u16::MAX as usize);
         let opts_len = comment.map_or(0, |c| 4 + pad4(c.len()) + 4);
         let len = (32 + pad4(data.len()) + opts_len) as u32;
         let nanos = packet.ts.as_nanos().clamp(0, u64::MAX as i128) as u64;

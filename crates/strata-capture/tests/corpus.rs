@@ -71,7 +71,10 @@ fn read_index(shared: &Path) -> HashMap<String, Expected> {
     let mut index = HashMap::new();
     for line in lines.filter(|l| !l.is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
-        let packets = f[c_packets].trim().parse().unwrap_or_else(|_| panic!("bad packets in {line}"));
+        let packets = f[c_packets]
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("bad packets in {line}"));
         let tshark_ok = f[c_rc].split(',').all(|rc| rc.trim() == "0");
         index.insert(f[c_name].to_string(), Expected { packets, tshark_ok });
     }
@@ -90,7 +93,10 @@ fn corpus_pcap_counts_match_index() {
     let mut mismatches = Vec::new();
     let (mut read, mut with_error) = (0, 0);
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let (n, err) = read_all(path);
         read += 1;
         if err.is_some() {
@@ -116,9 +122,16 @@ fn corpus_pcap_counts_match_index() {
             ));
         }
     }
-    eprintln!("corpus/pcap: {read} files read, {with_error} ended with an error, {} mismatches", mismatches.len());
+    eprintln!(
+        "corpus/pcap: {read} files read, {with_error} ended with an error, {} mismatches",
+        mismatches.len()
+    );
     assert!(read > 0, "no captures in corpus/pcap");
-    assert!(mismatches.is_empty(), "mismatches:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "mismatches:\n{}",
+        mismatches.join("\n")
+    );
 }
 
 #[test]

@@ -44,7 +44,15 @@ fn pcap_header(o: Order, magic: u32, major: u16, minor: u16, snaplen: u32, lt: u
 
 /// A record: (secs, sub-second, caplen field, len field, data); `extra` bytes of the modified
 /// format's longer header.
-fn pcap_record(o: Order, secs: u32, frac: u32, f1: u32, f2: u32, data: &[u8], extra: usize) -> Vec<u8> {
+fn pcap_record(
+    o: Order,
+    secs: u32,
+    frac: u32,
+    f1: u32,
+    f2: u32,
+    data: &[u8],
+    extra: usize,
+) -> Vec<u8> {
     let mut v = Vec::new();
     v.extend(u32b(o, secs));
     v.extend(u32b(o, frac));
@@ -71,7 +79,7 @@ fn opt(o: Order, code: u16, value: &[u8]) -> Vec<u8> {
     v.extend(u16b(o, code));
     v.extend(u16b(o, value.len() as u16));
     v.extend(value);
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
     v
@@ -108,7 +116,7 @@ fn idb(o: Order, lt: u16, snaplen: u32, opts: &[Vec<u8>]) -> Vec<u8> {
 
 fn padded(data: &[u8]) -> Vec<u8> {
     let mut v = data.to_vec();
-    while v.len() % 4 != 0 {
+    while !v.len().is_multiple_of(4) {
         v.push(0);
     }
     v
@@ -155,10 +163,19 @@ fn collect(mut src: impl PacketSource) -> (Vec<Got>, Option<CaptureError>) {
     let mut out = Vec::new();
     loop {
         match src.next_packet() {
-            Ok(Some(p)) => out.push((p.ts, p.orig_len, p.link_type, p.interface_id, p.data.to_vec())),
+            Ok(Some(p)) => out.push((
+                p.ts,
+                p.orig_len,
+                p.link_type,
+                p.interface_id,
+                p.data.to_vec(),
+            )),
             Ok(None) => return (out, None),
             Err(e) => {
-                assert!(matches!(src.next_packet(), Ok(None)), "not finished after error");
+                assert!(
+                    matches!(src.next_packet(), Ok(None)),
+                    "not finished after error"
+                );
                 return (out, Some(e));
             }
         }
@@ -194,7 +211,9 @@ fn pcap_micro_and_nano_both_byte_orders() {
             f.extend(pcap_record(o, 1_600_000_000, frac, 3, 60, b"abc", 0));
             f.extend(pcap_record(o, 1_600_000_001, 0, 0, 0, b"", 0));
             let r = open(f).unwrap();
-            let FileFormat::Pcap(h) = r.format() else { panic!("not pcap") };
+            let FileFormat::Pcap(h) = r.format() else {
+                panic!("not pcap")
+            };
             assert_eq!(h.precision, prec);
             assert_eq!(h.variant, PcapVariant::Standard);
             assert_eq!(h.snaplen, 65535);
@@ -211,7 +230,13 @@ fn pcap_micro_and_nano_both_byte_orders() {
             assert_eq!(
                 got,
                 vec![
-                    (ts(1_600_000_000, nanos), 60, LinkType::ETHERNET, 0, b"abc".to_vec()),
+                    (
+                        ts(1_600_000_000, nanos),
+                        60,
+                        LinkType::ETHERNET,
+                        0,
+                        b"abc".to_vec()
+                    ),
                     (ts(1_600_000_001, 0), 0, LinkType::ETHERNET, 0, vec![]),
                 ]
             );
@@ -226,7 +251,9 @@ fn pcap_modified_kuznetsov_records() {
         f.extend(pcap_record(o, 10, 5, 4, 4, b"wxyz", 8));
         f.extend(pcap_record(o, 11, 6, 2, 9, b"ab", 8));
         let r = open(f).unwrap();
-        let FileFormat::Pcap(h) = r.format() else { panic!("not pcap") };
+        let FileFormat::Pcap(h) = r.format() else {
+            panic!("not pcap")
+        };
         assert_eq!(h.variant, PcapVariant::Modified);
         let (got, err) = collect(r);
         assert!(err.is_none());
@@ -260,7 +287,10 @@ fn pcap_old_versions_have_swapped_lengths() {
 fn pcap_unsupported_version_is_corrupt() {
     let f = pcap_header(Order::Le, 0xa1b2_c3d4, 3, 0, 65535, 1);
     let err = open(f).err().unwrap();
-    assert!(matches!(err, CaptureError::Corrupt { offset: 4, .. }), "{err}");
+    assert!(
+        matches!(err, CaptureError::Corrupt { offset: 4, .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -268,13 +298,25 @@ fn pcap_fcs_bits_are_masked_off() {
     // P bit set, FCS length 2 words (4 bytes), link type 105.
     let raw = 0x2000_0000 | 0x0400_0000 | 105;
     let r = open(pcap_header(Order::Be, 0xa1b2_c3d4, 2, 4, 65535, raw)).unwrap();
-    let FileFormat::Pcap(h) = r.format() else { panic!("not pcap") };
+    let FileFormat::Pcap(h) = r.format() else {
+        panic!("not pcap")
+    };
     assert_eq!(h.link_type, LinkType::IEEE802_11);
     assert_eq!(h.fcs_len, Some(4));
     assert_eq!(h.raw_link_type, raw);
     // FCS length without the P bit: no FCS information.
-    let r = open(pcap_header(Order::Le, 0xa1b2_c3d4, 2, 4, 65535, 0x4000_0000)).unwrap();
-    let FileFormat::Pcap(h) = r.format() else { panic!("not pcap") };
+    let r = open(pcap_header(
+        Order::Le,
+        0xa1b2_c3d4,
+        2,
+        4,
+        65535,
+        0x4000_0000,
+    ))
+    .unwrap();
+    let FileFormat::Pcap(h) = r.format() else {
+        panic!("not pcap")
+    };
     assert_eq!((h.link_type, h.fcs_len), (LinkType::NULL, None));
 }
 
@@ -282,9 +324,25 @@ fn pcap_fcs_bits_are_masked_off() {
 fn pcap_caplen_above_snaplen_is_accepted_up_to_the_cap() {
     let big = vec![7u8; MAX_SNAPLEN as usize];
     let mut f = pcap_header(Order::Le, 0xa1b2_c3d4, 2, 4, 64, 1);
-    f.extend(pcap_record(Order::Le, 1, 0, big.len() as u32, big.len() as u32, &big, 0));
+    f.extend(pcap_record(
+        Order::Le,
+        1,
+        0,
+        big.len() as u32,
+        big.len() as u32,
+        &big,
+        0,
+    ));
     let rec2_at = f.len() as u64;
-    f.extend(pcap_record(Order::Le, 1, 0, MAX_SNAPLEN + 1, MAX_SNAPLEN + 1, &[], 0));
+    f.extend(pcap_record(
+        Order::Le,
+        1,
+        0,
+        MAX_SNAPLEN + 1,
+        MAX_SNAPLEN + 1,
+        &[],
+        0,
+    ));
     let (got, err) = read(f);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].4.len(), MAX_SNAPLEN as usize);
@@ -321,7 +379,15 @@ fn small_pcap(o: Order) -> (Vec<u8>, Vec<usize>) {
     let mut f = pcap_header(o, 0xa1b2_c3d4, 2, 4, 65535, 1);
     let mut ends = Vec::new();
     for (i, data) in [&b"hello"[..], b"", b"0123456789"].iter().enumerate() {
-        f.extend(pcap_record(o, i as u32, 0, data.len() as u32, data.len() as u32, data, 0));
+        f.extend(pcap_record(
+            o,
+            i as u32,
+            0,
+            data.len() as u32,
+            data.len() as u32,
+            data,
+            0,
+        ));
         ends.push(f.len());
     }
     (f, ends)
@@ -338,7 +404,13 @@ fn pcap_truncated_at_every_byte() {
             let at_boundary = cut == 24 || ends.contains(&cut);
             match err {
                 None => assert!(at_boundary, "cut at {cut}: no error"),
-                Some(CaptureError::Truncated { offset, needed, had, path, .. }) => {
+                Some(CaptureError::Truncated {
+                    offset,
+                    needed,
+                    had,
+                    path,
+                    ..
+                }) => {
                     assert!(!at_boundary, "cut at {cut}: error at a record boundary");
                     assert_eq!(path.to_str(), Some("test.cap"));
                     assert!(had < needed, "cut at {cut}");
@@ -362,7 +434,9 @@ fn unknown_magic_and_empty_input() {
         Ok(_) => panic!("accepted a GIF"),
     }
     match open(Vec::new()) {
-        Err(CaptureError::Truncated { offset: 0, had: 0, .. }) => {}
+        Err(CaptureError::Truncated {
+            offset: 0, had: 0, ..
+        }) => {}
         Err(e) => panic!("unexpected {e}"),
         Ok(_) => panic!("accepted nothing"),
     }
@@ -385,14 +459,24 @@ fn pcapng_epb_both_byte_orders_with_comment() {
     for o in [Order::Le, Order::Be] {
         let mut f = shb(o);
         f.extend(idb(o, 1, 0, &[opt(o, 2, b"eth0")]));
-        f.extend(epb(o, 0, 1_600_000_000_123_456, b"abcde", 100, Some("hi there")));
+        f.extend(epb(
+            o,
+            0,
+            1_600_000_000_123_456,
+            b"abcde",
+            100,
+            Some("hi there"),
+        ));
         f.extend(epb(o, 0, 1_600_000_001_000_000, b"xy", 2, None));
         let mut r = open(f).unwrap();
         assert!(matches!(r.format(), FileFormat::Pcapng { .. }));
         assert_eq!(r.link_types(), vec![LinkType::ETHERNET]);
         assert_eq!(r.interfaces()[0].name.as_deref(), Some("eth0"));
         let p = r.next_packet().unwrap().unwrap();
-        assert_eq!((p.ts, p.orig_len, p.data), (ts(1_600_000_000, 123_456_000), 100, &b"abcde"[..]));
+        assert_eq!(
+            (p.ts, p.orig_len, p.data),
+            (ts(1_600_000_000, 123_456_000), 100, &b"abcde"[..])
+        );
         assert_eq!(r.last_comment(), Some("hi there"));
         let p = r.next_packet().unwrap().unwrap();
         assert_eq!(p.data, b"xy");
@@ -408,19 +492,30 @@ fn pcapng_tsresol_tsoffset_and_interfaces() {
     // Nanoseconds.
     f.extend(idb(o, 1, 0, &[opt(o, 9, &[9])]));
     // 2^-20 seconds, plus 100 s offset.
-    f.extend(idb(o, 113, 0, &[opt(o, 9, &[0x80 | 20]), opt(o, 14, &100u64.to_le_bytes())]));
+    f.extend(idb(
+        o,
+        113,
+        0,
+        &[opt(o, 9, &[0x80 | 20]), opt(o, 14, &100u64.to_le_bytes())],
+    ));
     // Milliseconds.
     f.extend(idb(o, 101, 0, &[opt(o, 9, &[3])]));
     f.extend(epb(o, 0, 1_500_000_000_987_654_321, b"a", 1, None));
     f.extend(epb(o, 1, (7 << 20) | (1 << 19), b"b", 1, None));
     f.extend(epb(o, 2, 1_234, b"c", 1, None));
     let r = open(f).unwrap();
-    assert_eq!(r.link_types(), vec![LinkType::ETHERNET, LinkType::LINUX_SLL, LinkType::RAW]);
+    assert_eq!(
+        r.link_types(),
+        vec![LinkType::ETHERNET, LinkType::LINUX_SLL, LinkType::RAW]
+    );
     assert_eq!(r.interfaces()[1].ts_units_per_sec, 1 << 20);
     let (got, err) = collect(r);
     assert!(err.is_none(), "{err:?}");
     assert_eq!(got[0].0, ts(1_500_000_000, 987_654_321));
-    assert_eq!((got[1].0, got[1].2, got[1].3), (ts(107, 500_000_000), LinkType::LINUX_SLL, 1));
+    assert_eq!(
+        (got[1].0, got[1].2, got[1].3),
+        (ts(107, 500_000_000), LinkType::LINUX_SLL, 1)
+    );
     assert_eq!((got[2].0, got[2].2), (ts(1, 234_000_000), LinkType::RAW));
 }
 
@@ -469,9 +564,15 @@ fn pcapng_several_sections_in_different_byte_orders() {
     let mut r = PcapngReader::new(Cursor::new(f), "two.pcapng").unwrap();
     assert_eq!(r.byte_order(), ByteOrder::Little);
     let p = r.next_packet().unwrap().unwrap();
-    assert_eq!((p.ts, p.link_type, p.data), (ts(1, 0), LinkType::ETHERNET, &b"le"[..]));
+    assert_eq!(
+        (p.ts, p.link_type, p.data),
+        (ts(1, 0), LinkType::ETHERNET, &b"le"[..])
+    );
     let p = r.next_packet().unwrap().unwrap();
-    assert_eq!((p.ts, p.link_type, p.data), (ts(3, 0), LinkType::RAW, &b"be"[..]));
+    assert_eq!(
+        (p.ts, p.link_type, p.data),
+        (ts(3, 0), LinkType::RAW, &b"be"[..])
+    );
     assert_eq!(r.byte_order(), ByteOrder::Big);
     assert_eq!(r.sections(), 2);
     assert_eq!(r.link_types(), vec![LinkType::ETHERNET, LinkType::RAW]);
@@ -598,7 +699,12 @@ fn pcapng_truncated_at_every_byte() {
             let at_boundary = block_ends.contains(&cut);
             match err {
                 None => assert!(at_boundary, "cut at {cut}: no error"),
-                Some(CaptureError::Truncated { offset, needed, had, .. }) => {
+                Some(CaptureError::Truncated {
+                    offset,
+                    needed,
+                    had,
+                    ..
+                }) => {
                     assert!(!at_boundary, "cut at {cut}: error at a block boundary");
                     assert!(had < needed, "cut at {cut}");
                     assert_eq!(offset + had, cut as u64, "cut at {cut}");
@@ -606,7 +712,10 @@ fn pcapng_truncated_at_every_byte() {
                 Some(e) => panic!("cut at {cut}: unexpected {e}"),
             }
             if cut < shb_len {
-                assert!(open(full[..cut].to_vec()).is_err(), "cut at {cut}: opened a partial SHB");
+                assert!(
+                    open(full[..cut].to_vec()).is_err(),
+                    "cut at {cut}: opened a partial SHB"
+                );
             }
         }
     }
