@@ -4,6 +4,7 @@ use clap::Args as ClapArgs;
 use std::io::Write;
 use std::process::ExitCode;
 use strata_capture::file::FileReader;
+use strata_capture::pcap::Precision;
 use strata_capture::writer::{PcapWriter, PcapngWriter};
 use strata_capture::{CaptureError, PacketSource};
 use strata_dissect::printer::{parse_e_option, FieldsOptions, FieldsPrinter, SummaryPrinter};
@@ -47,9 +48,9 @@ pub struct Args {
     /// Quiet: print no per-packet output.
     #[arg(short = 'q')]
     quiet: bool,
-    /// Print unknown `-e` fields as empty columns instead of refusing them.
+    /// Refuse `-e` fields Strata does not extract instead of printing them empty (with a warning).
     #[arg(long)]
-    lenient_fields: bool,
+    strict_fields: bool,
     /// Snapshot length for live capture.
     #[arg(short = 's', value_name = "SNAPLEN", default_value_t = 262144)]
     snaplen: u32,
@@ -67,24 +68,52 @@ enum Mode {
     Silent,
 }
 
+/// The `-w` output. A pcap file holds one link type, known at the first packet.
 enum Sink {
-    Pcap(PcapWriter<std::io::BufWriter<std::fs::File>>),
-    Pcapng(PcapngWriter<std::io::BufWriter<std::fs::File>>),
+    PcapPending(String),
+    Pcap(PcapWriter<std::fs::File>),
+    Pcapng(PcapngWriter<std::fs::File>),
+}
+
+impl Sink {
+    fn write(&mut self, pkt: &strata_capture::Packet) -> Result<(), CaptureError> {
+        if let Sink::PcapPending(path) = self {
+            *self = Sink::Pcap(PcapWriter::create(
+                path.as_str(),
+                pkt.link_type,
+                Precision::Micro,
+            )?);
+        }
+        match self {
+            Sink::Pcap(w) => w.write_packet(pkt),
+            Sink::Pcapng(w) => w.write_packet(pkt),
+            Sink::PcapPending(_) => Ok(()),
+        }
+    }
+
+    fn finish(self) -> Result<(), CaptureError> {
+        match self {
+            Sink::Pcap(w) => w.finish().map(|_| ()),
+            Sink::Pcapng(w) => w.finish().map(|_| ()),
+            Sink::PcapPending(path) => {
+                // No packet: still leave a valid (empty) Ethernet pcap, as tshark does.
+                PcapWriter::create(path.as_str(), strata_capture::LinkType::ETHERNET, Precision::Micro)?
+                    .finish()
+                    .map(|_| ())
+            }
+        }
+    }
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let _ = a.no_resolve;
     let mut sink = match &a.write {
         None => None,
-        Some(path) => {
-            let f = std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?;
-            let w = std::io::BufWriter::with_capacity(1 << 20, f);
-            Some(match a.write_format.as_str() {
-                "pcap" | "libpcap" => Sink::Pcap(PcapWriter::new(w, path)),
-                "pcapng" => Sink::Pcapng(PcapngWriter::new(w, path)),
-                other => return Err(format!("-F {other}: expected pcap or pcapng")),
-            })
-        }
+        Some(path) => Some(match a.write_format.as_str() {
+            "pcap" | "libpcap" => Sink::PcapPending(path.clone()),
+            "pcapng" => Sink::Pcapng(PcapngWriter::create(path).map_err(|e| e.to_string())?),
+            other => return Err(format!("-F {other}: expected pcap or pcapng")),
+        }),
     };
     let mode = if a.quiet || (a.write.is_some() && !a.print) {
         Mode::Silent
@@ -99,10 +128,17 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
                 for e in &a.e_opts {
                     parse_e_option(&mut opts, e)?;
                 }
+                if !a.strict_fields {
+                    for f in &a.fields {
+                        if !strata_dissect::printer::is_known(f) {
+                            eprintln!("strata: warning: -e {f}: Strata does not extract this field yet; its column stays empty");
+                        }
+                    }
+                }
                 Mode::Fields(Box::new(FieldsPrinter::new(
                     &a.fields,
                     opts,
-                    a.lenient_fields,
+                    !a.strict_fields,
                 )?))
             }
             other => return Err(format!("-T {other}: expected text or fields")),
@@ -150,11 +186,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         };
         n += 1;
         if let Some(s) = &mut sink {
-            let r = match s {
-                Sink::Pcap(w) => w.write_packet(&pkt),
-                Sink::Pcapng(w) => w.write_packet(&pkt),
-            };
-            r.map_err(|e| e.to_string())?;
+            s.write(&pkt).map_err(|e| e.to_string())?;
         }
         let frame = dissector.dissect(&pkt);
         match &mut mode {
@@ -173,11 +205,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         return broken_pipe_ok(e);
     }
     if let Some(s) = sink {
-        let r = match s {
-            Sink::Pcap(w) => w.finish(),
-            Sink::Pcapng(w) => w.finish(),
-        };
-        r.map_err(|e| e.to_string())?;
+        s.finish().map_err(|e| e.to_string())?;
     }
     if let Some(e) = failure {
         // Every good packet before the damage was printed; now say where it broke.

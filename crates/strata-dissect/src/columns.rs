@@ -106,7 +106,13 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
         },
         Proto::Null => "NULL",
         Proto::Sll | Proto::Sll2 => "SLL",
-        Proto::Vlan => {
+        Proto::Erspan => "ERSPAN",
+        Proto::Ipnet => "IPNET",
+        Proto::Fr => "FR",
+        Proto::Nflog => "NFLOG",
+        Proto::Ppi => "PPI",
+        Proto::Cfp => "CFP",
+        Proto::Vlan | Proto::Ieee8021ad => {
             let t = be16(h, 2);
             if let Some(n) = ethertype_name(t) {
                 n

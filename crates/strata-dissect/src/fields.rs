@@ -155,6 +155,10 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         be16(h, 0).map(|t| t & 0xfff)
     )),
+    field!("ieee8021ad.id", Some(Proto::Ieee8021ad), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0).map(|t| t & 0xfff)
+    )),
     field!("vlan.priority", Some(Proto::Vlan), UInt, |f, l, h, o| put_dec(
         o,
         be16(h, 0).map(|t| t >> 13)
@@ -177,7 +181,13 @@ pub static FIELDS: &[FieldDef] = &[
         byte(h, 1),
         2
     )),
-    field!("ip.len", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
+    field!("ip.len", Some(Proto::Ipv4), UInt, |f, l, h, o| {
+        match be16(h, 2) {
+            // TSO / BIG TCP write 0: Wireshark presumes the reported length.
+            Some(0) if !l.quoted => put_dec(o, Some((f.len as u64).saturating_sub(l.start as u64))),
+            v => put_dec(o, v),
+        }
+    }),
     field!("ip.id", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(o, be16(h, 4), 4)),
     field!("ip.flags", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
         o,
@@ -328,11 +338,11 @@ pub static FIELDS: &[FieldDef] = &[
     field!("arp.src.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
         && put_mac(o, h, 8)),
     field!("arp.src.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
-        && put_v4(o, h, 14)),
+        && put_v4(o, h, arp_off(h, 1))),
     field!("arp.dst.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
-        && put_mac(o, h, 18)),
+        && put_mac(o, h, arp_off(h, 2))),
     field!("arp.dst.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
-        && put_v4(o, h, 24)),
+        && put_v4(o, h, arp_off(h, 3))),
     field!("sll.pkttype", Some(Proto::Sll), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
     field!("sll.etype", Some(Proto::Sll), UInt, |f, l, h, o| put_hex(
         o,
@@ -363,10 +373,17 @@ pub static FIELDS: &[FieldDef] = &[
 fn arp_ether(h: &[u8]) -> bool {
     byte(h, 4) == Some(6)
 }
-/// Protocol addresses are `arp.src.proto_ipv4` only for IPv4 over 6-byte hardware addresses;
-/// other sizes move the offsets and get other field names in Wireshark.
+/// Protocol addresses are `arp.*.proto_ipv4` for 4-byte IPv4 addresses, whatever the hardware
+/// address size.
 fn arp_ipv4(h: &[u8]) -> bool {
-    byte(h, 4) == Some(6) && byte(h, 5) == Some(4) && be16(h, 2) == Some(0x0800)
+    byte(h, 5) == Some(4) && be16(h, 2) == Some(0x0800)
+}
+
+/// Offset of ARP address `idx` (0 sender hw, 1 sender proto, 2 target hw, 3 target proto).
+fn arp_off(h: &[u8], idx: usize) -> usize {
+    let hw = byte(h, 4).unwrap_or(0) as usize;
+    let pr = byte(h, 5).unwrap_or(0) as usize;
+    8 + [0, hw, hw + pr, 2 * hw + pr][idx]
 }
 
 /// Looks a field up by its Wireshark name.

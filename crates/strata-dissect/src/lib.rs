@@ -58,8 +58,7 @@ impl Frame<'_> {
         let mut out = Vec::new();
         match def.proto {
             None => {
-                let l = self.decoded.layers().first().copied()?;
-                (def.extract)(self, &l, &mut out).then_some(())?;
+                (def.extract)(self, &printer::FRAME_LAYER, &mut out).then_some(())?;
             }
             Some(p) => {
                 self.layers_of(p).find(|l| (def.extract)(self, l, &mut out))?;

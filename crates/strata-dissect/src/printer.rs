@@ -84,6 +84,21 @@ pub fn parse_e_option(opts: &mut FieldsOptions, spec: &str) -> Result<(), String
     Ok(())
 }
 
+/// True for the field and column names `-T fields` can print.
+pub fn is_known(name: &str) -> bool {
+    matches!(
+        name,
+        "_ws.col.Protocol"
+            | "_ws.col.protocol"
+            | "_ws.col.Info"
+            | "_ws.col.info"
+            | "_ws.col.Source"
+            | "_ws.col.def_src"
+            | "_ws.col.Destination"
+            | "_ws.col.def_dst"
+    ) || fields::lookup(name).is_some()
+}
+
 /// A column of `-T fields`.
 #[derive(Clone, Copy)]
 enum Column {
@@ -182,7 +197,7 @@ impl FieldsPrinter {
     fn field(&mut self, def: &FieldDef, f: &Frame, out: &mut Vec<u8>) {
         let Some(proto) = def.proto else {
             // Frame fields have exactly one occurrence.
-            let _ = (def.extract)(f, &f.decoded.layers()[..1].first().copied().unwrap_or_else(dummy_layer), out);
+            let _ = (def.extract)(f, &FRAME_LAYER, out);
             return;
         };
         let occ = self.opts.occurrence;
@@ -195,8 +210,6 @@ impl FieldsPrinter {
                 }
             }
             Occurrence::Last => {
-                let layers: [_; 0] = [];
-                let _ = layers;
                 for l in f.decoded.layers().iter().rev().filter(|l| l.proto == proto) {
                     if (def.extract)(f, l, out) {
                         return;
@@ -237,8 +250,8 @@ impl FieldsPrinter {
     }
 }
 
-fn dummy_layer() -> strata_wire::Layer {
-    strata_wire::Layer {
+/// The layer passed to frame-level extractors, which read only the frame.
+pub(crate) const FRAME_LAYER: strata_wire::Layer = strata_wire::Layer {
         proto: strata_wire::Proto::Eth,
         start: 0,
         len: 0,
@@ -246,8 +259,7 @@ fn dummy_layer() -> strata_wire::Layer {
         partial: true,
         quoted: false,
         ext_kind: 0,
-    }
-}
+};
 
 /// Prints TShark's default one-line summary:
 /// `No. Time Source → Destination Protocol Length Info`.

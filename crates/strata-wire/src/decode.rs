@@ -31,6 +31,10 @@ pub enum Proto {
     Eth,
     Llc,
     Vlan,
+    /// IEEE 802.1ad service tag (EtherType 0x88a8), `ieee8021ad` in Wireshark.
+    Ieee8021ad,
+    /// Cisco FabricPath outer header (EtherType 0x8903).
+    Cfp,
     Mpls,
     PppoeSession,
     PppoeDiscovery,
@@ -58,6 +62,16 @@ pub enum Proto {
     Teredo,
     /// ESP (RFC 4303): encrypted, decoding ends here.
     Esp,
+    /// ERSPAN type II / III header after GRE.
+    Erspan,
+    /// Solaris IPNET header (LINKTYPE_IPNET).
+    Ipnet,
+    /// Frame Relay (Q.922 address + NLPID).
+    Fr,
+    /// Linux NFLOG header and TLVs.
+    Nflog,
+    /// Per-Packet Information header (LINKTYPE_PPI).
+    Ppi,
 }
 
 impl Proto {
@@ -69,6 +83,8 @@ impl Proto {
             Proto::Eth => "eth",
             Proto::Llc => "llc",
             Proto::Vlan => "vlan",
+            Proto::Ieee8021ad => "ieee8021ad",
+            Proto::Cfp => "cfp",
             Proto::Mpls => "mpls",
             Proto::PppoeSession | Proto::PppoeDiscovery => "pppoe",
             Proto::Ppp => "ppp",
@@ -90,6 +106,11 @@ impl Proto {
             Proto::GtpU => "gtp",
             Proto::Teredo => "teredo",
             Proto::Esp => "esp",
+            Proto::Erspan => "erspan",
+            Proto::Ipnet => "ipnet",
+            Proto::Fr => "fr",
+            Proto::Nflog => "nflog",
+            Proto::Ppi => "ppi",
         }
     }
 }
@@ -282,6 +303,12 @@ impl<'a> Decoder<'a, '_> {
     /// Records what is left as a partial header of `proto` and the reason decoding stops.
     fn fail(&mut self, proto: Proto, error: WireError) -> Next {
         let have = self.end.saturating_sub(self.off);
+        self.fail_with(proto, error, have)
+    }
+
+    /// Like `fail`, keeping only the first `usable` bytes: the fields before a malformed one.
+    fn fail_with(&mut self, proto: Proto, error: WireError, usable: usize) -> Next {
+        let have = self.end.saturating_sub(self.off).min(usable);
         if have > 0 {
             self.out.push(Layer {
                 proto,
@@ -307,8 +334,31 @@ impl<'a> Decoder<'a, '_> {
         match link {
             LinkType::ETHERNET => Next::Eth,
             LinkType::RAW | LinkType::RAW_BSD | LinkType::RAW_OPENBSD => Next::IpVersion,
-            LinkType::IPV4 => Next::Ipv4,
-            LinkType::IPV6 => Next::Ipv6,
+            // Wireshark dispatches on the version nibble even for the typed raw-IP link types.
+            LinkType::IPV4 | LinkType::IPV6 => Next::IpVersion,
+            LinkType::IPNET => {
+                // Solaris IPNET: version, family (2 = IPv4, 26 = IPv6), 22 more bytes.
+                if self.rest().len() < 24 {
+                    return self.fail(
+                        Proto::Ipnet,
+                        WireError::Truncated {
+                            proto: "ipnet",
+                            needed: 24,
+                            had: self.rest().len(),
+                        },
+                    );
+                }
+                let family = u8_at(self.rest(), 1);
+                self.layer(Proto::Ipnet, 24, self.end);
+                match family {
+                    2 => Next::Ipv4,
+                    26 => Next::Ipv6,
+                    _ => Next::Done,
+                }
+            }
+            LinkType::FRELAY => self.frelay(),
+            LinkType::NFLOG => self.nflog(),
+            LinkType::PPI => self.ppi(),
             LinkType::NULL | LinkType::LOOP => {
                 let be = link == LinkType::LOOP;
                 match null::parse(self.rest(), be) {
@@ -371,6 +421,100 @@ impl<'a> Decoder<'a, '_> {
             },
             LinkType::IEEE802_11 => self.wlan(),
             _ => Next::Done,
+        }
+    }
+
+    /// Frame Relay: Q.922 address (2 bytes), UI control 0x03, NLPID (RFC 2427).
+    fn frelay(&mut self) -> Next {
+        let b = self.rest();
+        if b.len() < 4 {
+            return self.fail(
+                Proto::Fr,
+                WireError::Truncated {
+                    proto: "fr",
+                    needed: 4,
+                    had: b.len(),
+                },
+            );
+        }
+        match (b[2], b[3]) {
+            (0x03, 0xcc) => {
+                self.layer(Proto::Fr, 4, self.end);
+                Next::Ipv4
+            }
+            (0x03, 0x8e) => {
+                self.layer(Proto::Fr, 4, self.end);
+                Next::Ipv6
+            }
+            // NLPID 0x80: SNAP with one pad byte before it (RFC 2427 §4.1).
+            (0x03, 0x00) if b.len() >= 10 && b[4] == 0x80 => {
+                let pid = be16(b, 8);
+                self.layer(Proto::Fr, 10, self.end);
+                Next::EtherType(pid)
+            }
+            _ => {
+                self.layer(Proto::Fr, 2, self.end);
+                Next::Done
+            }
+        }
+    }
+
+    /// Linux NFLOG: family, version, resource id, then TLVs (host byte order, little-endian on
+    /// every capture seen); TLV type 9 holds the packet.
+    fn nflog(&mut self) -> Next {
+        let b = self.rest();
+        if b.len() < 4 {
+            return self.fail(
+                Proto::Nflog,
+                WireError::Truncated {
+                    proto: "nflog",
+                    needed: 4,
+                    had: b.len(),
+                },
+            );
+        }
+        let family = b[0];
+        let mut off = 4;
+        while off + 4 <= b.len() {
+            let len = crate::bytes::le16(b, off) as usize;
+            let ty = crate::bytes::le16(b, off + 2);
+            if len < 4 {
+                break;
+            }
+            if ty == 9 {
+                let end = (self.off + off + len).min(self.end);
+                self.layer(Proto::Nflog, off + 4, end);
+                return match family {
+                    2 => Next::Ipv4,
+                    10 => Next::Ipv6,
+                    _ => Next::Done,
+                };
+            }
+            off += len.div_ceil(4) * 4;
+        }
+        self.layer(Proto::Nflog, b.len(), self.end);
+        Next::Done
+    }
+
+    /// PPI: version, flags, header length (LE), the DLT of what follows (LE).
+    fn ppi(&mut self) -> Next {
+        let b = self.rest();
+        let len = crate::bytes::le16(b, 2) as usize;
+        if b.len() < 8 || len < 8 || b.len() < len {
+            return self.fail(
+                Proto::Ppi,
+                WireError::Truncated {
+                    proto: "ppi",
+                    needed: len.max(8),
+                    had: b.len(),
+                },
+            );
+        }
+        let dlt = crate::bytes::le32(b, 4);
+        self.layer(Proto::Ppi, len, self.end);
+        match LinkType(dlt) {
+            LinkType::PPI | LinkType::NFLOG => Next::Done,
+            l => self.link(l),
         }
     }
 
@@ -464,17 +608,35 @@ impl<'a> Decoder<'a, '_> {
                 Err(e) => self.fail(Proto::Arp, e),
             },
             ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD1 | ethertype::QINQ_OLD2 => {
+                let proto = if t == ethertype::QINQ {
+                    Proto::Ieee8021ad
+                } else {
+                    Proto::Vlan
+                };
                 match vlan::Packet::new_checked(self.rest()) {
                     Ok(p) => {
                         let t = p.ethertype();
-                        self.layer(Proto::Vlan, vlan::HEADER_LEN, self.end);
+                        self.layer(proto, vlan::HEADER_LEN, self.end);
                         if t <= ethertype::MAX_8023_LEN {
                             Next::Llc
                         } else {
                             Next::EtherType(t)
                         }
                     }
-                    Err(e) => self.fail(Proto::Vlan, e),
+                    Err(e) => self.fail(proto, e),
+                }
+            }
+            ethertype::FABRICPATH => {
+                // FabricPath: the outer MACs and EtherType were taken for Ethernet; re-label
+                // them, skip FTAG/TTL and continue with the inner Ethernet frame.
+                if self.out.n > 0 && self.out.layers[self.out.n - 1].proto == Proto::Eth {
+                    let l = &mut self.out.layers[self.out.n - 1];
+                    l.proto = Proto::Cfp;
+                    l.len += 2;
+                    self.off += 2;
+                    Next::Eth
+                } else {
+                    Next::Done
                 }
             }
             ethertype::MPLS_UC | ethertype::MPLS_MC => self.mpls(),
@@ -556,8 +718,14 @@ impl<'a> Decoder<'a, '_> {
     }
 
     fn ipv4(&mut self) -> Next {
+        // Wireshark's "ip" dissector hands version 6 to IPv6.
+        if self.rest().first().map(|b| b >> 4) == Some(6) {
+            return Next::Ipv6;
+        }
         let p = match ipv4::Packet::new_checked(self.rest()) {
             Ok(p) => p,
+            // A bad version or IHL: Wireshark shows only the first byte.
+            Err(e @ WireError::Malformed { .. }) => return self.fail_with(Proto::Ipv4, e, 1),
             Err(e) => return self.fail(Proto::Ipv4, e),
         };
         let hlen = p.header_len();
@@ -569,10 +737,16 @@ impl<'a> Decoder<'a, '_> {
             self.off + total
         };
         let (proto, frag_off, frag) = (p.protocol(), p.frag_offset(), p.is_fragment());
+        // Whether the whole fragment was captured: only then can it be reassembled.
+        let whole = total >= hlen && self.off + total <= self.end;
         self.layer(Proto::Ipv4, hlen, end);
-        if frag_off != 0 || (frag && !self.quoted) {
-            // Non-first fragments carry no transport header; first fragments are left to
-            // reassembly (as Wireshark does by default).
+        if frag_off != 0 {
+            // Non-first fragments carry no transport header.
+            return Next::Done;
+        }
+        if frag && !self.quoted && whole {
+            // First fragments are left to reassembly (as Wireshark does by default); one cut
+            // by the snaplen can never be reassembled, so its transport header is decoded.
             return Next::Done;
         }
         Next::IpProto(proto)
@@ -691,6 +865,8 @@ impl<'a> Decoder<'a, '_> {
                 self.app();
                 Next::Done
             }
+            // A data offset < 5: Wireshark shows the ports and sequence number, then stops.
+            Err(e @ WireError::Malformed { .. }) => self.fail_with(Proto::Tcp, e, 8),
             Err(e) => self.fail(Proto::Tcp, e),
         }
     }
@@ -707,7 +883,8 @@ impl<'a> Decoder<'a, '_> {
             self.end
         };
         self.layer(Proto::Udp, udp::HEADER_LEN, end);
-        if self.quoted {
+        if self.quoted || len < udp::HEADER_LEN {
+            // A length below 8 is bogus: Wireshark stops after the UDP header.
             return Next::Done;
         }
         let port = |p: u16| sport == p || dport == p;
@@ -790,13 +967,37 @@ impl<'a> Decoder<'a, '_> {
                 match h.protocol {
                     // PPTP carries PPP.
                     0x880b => Next::Ppp,
-                    // ERSPAN and others are not decoded further.
-                    0x88be | 0x22eb => Next::Done,
+                    0x88be | 0x22eb => self.erspan(h.protocol, h.seq.is_some()),
                     t => Next::EtherType(t),
                 }
             }
             Err(e) => self.fail(Proto::Gre, e),
         }
+    }
+}
+
+impl Decoder<'_, '_> {
+    /// ERSPAN: type I (0x88be without a sequence number) has no header; type II 8 bytes;
+    /// type III (0x22eb) 12 bytes plus an 8-byte platform sub-header when its O flag is set.
+    fn erspan(&mut self, proto: u16, has_seq: bool) -> Next {
+        let b = self.rest();
+        let len = match (proto, has_seq) {
+            (0x88be, false) => return Next::Eth,
+            (0x88be, true) => 8,
+            _ => 12 + if u8_at(b, 11) & 1 != 0 { 8 } else { 0 },
+        };
+        if b.len() < len {
+            return self.fail(
+                Proto::Erspan,
+                WireError::Truncated {
+                    proto: "erspan",
+                    needed: len,
+                    had: b.len(),
+                },
+            );
+        }
+        self.layer(Proto::Erspan, len, self.end);
+        Next::Eth
     }
 }
 

@@ -72,6 +72,8 @@ pub mod ethertype {
     pub const PPPOE_SESS: u16 = 0x8864;
     pub const TEB: u16 = 0x6558;
     pub const LLDP: u16 = 0x88cc;
+    /// Cisco FabricPath.
+    pub const FABRICPATH: u16 = 0x8903;
     /// Values ≤ 1500 are an 802.3 length, not a type.
     pub const MAX_8023_LEN: u16 = 1500;
 }

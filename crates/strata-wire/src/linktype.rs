@@ -28,6 +28,10 @@ impl LinkType {
     pub const IPV4: LinkType = LinkType(228);
     pub const IPV6: LinkType = LinkType(229);
     pub const LINUX_SLL2: LinkType = LinkType(276);
+    pub const FRELAY: LinkType = LinkType(107);
+    pub const PPI: LinkType = LinkType(192);
+    pub const IPNET: LinkType = LinkType(226);
+    pub const NFLOG: LinkType = LinkType(239);
 
     /// The short name libpcap gives this link type (`pcap_datalink_val_to_name`), lower-cased.
     pub fn name(self) -> &'static str {
@@ -46,6 +50,10 @@ impl LinkType {
             228 => "ipv4",
             229 => "ipv6",
             276 => "linux_sll2",
+            107 => "frelay",
+            192 => "ppi",
+            226 => "ipnet",
+            239 => "nflog",
             _ => "unknown",
         }
     }
