@@ -480,6 +480,12 @@ impl<R: Read> PcapngReader<R> {
             if iface.snaplen != 0 {
                 caplen = caplen.min(iface.snaplen);
             }
+            if caplen > MAX_SNAPLEN {
+                return Err(self.input.corrupt(
+                    at,
+                    format!("{what} holds {caplen} bytes, more than the maximum {MAX_SNAPLEN}"),
+                ));
+            }
             return Ok(RawPacket {
                 // A Simple Packet Block has no timestamp.
                 ts: Timestamp::default(),
