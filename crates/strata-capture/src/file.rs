@@ -2,7 +2,7 @@
 //! the format from the magic number and yields its packets; [`MultiFileReader`] reads several
 //! files one after the other as a single capture.
 //!
-//! This module also holds the plumbing both format readers share: [`Input`], one reusable
+//! This module also holds the plumbing both format readers share: `Input`, one reusable
 //! buffer over any [`Read`] that hands out slices and knows the file offset of every byte (so
 //! errors can name it), and [`ByteOrder`].
 //!

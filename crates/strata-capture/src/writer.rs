@@ -234,7 +234,8 @@ impl<W: Write> PcapngWriter<W> {
         self.write_packet_inner(packet, None)
     }
 
-    /// Appends one packet with an `opt_comment`.
+    /// Appends one packet with an `opt_comment`. A comment longer than an option can hold
+    /// (65535 bytes) is left out rather than cut mid-character.
     pub fn write_packet_with_comment(
         &mut self,
         packet: &Packet<'_>,
