@@ -14,6 +14,9 @@ pub struct Frame<'a> {
     pub link: LinkType,
     pub data: &'a [u8],
     pub decoded: &'a Decoded,
+    /// The payload of an IP datagram this frame completed (empty otherwise); layers marked
+    /// `reassembled` point into it.
+    pub reassembled: &'a [u8],
 }
 
 impl<'a> Frame<'a> {
@@ -30,8 +33,16 @@ impl<'a> Frame<'a> {
     pub fn first(&self, proto: Proto) -> Option<&'a Layer> {
         self.decoded.first(proto)
     }
+    /// The buffer a layer's offsets refer to.
+    pub fn buffer(&self, layer: &Layer) -> &'a [u8] {
+        if layer.reassembled {
+            self.reassembled
+        } else {
+            self.data
+        }
+    }
     /// The header bytes of `layer`.
     pub fn header(&self, layer: &Layer) -> &'a [u8] {
-        layer.header(self.data)
+        layer.header(self.buffer(layer))
     }
 }

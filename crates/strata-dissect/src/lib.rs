@@ -23,23 +23,57 @@ pub mod text;
 
 pub use frame::Frame;
 use strata_capture::Packet;
-use strata_wire::Decoded;
+use strata_wire::decode::Fragment;
+use strata_wire::frag::{Limits, Reassembler};
+use strata_wire::{ipv4, ipv6, Decoded};
 
-/// Turns captured packets into [`Frame`]s, numbering them and reusing one layer stack.
-#[derive(Default)]
+/// Turns captured packets into [`Frame`]s: numbers them, reuses one layer stack, and
+/// reassembles IP fragments so the frame that completes a datagram shows its transport
+/// layers, as Wireshark does by default.
 pub struct Dissector {
     decoded: Decoded,
     number: u64,
+    reassembler: Reassembler,
+    /// The datagram the current frame completed.
+    datagram: Vec<u8>,
+    /// Reassemble IP fragments (Wireshark's `ip.defragment` / `ipv6.defragment`).
+    pub defragment: bool,
+}
+
+impl Default for Dissector {
+    fn default() -> Dissector {
+        Dissector {
+            decoded: Decoded::default(),
+            number: 0,
+            reassembler: Reassembler::new(Limits {
+                // Wireshark keeps fragments for the whole capture; bound them by memory only.
+                timeout_ns: i128::MAX,
+                ..Limits::default()
+            }),
+            datagram: Vec::new(),
+            defragment: true,
+        }
+    }
 }
 
 impl Dissector {
     pub fn new() -> Dissector {
         Dissector::default()
     }
+    /// Reassembly counters (fragments seen, datagrams completed, drops by limit, overlaps).
+    pub fn reassembly_stats(&self) -> strata_wire::frag::Stats {
+        self.reassembler.stats
+    }
     /// Decodes the next packet; the frame borrows the packet and this dissector.
     pub fn dissect<'a>(&'a mut self, pkt: &Packet<'a>) -> Frame<'a> {
         self.number += 1;
         strata_wire::decode(pkt.link_type, pkt.data, &mut self.decoded);
+        self.datagram.clear();
+        if self.defragment {
+            if let Some(frag) = self.decoded.fragment(pkt.data) {
+                self.reassemble(frag, pkt);
+            }
+        }
         Frame {
             number: self.number,
             ts: pkt.ts,
@@ -47,6 +81,41 @@ impl Dissector {
             link: pkt.link_type,
             data: pkt.data,
             decoded: &self.decoded,
+            reassembled: &self.datagram,
+        }
+    }
+
+    fn reassemble(&mut self, frag: Fragment, pkt: &Packet) {
+        let now = pkt.ts.as_nanos();
+        let layers = self.decoded.layers();
+        let done = match frag {
+            Fragment::V4 { layer } => {
+                let ip = ipv4::Packet::new_unchecked(layers[layer].bytes(pkt.data));
+                self.reassembler.push_ipv4(now, &ip)
+            }
+            Fragment::V6 { ip, frag } => {
+                let hdr = ipv6::Packet::new_unchecked(layers[ip].header(pkt.data));
+                let fl = &layers[frag];
+                match ipv6::ExtHeader::parse(fl.ext_kind, fl.header(pkt.data)) {
+                    Ok(e) => match e.fragment() {
+                        Some(fh) => self.reassembler.push_ipv6(
+                            now,
+                            hdr.src(),
+                            hdr.dst(),
+                            fh,
+                            e.next_header,
+                            fl.payload(pkt.data),
+                        ),
+                        None => return,
+                    },
+                    Err(_) => return,
+                }
+            }
+        };
+        // A malformed fragment is shown as such; it does not stop the capture.
+        if let Ok(Some(d)) = done {
+            self.datagram = d.payload;
+            strata_wire::decode::decode_reassembled(d.proto, &self.datagram, &mut self.decoded);
         }
     }
 }

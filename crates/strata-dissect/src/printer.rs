@@ -259,6 +259,7 @@ pub(crate) const FRAME_LAYER: strata_wire::Layer = strata_wire::Layer {
         partial: true,
         quoted: false,
         ext_kind: 0,
+        reassembled: false,
 };
 
 /// Prints TShark's default one-line summary:

@@ -131,6 +131,9 @@ pub struct Layer {
     pub quoted: bool,
     /// For `Ipv6Ext`: the extension header type (0, 43, 44, 60, 51, ...).
     pub ext_kind: u8,
+    /// Decoded from a reassembled datagram ([`decode_reassembled`]), not the frame: offsets
+    /// are into that datagram's payload.
+    pub reassembled: bool,
 }
 
 impl Layer {
@@ -173,6 +176,8 @@ pub struct Decoded {
     pub app: Option<(u32, u32)>,
     /// The frame ends with an 802.11 FCS (radiotap flag) that is not part of any layer.
     pub fcs_len: u8,
+    /// `app` points into a reassembled datagram, not the frame.
+    pub app_reassembled: bool,
 }
 
 const EMPTY: Layer = Layer {
@@ -183,6 +188,7 @@ const EMPTY: Layer = Layer {
     partial: false,
     quoted: false,
     ext_kind: 0,
+    reassembled: false,
 };
 
 impl Default for Decoded {
@@ -193,6 +199,7 @@ impl Default for Decoded {
             stop: None,
             app: None,
             fcs_len: 0,
+            app_reassembled: false,
         }
     }
 }
@@ -257,15 +264,72 @@ pub fn decode(link: LinkType, frame: &[u8], out: &mut Decoded) {
     out.stop = None;
     out.app = None;
     out.fcs_len = 0;
+    out.app_reassembled = false;
     let mut d = Decoder {
         frame,
         out,
         off: 0,
         end: frame.len(),
         quoted: false,
+        reassembled: false,
     };
     let next = d.link(link);
     d.run(next);
+}
+
+/// Appends to `out` the layers of a reassembled IP datagram's `payload`, whose upper-layer
+/// protocol is `ip_proto`. The new layers are marked `reassembled`.
+pub fn decode_reassembled(ip_proto: u8, payload: &[u8], out: &mut Decoded) {
+    let mut d = Decoder {
+        frame: payload,
+        out,
+        off: 0,
+        end: payload.len(),
+        quoted: false,
+        reassembled: true,
+    };
+    d.run(Next::IpProto(ip_proto));
+    if d.out.app.is_some() && d.reassembled {
+        d.out.app_reassembled = true;
+    }
+}
+
+/// Where a fragment sits, for the caller that reassembles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fragment {
+    /// An IPv4 fragment: the index of its `Ipv4` layer.
+    V4 { layer: usize },
+    /// An IPv6 fragment: the indexes of its `Ipv6` layer and its fragment header layer.
+    V6 { ip: usize, frag: usize },
+}
+
+impl Decoded {
+    /// The unquoted IP fragment decoding stopped at, if its bytes were captured whole (a
+    /// fragment cut by the snaplen can never be reassembled).
+    pub fn fragment(&self, frame: &[u8]) -> Option<Fragment> {
+        let (i, last) = self.layers().iter().enumerate().next_back()?;
+        if last.quoted || last.partial || last.reassembled {
+            return None;
+        }
+        match last.proto {
+            Proto::Ipv4 => {
+                let p = ipv4::Packet::new_unchecked(last.header(frame));
+                let total = p.total_len() as usize;
+                let whole = total >= p.header_len() && last.start as usize + total <= frame.len();
+                (p.is_fragment() && whole).then_some(Fragment::V4 { layer: i })
+            }
+            Proto::Ipv6Ext if last.ext_kind == protocol::FRAGMENT => {
+                let ip = self.layers()[..i]
+                    .iter()
+                    .rposition(|l| l.proto == Proto::Ipv6)?;
+                let l = &self.layers()[ip];
+                let plen = ipv6::Packet::new_unchecked(l.header(frame)).payload_len() as usize;
+                let whole = l.start as usize + ipv6::HEADER_LEN + plen <= frame.len();
+                whole.then_some(Fragment::V6 { ip, frag: i })
+            }
+            _ => None,
+        }
+    }
 }
 
 struct Decoder<'a, 'o> {
@@ -276,6 +340,8 @@ struct Decoder<'a, 'o> {
     /// Where the current extent ends (an IP total length or UDP length bounds what follows).
     end: usize,
     quoted: bool,
+    /// Decoding a reassembled datagram: layers are marked so.
+    reassembled: bool,
 }
 
 impl<'a> Decoder<'a, '_> {
@@ -294,6 +360,7 @@ impl<'a> Decoder<'a, '_> {
             partial: false,
             quoted: self.quoted,
             ext_kind: 0,
+            reassembled: self.reassembled,
         });
         self.off += len;
         self.end = end;
@@ -318,6 +385,7 @@ impl<'a> Decoder<'a, '_> {
                 partial: true,
                 quoted: self.quoted,
                 ext_kind: 0,
+                reassembled: self.reassembled,
             });
         }
         // A truncated quote inside an ICMP error is normal (RFC 792 quotes 8 bytes): not an error.
@@ -451,6 +519,12 @@ impl<'a> Decoder<'a, '_> {
                 let pid = be16(b, 8);
                 self.layer(Proto::Fr, 10, self.end);
                 Next::EtherType(pid)
+            }
+            // Cisco's encapsulation: the address, then an EtherType.
+            _ if be16(b, 2) >= 0x0600 => {
+                let t = be16(b, 2);
+                self.layer(Proto::Fr, 4, self.end);
+                Next::EtherType(t)
             }
             _ => {
                 self.layer(Proto::Fr, 2, self.end);
@@ -755,6 +829,7 @@ impl<'a> Decoder<'a, '_> {
     fn ipv6(&mut self) -> Next {
         let p = match ipv6::Packet::new_checked(self.rest()) {
             Ok(p) => p,
+            Err(e @ WireError::Malformed { .. }) => return self.fail_with(Proto::Ipv6, e, 1),
             Err(e) => return self.fail(Proto::Ipv6, e),
         };
         let plen = p.payload_len() as usize;
