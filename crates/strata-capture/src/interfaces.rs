@@ -61,12 +61,18 @@ pub struct Interface {
 impl Interface {
     /// Bytes received plus sent: the "most traffic" measure of [`choose_auto`].
     pub fn traffic_bytes(&self) -> u64 {
-        self.counters.rx_bytes.saturating_add(self.counters.tx_bytes)
+        self.counters
+            .rx_bytes
+            .saturating_add(self.counters.tx_bytes)
     }
 }
 
 fn live_error(iface: &str, what: &'static str, source: std::io::Error) -> CaptureError {
-    CaptureError::Live { iface: iface.to_string(), what, source }
+    CaptureError::Live {
+        iface: iface.to_string(),
+        what,
+        source,
+    }
 }
 
 /// Number of leading one bits of a netmask.
@@ -95,7 +101,9 @@ unsafe fn sockaddr_ip(sa: *const libc::sockaddr) -> Option<IpAddr> {
         match (*sa).sa_family as i32 {
             libc::AF_INET => {
                 let sin = &*(sa as *const libc::sockaddr_in);
-                Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr))))
+                Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(
+                    sin.sin_addr.s_addr,
+                ))))
             }
             libc::AF_INET6 => {
                 let sin6 = &*(sa as *const libc::sockaddr_in6);
@@ -117,7 +125,11 @@ pub fn list() -> Result<Vec<Interface>, CaptureError> {
     let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
     // SAFETY: getifaddrs writes a list head we own into `head`; freed below with freeifaddrs.
     if unsafe { libc::getifaddrs(&mut head) } != 0 {
-        return Err(live_error("*", "getifaddrs", std::io::Error::last_os_error()));
+        return Err(live_error(
+            "*",
+            "getifaddrs",
+            std::io::Error::last_os_error(),
+        ));
     }
     let mut cur = head;
     while !cur.is_null() {
@@ -128,7 +140,9 @@ pub fn list() -> Result<Vec<Interface>, CaptureError> {
             continue;
         }
         // SAFETY: ifa_name is a NUL-terminated string owned by the list.
-        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }.to_string_lossy().into_owned();
+        let name = unsafe { CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
         let entry = by_name.entry(name.clone()).or_insert_with(|| Interface {
             name: name.clone(),
             index: 0,
@@ -174,7 +188,10 @@ pub fn list() -> Result<Vec<Interface>, CaptureError> {
                 None if addr.is_ipv4() => 32,
                 None => 128,
             };
-            entry.addresses.push(InterfaceAddress { addr, prefix_len: prefix });
+            entry.addresses.push(InterfaceAddress {
+                addr,
+                prefix_len: prefix,
+            });
         }
     }
     // SAFETY: `head` came from a successful getifaddrs and is freed exactly once.
@@ -209,14 +226,31 @@ pub fn choose_auto(interfaces: &[Interface]) -> Option<(Interface, String)> {
         .iter()
         .filter(|i| i.flags.up && !i.flags.loopback && !i.addresses.is_empty())
         // Ties broken by the lower index, so the choice is stable.
-        .max_by(|a, b| a.traffic_bytes().cmp(&b.traffic_bytes()).then(b.index.cmp(&a.index)))?;
+        .max_by(|a, b| {
+            a.traffic_bytes()
+                .cmp(&b.traffic_bytes())
+                .then(b.index.cmp(&a.index))
+        })?;
     // Prefer showing an IPv4 address, as users recognise those.
-    let shown = best.addresses.iter().find(|a| a.addr.is_ipv4()).or(best.addresses.first())?;
-    let candidates = interfaces.iter().filter(|i| i.flags.up && !i.flags.loopback && !i.addresses.is_empty()).count();
+    let shown = best
+        .addresses
+        .iter()
+        .find(|a| a.addr.is_ipv4())
+        .or(best.addresses.first())?;
+    let candidates = interfaces
+        .iter()
+        .filter(|i| i.flags.up && !i.flags.loopback && !i.addresses.is_empty())
+        .count();
     let reason = if candidates > 1 {
-        format!("up, has {shown}, most traffic: {} bytes", best.traffic_bytes())
+        format!(
+            "up, has {shown}, most traffic: {} bytes",
+            best.traffic_bytes()
+        )
     } else {
-        format!("up, has {shown}, only candidate ({} bytes so far)", best.traffic_bytes())
+        format!(
+            "up, has {shown}, only candidate ({} bytes so far)",
+            best.traffic_bytes()
+        )
     };
     Some((best.clone(), reason))
 }
@@ -243,18 +277,37 @@ pub fn resolve(name_or_auto: &str) -> Result<(Interface, Option<String>), Captur
 mod tests {
     use super::*;
 
-    fn iface(name: &str, index: u32, up: bool, lo: bool, addr: Option<&str>, bytes: u64) -> Interface {
+    fn iface(
+        name: &str,
+        index: u32,
+        up: bool,
+        lo: bool,
+        addr: Option<&str>,
+        bytes: u64,
+    ) -> Interface {
         Interface {
             name: name.into(),
             index,
-            flags: InterfaceFlags { up, loopback: lo, ..Default::default() },
+            flags: InterfaceFlags {
+                up,
+                loopback: lo,
+                ..Default::default()
+            },
             mac: None,
             addresses: addr
-                .map(|a| vec![InterfaceAddress { addr: a.parse().unwrap(), prefix_len: 24 }])
+                .map(|a| {
+                    vec![InterfaceAddress {
+                        addr: a.parse().unwrap(),
+                        prefix_len: 24,
+                    }]
+                })
                 .unwrap_or_default(),
             mtu: Some(1500),
             arp_type: Some(1),
-            counters: InterfaceCounters { rx_bytes: bytes, ..Default::default() },
+            counters: InterfaceCounters {
+                rx_bytes: bytes,
+                ..Default::default()
+            },
         }
     }
 
@@ -283,7 +336,10 @@ mod tests {
     #[test]
     fn lists_loopback() {
         let all = list().unwrap();
-        let lo = all.iter().find(|i| i.flags.loopback).expect("a loopback interface");
+        let lo = all
+            .iter()
+            .find(|i| i.flags.loopback)
+            .expect("a loopback interface");
         assert!(lo.index > 0);
     }
 }

@@ -127,11 +127,20 @@ const SLL_HDR_LEN: usize = 16;
 impl LiveCapture {
     /// Opens `iface` (a name; resolve `auto` with [`interfaces::resolve`] first).
     pub fn open(iface: &str, opts: LiveOptions) -> Result<LiveCapture, CaptureError> {
-        let err = |what: &'static str, source: std::io::Error| CaptureError::Live { iface: iface.to_string(), what, source };
+        let err = |what: &'static str, source: std::io::Error| CaptureError::Live {
+            iface: iface.to_string(),
+            what,
+            source,
+        };
         // Resolved here with if_nametoindex / SIOCGIFHWADDR rather than /sys, because those
         // answer for the calling thread's network namespace.
-        let name = if iface == "auto" { interfaces::resolve(iface)?.0.name } else { iface.to_string() };
-        let cname = std::ffi::CString::new(name.clone()).map_err(|_| CaptureError::NoSuchInterface(name.clone()))?;
+        let name = if iface == "auto" {
+            interfaces::resolve(iface)?.0.name
+        } else {
+            iface.to_string()
+        };
+        let cname = std::ffi::CString::new(name.clone())
+            .map_err(|_| CaptureError::NoSuchInterface(name.clone()))?;
         // SAFETY: cname is a valid NUL-terminated string.
         let ifindex = unsafe { libc::if_nametoindex(cname.as_ptr()) };
         if ifindex == 0 {
@@ -147,7 +156,11 @@ impl LiveCapture {
         let cooked = sock_type == libc::SOCK_DGRAM;
         let snaplen = opts.snaplen.max(1);
         let program = match opts.filter.as_deref() {
-            Some(f) if !f.trim().is_empty() => Some(bpf::compile(f, link_type, snaplen)?),
+            // Accepting returns "keep everything" rather than the snaplen: the kernel shortens
+            // the packet to the filter's return value before recvmsg, which would hide the wire
+            // length from MSG_TRUNC (libpcap rewrites its `ret`s for the same reason). The
+            // receive buffer does the snaplen cut instead.
+            Some(f) if !f.trim().is_empty() => Some(bpf::compile(f, link_type, u32::MAX)?),
             _ => None,
         };
 
@@ -155,7 +168,10 @@ impl LiveCapture {
         // SAFETY: plain syscall; the result is checked and owned by OwnedFd right away.
         let raw = unsafe { libc::socket(libc::AF_PACKET, sock_type | libc::SOCK_CLOEXEC, 0) };
         if raw < 0 {
-            return Err(err("socket(AF_PACKET) (needs CAP_NET_RAW)", std::io::Error::last_os_error()));
+            return Err(err(
+                "socket(AF_PACKET) (needs CAP_NET_RAW)",
+                std::io::Error::last_os_error(),
+            ));
         }
         // SAFETY: `raw` is a fresh, valid descriptor nobody else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
@@ -168,17 +184,22 @@ impl LiveCapture {
                 user_filter = Some(prog);
             } else {
                 let mut insns = prog.to_sock_filters();
-                let fprog = libc::sock_fprog { len: insns.len() as u16, filter: insns.as_mut_ptr() };
+                let fprog = libc::sock_fprog {
+                    len: insns.len() as u16,
+                    filter: insns.as_mut_ptr(),
+                };
                 setsockopt(&fd, libc::SOL_SOCKET, libc::SO_ATTACH_FILTER, &fprog)
                     .map_err(|e| err("SO_ATTACH_FILTER", e))?;
             }
         }
 
         // 3. Timestamps and buffer size.
-        setsockopt(&fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &1i32).map_err(|e| err("SO_TIMESTAMPNS", e))?;
+        setsockopt(&fd, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &1i32)
+            .map_err(|e| err("SO_TIMESTAMPNS", e))?;
         let rcvbuf = opts.buffer_size.unwrap_or(2 << 20).min(i32::MAX as usize) as i32;
         if setsockopt(&fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, &rcvbuf).is_err() {
-            setsockopt(&fd, libc::SOL_SOCKET, libc::SO_RCVBUF, &rcvbuf).map_err(|e| err("SO_RCVBUF", e))?;
+            setsockopt(&fd, libc::SOL_SOCKET, libc::SO_RCVBUF, &rcvbuf)
+                .map_err(|e| err("SO_RCVBUF", e))?;
         }
 
         // 4. Bind: packets start flowing.
@@ -268,7 +289,11 @@ impl LiveCapture {
     }
 
     fn error(&self, what: &'static str, source: std::io::Error) -> CaptureError {
-        CaptureError::Live { iface: self.iface.clone(), what, source }
+        CaptureError::Live {
+            iface: self.iface.clone(),
+            what,
+            source,
+        }
     }
 
     /// The next packet, or `Ok(None)` if none arrived within the timeout (or the capture was
@@ -279,7 +304,13 @@ impl LiveCapture {
     }
 
     fn packet(&self, r: Received) -> Packet<'_> {
-        Packet { ts: r.ts, orig_len: r.orig_len, link_type: self.link_type, interface_id: 0, data: &self.buf[..r.caplen] }
+        Packet {
+            ts: r.ts,
+            orig_len: r.orig_len,
+            link_type: self.link_type,
+            interface_id: 0,
+            data: &self.buf[..r.caplen],
+        }
     }
 
     /// Waits up to the timeout and receives one packet into `buf`.
@@ -290,7 +321,11 @@ impl LiveCapture {
                 return Ok(None);
             }
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let mut pfd = libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut pfd = libc::pollfd {
+                fd: self.fd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
             let ms = left.as_millis().min(i32::MAX as u128) as i32;
             // SAFETY: one valid pollfd, count 1.
             let n = unsafe { libc::poll(&mut pfd, 1, ms) };
@@ -304,9 +339,14 @@ impl LiveCapture {
             if n == 0 {
                 return Ok(None);
             }
-            if pfd.revents & (libc::POLLERR | libc::POLLNVAL) != 0 && pfd.revents & libc::POLLIN == 0 {
+            if pfd.revents & (libc::POLLERR | libc::POLLNVAL) != 0
+                && pfd.revents & libc::POLLIN == 0
+            {
                 // Read the pending socket error (e.g. ENETDOWN when the interface went away).
-                let e = self.recv_once().err().unwrap_or_else(|| std::io::Error::other("socket error"));
+                let e = self
+                    .recv_once()
+                    .err()
+                    .unwrap_or_else(|| std::io::Error::other("socket error"));
                 return Err(self.error("poll", e));
             }
             match self.recv_once() {
@@ -317,7 +357,11 @@ impl LiveCapture {
                         return Ok(None);
                     }
                 }
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted
+                    ) => {}
                 Err(e) => return Err(self.error("recvmsg", e)),
             }
         }
@@ -345,7 +389,13 @@ impl LiveCapture {
         msg.msg_controllen = std::mem::size_of_val(&control) as _;
         // SAFETY: `msg` points at live buffers (`from`, `iov` into self.buf with its real
         // remaining length, `control`), all outliving the call.
-        let n = unsafe { libc::recvmsg(self.fd.as_raw_fd(), &mut msg, libc::MSG_TRUNC | libc::MSG_DONTWAIT) };
+        let n = unsafe {
+            libc::recvmsg(
+                self.fd.as_raw_fd(),
+                &mut msg,
+                libc::MSG_TRUNC | libc::MSG_DONTWAIT,
+            )
+        };
         if n < 0 {
             return Err(std::io::Error::last_os_error());
         }
@@ -377,7 +427,11 @@ impl LiveCapture {
             }
         }
         self.stats.delivered += 1;
-        Ok(Some(Received { caplen, orig_len: orig_len.min(u32::MAX as usize) as u32, ts }))
+        Ok(Some(Received {
+            caplen,
+            orig_len: orig_len.min(u32::MAX as usize) as u32,
+            ts,
+        }))
     }
 }
 
@@ -446,7 +500,8 @@ fn timestamp_from_cmsgs(msg: &libc::msghdr) -> Option<Timestamp> {
     unsafe {
         let mut cmsg = libc::CMSG_FIRSTHDR(msg);
         while !cmsg.is_null() {
-            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_TIMESTAMPNS {
+            if (*cmsg).cmsg_level == libc::SOL_SOCKET && (*cmsg).cmsg_type == libc::SCM_TIMESTAMPNS
+            {
                 let ts = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg) as *const libc::timespec);
                 return Some(Timestamp::new(ts.tv_sec, ts.tv_nsec as u32));
             }
@@ -457,6 +512,8 @@ fn timestamp_from_cmsgs(msg: &libc::msghdr) -> Option<Timestamp> {
 }
 
 fn now() -> Timestamp {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     Timestamp::new(d.as_secs() as i64, d.subsec_nanos())
 }
