@@ -144,6 +144,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             other => return Err(format!("-T {other}: expected text or fields")),
         }
     };
+    let live = a.read.is_none();
     let mut src: Box<dyn PacketSource> = match (&a.read, &a.interface) {
         (Some(path), _) => {
             if a.capture_filter.is_some() {
@@ -194,7 +195,8 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             Mode::Fields(p) => p.frame(&frame, &mut buf),
             Mode::Silent => {}
         }
-        if buf.len() >= 1 << 20 {
+        // Live output is written per packet so a reader sees it as it happens.
+        if live || buf.len() >= 1 << 20 {
             if let Err(e) = out.write_all(&buf) {
                 return broken_pipe_ok(e);
             }

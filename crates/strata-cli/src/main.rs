@@ -1,5 +1,6 @@
 //! `strata`: argument parsing and wiring only; the work happens in the library crates.
 
+mod bench;
 mod dissect;
 mod interfaces;
 
@@ -23,6 +24,8 @@ enum Cmd {
     Interfaces(interfaces::Args),
     /// Dissect packets like tshark: summary lines, or `-T fields -e FIELD ...`.
     Dissect(dissect::Args),
+    /// Benchmarks against the peers on the same input, one run, with ratios.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
     let r = match cli.cmd {
         Cmd::Interfaces(a) => interfaces::run(a),
         Cmd::Dissect(a) => dissect::run(a),
+        Cmd::Bench(a) => bench::run(a),
     };
     match r {
         Ok(code) => code,

@@ -1,0 +1,152 @@
+//! `strata bench`: Strata and its peers on the same input, in one run, with the ratios.
+//!
+//! Each contender runs `--runs` times; the best wall time counts (the least disturbed run).
+//! Peers that are not installed are reported as missing, not silently skipped.
+
+use clap::{Args as ClapArgs, Subcommand};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+use strata_capture::file::FileReader;
+use strata_capture::PacketSource;
+use strata_dissect::Dissector;
+
+#[derive(ClapArgs)]
+pub struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Subcommand)]
+enum What {
+    /// Read and decode every packet of FILE: Strata (every layer, in process) vs
+    /// `tcpdump -r FILE -w /dev/null` (libpcap's read loop) vs `tshark -T fields -e frame.number`.
+    Decode {
+        #[arg(short = 'r', value_name = "FILE")]
+        read: String,
+        /// Runs per contender; the best counts.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+}
+
+struct Row {
+    name: String,
+    best: Option<Duration>,
+    packets: u64,
+    note: String,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    match a.what {
+        What::Decode { read, runs } => decode(&read, runs.max(1)),
+    }
+}
+
+fn decode(path: &str, runs: u32) -> Result<ExitCode, String> {
+    let mut rows = Vec::new();
+    // Strata: the file reader and the full layer decoder, nothing printed.
+    let mut best = None;
+    let mut packets = 0;
+    let mut layers = 0u64;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut src = FileReader::open(path).map_err(|e| e.to_string())?;
+        let mut d = Dissector::new();
+        let (mut n, mut l) = (0u64, 0u64);
+        loop {
+            match src.next_packet() {
+                Ok(Some(p)) => {
+                    let f = d.dissect(&p);
+                    l += f.decoded.layers().len() as u64;
+                    n += 1;
+                }
+                Ok(None) => break,
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        let el = t.elapsed();
+        best = Some(best.map_or(el, |b: Duration| b.min(el)));
+        packets = n;
+        layers = l;
+    }
+    rows.push(Row {
+        name: "strata (read + decode every layer)".into(),
+        best,
+        packets,
+        note: format!("{layers} layers decoded"),
+    });
+    rows.push(peer(
+        "tcpdump -r FILE -w /dev/null (libpcap read)",
+        "tcpdump",
+        &["-r", path, "-w", "/dev/null"],
+        runs,
+        packets,
+    ));
+    rows.push(peer(
+        "tshark -r FILE -T fields -e frame.number",
+        "tshark",
+        &["-r", path, "-n", "-T", "fields", "-e", "frame.number"],
+        runs,
+        packets,
+    ));
+    print_table(path, &rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn peer(name: &str, prog: &str, args: &[&str], runs: u32, packets: u64) -> Row {
+    let mut best = None;
+    let mut note = String::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = Command::new(prog)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        match r {
+            Ok(s) if s.success() => {
+                let el = t.elapsed();
+                best = Some(best.map_or(el, |b: Duration| b.min(el)));
+            }
+            Ok(s) => {
+                note = format!("exited with {s}");
+                break;
+            }
+            Err(e) => {
+                note = format!("not run: {prog}: {e}");
+                break;
+            }
+        }
+    }
+    Row {
+        name: name.into(),
+        best,
+        packets,
+        note,
+    }
+}
+
+fn print_table(path: &str, rows: &[Row]) {
+    println!("input: {path} ({} packets)", rows[0].packets);
+    println!(
+        "{:<48} {:>10} {:>14} {:>12}  note",
+        "contender", "seconds", "packets/s", "strata is"
+    );
+    let ours = rows[0].best.map(|d| d.as_secs_f64());
+    for r in rows {
+        let secs = r.best.map(|d| d.as_secs_f64());
+        let pps = secs.map(|s| r.packets as f64 / s.max(1e-9));
+        let ratio = match (ours, secs) {
+            (Some(o), Some(s)) => format!("{:.1}x", s / o.max(1e-9)),
+            _ => "-".into(),
+        };
+        println!(
+            "{:<48} {:>10} {:>14} {:>12}  {}",
+            r.name,
+            secs.map_or("-".into(), |s| format!("{s:.3}")),
+            pps.map_or("-".into(), |p| format!("{p:.0}")),
+            ratio,
+            r.note
+        );
+    }
+}
