@@ -97,9 +97,13 @@ impl Sink {
             Sink::Pcapng(w) => w.finish().map(|_| ()),
             Sink::PcapPending(path) => {
                 // No packet: still leave a valid (empty) Ethernet pcap, as tshark does.
-                PcapWriter::create(path.as_str(), strata_capture::LinkType::ETHERNET, Precision::Micro)?
-                    .finish()
-                    .map(|_| ())
+                PcapWriter::create(
+                    path.as_str(),
+                    strata_capture::LinkType::ETHERNET,
+                    Precision::Micro,
+                )?
+                .finish()
+                .map(|_| ())
             }
         }
     }

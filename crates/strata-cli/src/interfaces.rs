@@ -53,7 +53,9 @@ pub fn run(_a: Args) -> Result<ExitCode, String> {
     }
     match auto {
         Some((a, why)) => println!("-i auto picks {}: {why}", a.name),
-        None => println!("-i auto picks nothing: no interface is up, not loopback, with an address"),
+        None => {
+            println!("-i auto picks nothing: no interface is up, not loopback, with an address")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -23,7 +23,7 @@ enum Cmd {
     /// List interfaces with addresses, flags and counters; mark the one `-i auto` picks.
     Interfaces(interfaces::Args),
     /// Dissect packets like tshark: summary lines, or `-T fields -e FIELD ...`.
-    Dissect(dissect::Args),
+    Dissect(Box<dissect::Args>),
     /// Benchmarks against the peers on the same input, one run, with ratios.
     Bench(bench::Args),
 }
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Interfaces(a) => interfaces::run(a),
-        Cmd::Dissect(a) => dissect::run(a),
+        Cmd::Dissect(a) => dissect::run(*a),
         Cmd::Bench(a) => bench::run(a),
     };
     match r {

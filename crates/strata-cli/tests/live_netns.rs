@@ -18,12 +18,18 @@ fn have(prog: &str) -> bool {
 
 fn skip(why: &str) -> bool {
     eprintln!("SKIPPED: live namespace test: {why}");
-    assert!(std::env::var_os("CI").is_none(), "{why} (required when CI is set)");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why} (required when CI is set)"
+    );
     true
 }
 
 fn sh(cmd: &str) -> Output {
-    Command::new("sh").args(["-c", cmd]).output().expect("sh runs")
+    Command::new("sh")
+        .args(["-c", cmd])
+        .output()
+        .expect("sh runs")
 }
 
 /// Two namespaces joined by a veth pair; deleted on drop, even when the test fails.
@@ -50,7 +56,11 @@ impl Lab {
             b = lab.b
         );
         let o = sh(&setup);
-        assert!(o.status.success(), "namespace setup failed: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "namespace setup failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         // Let the links come up (and IPv6 DAD traffic pass) before capturing.
         thread::sleep(Duration::from_millis(300));
         lab
@@ -59,7 +69,10 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
-        let _ = sh(&format!("ip netns del {} 2>/dev/null; ip netns del {} 2>/dev/null", self.a, self.b));
+        let _ = sh(&format!(
+            "ip netns del {} 2>/dev/null; ip netns del {} 2>/dev/null",
+            self.a, self.b
+        ));
     }
 }
 
@@ -80,12 +93,40 @@ fn live_capture_between_namespaces() {
     // 1. -i auto inside namespace A picks its veth (the loopback is not a candidate).
     let o = sh(&format!("ip netns exec {} {strata} interfaces", lab.a));
     let listing = String::from_utf8_lossy(&o.stdout);
-    assert!(listing.contains(&format!("-i auto picks va{}", std::process::id())), "{listing}");
+    assert!(
+        listing.contains(&format!("-i auto picks va{}", std::process::id())),
+        "{listing}"
+    );
 
     // 2. Capture ICMP only while B pings A and sends UDP; the filter must drop the UDP.
     let cap = Command::new("ip")
-        .args(["netns", "exec", &lab.a, strata, "dissect", "-i", "auto", "-f", "icmp", "-a", "duration:3"])
-        .args(["-T", "fields", "-E", "separator=,", "-E", "occurrence=f", "-e", "ip.src", "-e", "ip.dst", "-e", "icmp.type"])
+        .args([
+            "netns",
+            "exec",
+            &lab.a,
+            strata,
+            "dissect",
+            "-i",
+            "auto",
+            "-f",
+            "icmp",
+            "-a",
+            "duration:3",
+        ])
+        .args([
+            "-T",
+            "fields",
+            "-E",
+            "separator=,",
+            "-E",
+            "occurrence=f",
+            "-e",
+            "ip.src",
+            "-e",
+            "ip.dst",
+            "-e",
+            "icmp.type",
+        ])
         .args(["-e", "icmp.seq", "-e", "frame.len", "-e", "udp.dstport"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -96,7 +137,11 @@ fn live_capture_between_namespaces() {
         "ip netns exec {} busybox ping -c 3 -i 0.2 -s 100 198.18.7.1",
         lab.b
     ));
-    assert!(ping.status.success(), "ping failed: {}", String::from_utf8_lossy(&ping.stderr));
+    assert!(
+        ping.status.success(),
+        "ping failed: {}",
+        String::from_utf8_lossy(&ping.stderr)
+    );
     let _ = sh(&format!(
         "echo hello | ip netns exec {} socat -u - UDP4-SENDTO:198.18.7.1:9999",
         lab.b
@@ -106,8 +151,14 @@ fn live_capture_between_namespaces() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "strata failed: {err}");
     let lines: Vec<&str> = text.lines().collect();
-    let requests = lines.iter().filter(|l| l.starts_with("198.18.7.2,198.18.7.1,8,")).count();
-    let replies = lines.iter().filter(|l| l.starts_with("198.18.7.1,198.18.7.2,0,")).count();
+    let requests = lines
+        .iter()
+        .filter(|l| l.starts_with("198.18.7.2,198.18.7.1,8,"))
+        .count();
+    let replies = lines
+        .iter()
+        .filter(|l| l.starts_with("198.18.7.1,198.18.7.2,0,"))
+        .count();
     assert_eq!((requests, replies), (3, 3), "captured:\n{text}");
     // Intact: 14 + 20 + 8 + 100 bytes, sequence numbers 0..2 in order.
     for (i, l) in lines.iter().filter(|l| l.contains(",8,")).enumerate() {
@@ -116,9 +167,20 @@ fn live_capture_between_namespaces() {
     // The UDP datagram itself must not pass `icmp`; only the ICMP port unreachable quoting it.
     for l in &lines {
         let icmp_type = l.split(',').nth(2).unwrap_or("");
-        assert!(!icmp_type.is_empty(), "the capture filter let a non-ICMP frame through: {l}");
+        assert!(
+            !icmp_type.is_empty(),
+            "the capture filter let a non-ICMP frame through: {l}"
+        );
     }
-    assert!(lines.iter().any(|l| l.contains(",3,") && l.ends_with(",9999")), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",3,") && l.ends_with(",9999")),
+        "{text}"
+    );
     // Kernel counters are reported at the end.
-    assert!(err.contains("packets received") && err.contains("dropped by the kernel"), "{err}");
+    assert!(
+        err.contains("packets received") && err.contains("dropped by the kernel"),
+        "{err}"
+    );
 }

@@ -330,10 +330,7 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
     out.extend_from_slice(b" Win=");
     text::dec(out, be16(h, 14) as u64);
     out.extend_from_slice(b" Len=");
-    text::dec(
-        out,
-        (l.end - l.start).saturating_sub(l.len) as u64,
-    );
+    text::dec(out, (l.end - l.start).saturating_sub(l.len) as u64);
     for opt in strata_wire::tcp::options(h.get(20..).unwrap_or(&[])) {
         use strata_wire::tcp::TcpOption::*;
         match opt {
@@ -359,7 +356,10 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
 }
 
 fn icmp_info(f: &Frame, h: &[u8], out: &mut Vec<u8>) {
-    let (ty, code) = (h.first().copied().unwrap_or(0), h.get(1).copied().unwrap_or(0));
+    let (ty, code) = (
+        h.first().copied().unwrap_or(0),
+        h.get(1).copied().unwrap_or(0),
+    );
     let name = match ty {
         0 => "Echo (ping) reply",
         3 => "Destination unreachable",
@@ -410,7 +410,9 @@ fn arp_info(h: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(b"ARP");
         return;
     }
-    let v4 = |at: usize, out: &mut Vec<u8>| text::ipv4(out, [h[at], h[at + 1], h[at + 2], h[at + 3]].into());
+    let v4 = |at: usize, out: &mut Vec<u8>| {
+        text::ipv4(out, [h[at], h[at + 1], h[at + 2], h[at + 3]].into())
+    };
     match be16(h, 6) {
         1 => {
             if h[14..18] == h[24..28] {

@@ -83,7 +83,10 @@ fn put_v4(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
     }
 }
 fn put_v6(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
-    match b.get(at..at + 16).and_then(|a| <[u8; 16]>::try_from(a).ok()) {
+    match b
+        .get(at..at + 16)
+        .and_then(|a| <[u8; 16]>::try_from(a).ok())
+    {
         Some(a) => {
             text::ipv6(out, Ipv6Addr::from(a));
             true
@@ -136,8 +139,12 @@ pub static FIELDS: &[FieldDef] = &[
         text::dec(o, f.cap_len() as u64);
         true
     }),
-    field!("eth.dst", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(o, h, 0)),
-    field!("eth.src", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(o, h, 6)),
+    field!("eth.dst", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(
+        o, h, 0
+    )),
+    field!("eth.src", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(
+        o, h, 6
+    )),
     field!("eth.type", Some(Proto::Eth), UInt, |f, l, h, o| {
         // An 802.3 length is `eth.len`, not `eth.type`.
         match be16(h, 12) {
@@ -155,14 +162,15 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         be16(h, 0).map(|t| t & 0xfff)
     )),
-    field!("ieee8021ad.id", Some(Proto::Ieee8021ad), UInt, |f, l, h, o| put_dec(
-        o,
-        be16(h, 0).map(|t| t & 0xfff)
-    )),
-    field!("vlan.priority", Some(Proto::Vlan), UInt, |f, l, h, o| put_dec(
-        o,
-        be16(h, 0).map(|t| t >> 13)
-    )),
+    field!(
+        "ieee8021ad.id",
+        Some(Proto::Ieee8021ad),
+        UInt,
+        |f, l, h, o| put_dec(o, be16(h, 0).map(|t| t & 0xfff))
+    ),
+    field!("vlan.priority", Some(Proto::Vlan), UInt, |f, l, h, o| {
+        put_dec(o, be16(h, 0).map(|t| t >> 13))
+    }),
     field!("vlan.etype", Some(Proto::Vlan), UInt, |f, l, h, o| put_hex(
         o,
         be16(h, 2),
@@ -188,56 +196,102 @@ pub static FIELDS: &[FieldDef] = &[
             v => put_dec(o, v),
         }
     }),
-    field!("ip.id", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(o, be16(h, 4), 4)),
+    field!("ip.id", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 4),
+        4
+    )),
     field!("ip.flags", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
         o,
         byte(h, 6).map(|b| b >> 5 << 5),
         2
     )),
-    field!("ip.flags.rb", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
+    field!(
+        "ip.flags.rb",
+        Some(Proto::Ipv4),
+        Bool,
+        |f, l, h, o| put_dec(o, byte(h, 6).map(|b| (b >> 7) & 1))
+    ),
+    field!(
+        "ip.flags.df",
+        Some(Proto::Ipv4),
+        Bool,
+        |f, l, h, o| put_dec(o, byte(h, 6).map(|b| (b >> 6) & 1))
+    ),
+    field!(
+        "ip.flags.mf",
+        Some(Proto::Ipv4),
+        Bool,
+        |f, l, h, o| put_dec(o, byte(h, 6).map(|b| (b >> 5) & 1))
+    ),
+    field!("ip.frag_offset", Some(Proto::Ipv4), UInt, |f, l, h, o| {
+        put_dec(o, be16(h, 6).map(|v| v & 0x1fff))
+    }),
+    field!("ip.ttl", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
         o,
-        byte(h, 6).map(|b| (b >> 7) & 1)
+        byte(h, 8)
     )),
-    field!("ip.flags.df", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
+    field!("ip.proto", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
         o,
-        byte(h, 6).map(|b| (b >> 6) & 1)
+        byte(h, 9)
     )),
-    field!("ip.flags.mf", Some(Proto::Ipv4), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 6).map(|b| (b >> 5) & 1)
+    field!(
+        "ip.checksum",
+        Some(Proto::Ipv4),
+        UInt,
+        |f, l, h, o| put_hex(o, be16(h, 10), 4)
+    ),
+    field!("ip.src", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(
+        o, h, 12
     )),
-    field!("ip.frag_offset", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
-        o,
-        be16(h, 6).map(|v| v & 0x1fff)
+    field!("ip.dst", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(
+        o, h, 16
     )),
-    field!("ip.ttl", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, byte(h, 8))),
-    field!("ip.proto", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(o, byte(h, 9))),
-    field!("ip.checksum", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
-        o,
-        be16(h, 10),
-        4
-    )),
-    field!("ip.src", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(o, h, 12)),
-    field!("ip.dst", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(o, h, 16)),
-    field!("ipv6.tclass", Some(Proto::Ipv6), UInt, |f, l, h, o| put_hex(
-        o,
-        be16(h, 0).map(|v| (v >> 4) & 0xff),
-        2
-    )),
+    field!(
+        "ipv6.tclass",
+        Some(Proto::Ipv6),
+        UInt,
+        |f, l, h, o| put_hex(o, be16(h, 0).map(|v| (v >> 4) & 0xff), 2)
+    ),
     field!("ipv6.flow", Some(Proto::Ipv6), UInt, |f, l, h, o| put_hex(
         o,
         be32(h, 0).map(|v| v & 0xfffff),
         5
     )),
-    field!("ipv6.plen", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, be16(h, 4))),
-    field!("ipv6.nxt", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, byte(h, 6))),
-    field!("ipv6.hlim", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(o, byte(h, 7))),
-    field!("ipv6.src", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(o, h, 8)),
-    field!("ipv6.dst", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(o, h, 24)),
-    field!("tcp.srcport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
-    field!("tcp.dstport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
-    field!("tcp.seq_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be32(h, 4))),
-    field!("tcp.ack_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, be32(h, 8))),
+    field!("ipv6.plen", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 4)
+    )),
+    field!("ipv6.nxt", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 6)
+    )),
+    field!("ipv6.hlim", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 7)
+    )),
+    field!("ipv6.src", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(
+        o, h, 8
+    )),
+    field!("ipv6.dst", Some(Proto::Ipv6), Ipv6, |f, l, h, o| put_v6(
+        o, h, 24
+    )),
+    field!("tcp.srcport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0)
+    )),
+    field!("tcp.dstport", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 2)
+    )),
+    field!("tcp.seq_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        be32(h, 4)
+    )),
+    field!("tcp.ack_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
+        o,
+        be32(h, 8)
+    )),
     field!("tcp.hdr_len", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
         o,
         byte(h, 12).map(|b| (b >> 4) * 4)
@@ -247,39 +301,43 @@ pub static FIELDS: &[FieldDef] = &[
         be16(h, 12).map(|v| v & 0xfff),
         4
     )),
-    field!("tcp.flags.syn", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 13).map(|b| (b >> 1) & 1)
-    )),
-    field!("tcp.flags.ack", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 13).map(|b| (b >> 4) & 1)
-    )),
-    field!("tcp.flags.fin", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 13).map(|b| b & 1)
-    )),
-    field!("tcp.flags.reset", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 13).map(|b| (b >> 2) & 1)
-    )),
-    field!("tcp.flags.push", Some(Proto::Tcp), Bool, |f, l, h, o| put_dec(
-        o,
-        byte(h, 13).map(|b| (b >> 3) & 1)
-    )),
-    field!("tcp.window_size_value", Some(Proto::Tcp), UInt, |f, l, h, o| {
-        put_dec(o, be16(h, 14))
+    field!("tcp.flags.syn", Some(Proto::Tcp), Bool, |f, l, h, o| {
+        put_dec(o, byte(h, 13).map(|b| (b >> 1) & 1))
     }),
-    field!("tcp.checksum", Some(Proto::Tcp), UInt, |f, l, h, o| put_hex(
+    field!("tcp.flags.ack", Some(Proto::Tcp), Bool, |f, l, h, o| {
+        put_dec(o, byte(h, 13).map(|b| (b >> 4) & 1))
+    }),
+    field!("tcp.flags.fin", Some(Proto::Tcp), Bool, |f, l, h, o| {
+        put_dec(o, byte(h, 13).map(|b| b & 1))
+    }),
+    field!("tcp.flags.reset", Some(Proto::Tcp), Bool, |f, l, h, o| {
+        put_dec(o, byte(h, 13).map(|b| (b >> 2) & 1))
+    }),
+    field!("tcp.flags.push", Some(Proto::Tcp), Bool, |f, l, h, o| {
+        put_dec(o, byte(h, 13).map(|b| (b >> 3) & 1))
+    }),
+    field!(
+        "tcp.window_size_value",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| put_dec(o, be16(h, 14))
+    ),
+    field!(
+        "tcp.checksum",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| put_hex(o, be16(h, 16), 4)
+    ),
+    field!(
+        "tcp.urgent_pointer",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| put_dec(o, be16(h, 18))
+    ),
+    field!("tcp.len", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
         o,
-        be16(h, 16),
-        4
+        tcp_len(l)
     )),
-    field!("tcp.urgent_pointer", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
-        o,
-        be16(h, 18)
-    )),
-    field!("tcp.len", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(o, tcp_len(l))),
     field!("tcp.port", Some(Proto::Tcp), UInt, |f, l, h, o| {
         // Either-side field: both ports, source first.
         match (be16(h, 0), be16(h, 2)) {
@@ -292,21 +350,35 @@ pub static FIELDS: &[FieldDef] = &[
             _ => false,
         }
     }),
-    field!("udp.srcport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
-    field!("udp.dstport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 2))),
-    field!("udp.length", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(o, be16(h, 4))),
-    field!("udp.checksum", Some(Proto::Udp), UInt, |f, l, h, o| put_hex(
+    field!("udp.srcport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(
         o,
-        be16(h, 6),
-        4
+        be16(h, 0)
     )),
-    field!("icmp.type", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(o, byte(h, 0))),
-    field!("icmp.code", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(o, byte(h, 1))),
-    field!("icmp.checksum", Some(Proto::Icmp), UInt, |f, l, h, o| put_hex(
+    field!("udp.dstport", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(
         o,
-        be16(h, 2),
-        4
+        be16(h, 2)
     )),
+    field!("udp.length", Some(Proto::Udp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 4)
+    )),
+    field!(
+        "udp.checksum",
+        Some(Proto::Udp),
+        UInt,
+        |f, l, h, o| put_hex(o, be16(h, 6), 4)
+    ),
+    field!("icmp.type", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 0)
+    )),
+    field!("icmp.code", Some(Proto::Icmp), UInt, |f, l, h, o| put_dec(
+        o,
+        byte(h, 1)
+    )),
+    field!("icmp.checksum", Some(Proto::Icmp), UInt, |f, l, h, o| {
+        put_hex(o, be16(h, 2), 4)
+    }),
     field!("icmp.ident", Some(Proto::Icmp), UInt, |f, l, h, o| {
         let echo = matches!(byte(h, 0), Some(0 | 8 | 13 | 14 | 15 | 16 | 17 | 18));
         echo && put_dec(o, be16(h, 4))
@@ -315,41 +387,66 @@ pub static FIELDS: &[FieldDef] = &[
         let echo = matches!(byte(h, 0), Some(0 | 8 | 13 | 14 | 15 | 16 | 17 | 18));
         echo && put_dec(o, be16(h, 6))
     }),
-    field!("icmpv6.type", Some(Proto::Icmpv6), UInt, |f, l, h, o| put_dec(
-        o,
-        byte(h, 0)
-    )),
-    field!("icmpv6.code", Some(Proto::Icmpv6), UInt, |f, l, h, o| put_dec(
-        o,
-        byte(h, 1)
-    )),
+    field!("icmpv6.type", Some(Proto::Icmpv6), UInt, |f, l, h, o| {
+        put_dec(o, byte(h, 0))
+    }),
+    field!("icmpv6.code", Some(Proto::Icmpv6), UInt, |f, l, h, o| {
+        put_dec(o, byte(h, 1))
+    }),
     field!("igmp.type", Some(Proto::Igmp), UInt, |f, l, h, o| put_hex(
         o,
         byte(h, 0),
         2
     )),
-    field!("arp.hw.type", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
-    field!("arp.proto.type", Some(Proto::Arp), UInt, |f, l, h, o| put_hex(
+    field!("arp.hw.type", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(
         o,
-        be16(h, 2),
-        4
+        be16(h, 0)
     )),
-    field!("arp.opcode", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(o, be16(h, 6))),
-    field!("arp.src.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
-        && put_mac(o, h, 8)),
-    field!("arp.src.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
-        && put_v4(o, h, arp_off(h, 1))),
-    field!("arp.dst.hw_mac", Some(Proto::Arp), Mac, |f, l, h, o| arp_ether(h)
-        && put_mac(o, h, arp_off(h, 2))),
-    field!("arp.dst.proto_ipv4", Some(Proto::Arp), Ipv4, |f, l, h, o| arp_ipv4(h)
-        && put_v4(o, h, arp_off(h, 3))),
-    field!("sll.pkttype", Some(Proto::Sll), UInt, |f, l, h, o| put_dec(o, be16(h, 0))),
+    field!("arp.proto.type", Some(Proto::Arp), UInt, |f, l, h, o| {
+        put_hex(o, be16(h, 2), 4)
+    }),
+    field!("arp.opcode", Some(Proto::Arp), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 6)
+    )),
+    field!(
+        "arp.src.hw_mac",
+        Some(Proto::Arp),
+        Mac,
+        |f, l, h, o| arp_ether(h) && put_mac(o, h, 8)
+    ),
+    field!(
+        "arp.src.proto_ipv4",
+        Some(Proto::Arp),
+        Ipv4,
+        |f, l, h, o| arp_ipv4(h) && put_v4(o, h, arp_off(h, 1))
+    ),
+    field!(
+        "arp.dst.hw_mac",
+        Some(Proto::Arp),
+        Mac,
+        |f, l, h, o| arp_ether(h) && put_mac(o, h, arp_off(h, 2))
+    ),
+    field!(
+        "arp.dst.proto_ipv4",
+        Some(Proto::Arp),
+        Ipv4,
+        |f, l, h, o| arp_ipv4(h) && put_v4(o, h, arp_off(h, 3))
+    ),
+    field!("sll.pkttype", Some(Proto::Sll), UInt, |f, l, h, o| put_dec(
+        o,
+        be16(h, 0)
+    )),
     field!("sll.etype", Some(Proto::Sll), UInt, |f, l, h, o| put_hex(
         o,
         be16(h, 14),
         4
     )),
-    field!("gre.proto", Some(Proto::Gre), UInt, |f, l, h, o| put_hex(o, be16(h, 2), 4)),
+    field!("gre.proto", Some(Proto::Gre), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 2),
+        4
+    )),
     field!("vxlan.vni", Some(Proto::Vxlan), UInt, |f, l, h, o| put_dec(
         o,
         be32(h, 4).map(|v| v >> 8)
@@ -358,15 +455,17 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         be32(h, 0).map(|v| v >> 12)
     )),
-    field!("sctp.srcport", Some(Proto::Sctp), UInt, |f, l, h, o| put_dec(
+    field!("sctp.srcport", Some(Proto::Sctp), UInt, |f, l, h, o| {
+        put_dec(o, be16(h, 0))
+    }),
+    field!("sctp.dstport", Some(Proto::Sctp), UInt, |f, l, h, o| {
+        put_dec(o, be16(h, 2))
+    }),
+    field!("gtp.teid", Some(Proto::GtpU), UInt, |f, l, h, o| put_hex(
         o,
-        be16(h, 0)
+        be32(h, 4),
+        8
     )),
-    field!("sctp.dstport", Some(Proto::Sctp), UInt, |f, l, h, o| put_dec(
-        o,
-        be16(h, 2)
-    )),
-    field!("gtp.teid", Some(Proto::GtpU), UInt, |f, l, h, o| put_hex(o, be32(h, 4), 8)),
 ];
 
 /// ARP hardware addresses are `arp.src.hw_mac` only for 6-byte (Ethernet) addresses.

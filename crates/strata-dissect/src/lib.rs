@@ -130,7 +130,8 @@ impl Frame<'_> {
                 (def.extract)(self, &printer::FRAME_LAYER, &mut out).then_some(())?;
             }
             Some(p) => {
-                self.layers_of(p).find(|l| (def.extract)(self, l, &mut out))?;
+                self.layers_of(p)
+                    .find(|l| (def.extract)(self, l, &mut out))?;
             }
         }
         String::from_utf8(out).ok()

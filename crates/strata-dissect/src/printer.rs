@@ -124,7 +124,11 @@ pub struct FieldsPrinter {
 impl FieldsPrinter {
     /// Fields Strata does not know are an error here (TShark refuses them too), unless
     /// `lenient` is set, where they print as empty columns.
-    pub fn new(names: &[String], opts: FieldsOptions, lenient: bool) -> Result<FieldsPrinter, String> {
+    pub fn new(
+        names: &[String],
+        opts: FieldsOptions,
+        lenient: bool,
+    ) -> Result<FieldsPrinter, String> {
         let mut columns = Vec::with_capacity(names.len());
         for n in names {
             columns.push(match n.as_str() {
@@ -135,7 +139,11 @@ impl FieldsPrinter {
                 _ => match fields::lookup(n) {
                     Some(f) => Column::Field(f),
                     None if lenient => Column::Unknown,
-                    None => return Err(format!("-e {n}: unknown field (see `strata dissect -G fields`)")),
+                    None => {
+                        return Err(format!(
+                            "-e {n}: unknown field (see `strata dissect -G fields`)"
+                        ))
+                    }
                 },
             });
         }
@@ -252,14 +260,14 @@ impl FieldsPrinter {
 
 /// The layer passed to frame-level extractors, which read only the frame.
 pub(crate) const FRAME_LAYER: strata_wire::Layer = strata_wire::Layer {
-        proto: strata_wire::Proto::Eth,
-        start: 0,
-        len: 0,
-        end: 0,
-        partial: true,
-        quoted: false,
-        ext_kind: 0,
-        reassembled: false,
+    proto: strata_wire::Proto::Eth,
+    start: 0,
+    len: 0,
+    end: 0,
+    partial: true,
+    quoted: false,
+    ext_kind: 0,
+    reassembled: false,
 };
 
 /// Prints TShark's default one-line summary:
@@ -277,7 +285,12 @@ impl SummaryPrinter {
         let first = *self.first_ts.get_or_insert(ts);
         pad_left(out, 5, |o| text::dec(o, f.number), &mut self.scratch);
         out.push(b' ');
-        pad_left(out, 12, |o| text::seconds(o, ts - first, 6), &mut self.scratch);
+        pad_left(
+            out,
+            12,
+            |o| text::seconds(o, ts - first, 6),
+            &mut self.scratch,
+        );
         out.push(b' ');
         columns::address(f, false, out);
         out.extend_from_slice(" → ".as_bytes());

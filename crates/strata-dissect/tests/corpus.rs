@@ -15,7 +15,10 @@ fn shared_dir() -> Option<PathBuf> {
         return Some(dir);
     }
     eprintln!("SKIPPED: ../shared not found (looked at {})", dir.display());
-    assert!(std::env::var_os("CI").is_none(), "../shared is required when CI is set");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared is required when CI is set"
+    );
     None
 }
 
@@ -33,11 +36,17 @@ fn every_corpus_packet_decodes_and_prints() {
     let Some(shared) = shared_dir() else { return };
     let mut files = captures(&shared.join("corpus/pcap"));
     files.extend(captures(&shared.join("corpus/nfstream/tests/pcaps")));
-    assert!(files.len() > 400, "expected the whole corpus, found {}", files.len());
+    assert!(
+        files.len() > 400,
+        "expected the whole corpus, found {}",
+        files.len()
+    );
     let names: Vec<String> = FIELDS.iter().map(|f| f.name.to_string()).collect();
     let (mut packets, mut stopped) = (0u64, 0u64);
     for path in &files {
-        let Ok(mut src) = FileReader::open(path) else { continue };
+        let Ok(mut src) = FileReader::open(path) else {
+            continue;
+        };
         let mut d = Dissector::new();
         let mut all = FieldsPrinter::new(
             &names,
@@ -55,10 +64,22 @@ fn every_corpus_packet_decodes_and_prints() {
             let mut prev_end_start = 0u32;
             for l in frame.decoded.layers() {
                 let buf = frame.buffer(l);
-                assert!(l.start as usize + l.len as usize <= buf.len(), "{}: layer past its buffer", path.display());
-                assert!(l.start + l.len <= l.end || l.partial, "{}: header past its extent", path.display());
+                assert!(
+                    l.start as usize + l.len as usize <= buf.len(),
+                    "{}: layer past its buffer",
+                    path.display()
+                );
+                assert!(
+                    l.start + l.len <= l.end || l.partial,
+                    "{}: header past its extent",
+                    path.display()
+                );
                 if !l.reassembled {
-                    assert!(l.start >= prev_end_start, "{}: layers out of order", path.display());
+                    assert!(
+                        l.start >= prev_end_start,
+                        "{}: layers out of order",
+                        path.display()
+                    );
                     prev_end_start = l.start;
                 }
             }
@@ -71,6 +92,9 @@ fn every_corpus_packet_decodes_and_prints() {
             packets += 1;
         }
     }
-    eprintln!("decoded {packets} packets from {} captures; {stopped} stopped early with an anomaly note", files.len());
+    eprintln!(
+        "decoded {packets} packets from {} captures; {stopped} stopped early with an anomaly note",
+        files.len()
+    );
     assert!(packets > 100_000);
 }

@@ -51,7 +51,7 @@ impl<T: AsRef<[u8]>> Packet<T> {
     fn field(&self, idx: usize) -> &[u8] {
         let (h, p) = (self.hw_size() as usize, self.proto_size() as usize);
         let off = HEADER_LEN + [0, h, h + p, 2 * h + p][idx];
-        let len = if idx % 2 == 0 { h } else { p };
+        let len = if idx.is_multiple_of(2) { h } else { p };
         self.buf.as_ref().get(off..off + len).unwrap_or(&[])
     }
     pub fn sender_hw(&self) -> &[u8] {

@@ -173,7 +173,7 @@ impl Reassembler {
         self.stats.fragments += 1;
         self.expire(now_ns);
         let end = off + payload.len();
-        if end > self.limits.max_datagram_len || (more && payload.len() % 8 != 0) {
+        if end > self.limits.max_datagram_len || (more && !payload.len().is_multiple_of(8)) {
             self.stats.malformed += 1;
             return Err(WireError::Malformed {
                 proto: "ip.fragment",
@@ -329,8 +329,10 @@ mod tests {
         });
         let a = frag(1, 0, true, &[0; 8]);
         let b = frag(2, 0, true, &[0; 8]);
-        r.push_ipv4(0, &ipv4::Packet::new_checked(&a[..]).unwrap()).unwrap();
-        r.push_ipv4(1, &ipv4::Packet::new_checked(&b[..]).unwrap()).unwrap();
+        r.push_ipv4(0, &ipv4::Packet::new_checked(&a[..]).unwrap())
+            .unwrap();
+        r.push_ipv4(1, &ipv4::Packet::new_checked(&b[..]).unwrap())
+            .unwrap();
         assert_eq!(r.stats.dropped_limit, 1);
         r.expire(100);
         assert_eq!(r.stats.timed_out, 1);
@@ -341,8 +343,12 @@ mod tests {
     fn hostile_offsets_are_errors() {
         let mut r = Reassembler::default();
         let f = frag(3, 0x1fff, false, &[0; 16]);
-        assert!(r.push_ipv4(0, &ipv4::Packet::new_checked(&f[..]).unwrap()).is_err());
+        assert!(r
+            .push_ipv4(0, &ipv4::Packet::new_checked(&f[..]).unwrap())
+            .is_err());
         let f = frag(3, 0, true, &[0; 5]); // not a multiple of 8
-        assert!(r.push_ipv4(0, &ipv4::Packet::new_checked(&f[..]).unwrap()).is_err());
+        assert!(r
+            .push_ipv4(0, &ipv4::Packet::new_checked(&f[..]).unwrap())
+            .is_err());
     }
 }

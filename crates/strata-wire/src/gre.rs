@@ -103,7 +103,8 @@ impl Repr {
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
         let n = self.buffer_len();
         room(PROTO, buf, n)?;
-        let flags = if self.key.is_some() { 0x2000 } else { 0 } | if self.seq.is_some() { 0x1000 } else { 0 };
+        let flags = if self.key.is_some() { 0x2000 } else { 0 }
+            | if self.seq.is_some() { 0x1000 } else { 0 };
         put16(buf, 0, flags);
         put16(buf, 2, self.protocol);
         let mut off = 4;

@@ -124,7 +124,9 @@ impl<T: AsRef<[u8]>> Packet<T> {
         Ipv4Addr::from(array::<4>(self.b(), 16))
     }
     pub fn options(&self) -> &[u8] {
-        self.b().get(MIN_HEADER_LEN..self.header_len()).unwrap_or(&[])
+        self.b()
+            .get(MIN_HEADER_LEN..self.header_len())
+            .unwrap_or(&[])
     }
     /// True when the header checksum verifies.
     pub fn verify_checksum(&self) -> bool {
@@ -308,7 +310,11 @@ mod tests {
         b[0] = 0x46; // claims 24 bytes, has 20
         assert!(matches!(
             Packet::new_checked(&b[..]),
-            Err(WireError::Truncated { needed: 24, had: 20, .. })
+            Err(WireError::Truncated {
+                needed: 24,
+                had: 20,
+                ..
+            })
         ));
     }
 

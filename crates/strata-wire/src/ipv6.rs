@@ -259,7 +259,9 @@ mod tests {
         // Hop-by-hop claiming 16 bytes with 8 present.
         assert!(ExtHeader::parse(0, &[17, 1, 0, 0, 0, 0, 0, 0]).is_err());
         // AH: payload len 4 -> (4+2)*4 = 24 bytes.
-        let ah = [6u8, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let ah = [
+            6u8, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        ];
         assert_eq!(ExtHeader::parse(protocol::AH, &ah).unwrap().len(), 24);
     }
 }

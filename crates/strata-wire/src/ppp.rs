@@ -32,6 +32,9 @@ pub fn parse(buf: &[u8]) -> Result<(u16, usize)> {
         Ok((first as u16, start + 1))
     } else {
         need(PROTO, buf, start + 2)?;
-        Ok((((first as u16) << 8) | u8_at(buf, start + 1) as u16, start + 2))
+        Ok((
+            ((first as u16) << 8) | u8_at(buf, start + 1) as u16,
+            start + 2,
+        ))
     }
 }

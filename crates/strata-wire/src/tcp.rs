@@ -93,7 +93,10 @@ pub enum TcpOption<'a> {
     SackPermitted,
     /// Left/right edge pairs, raw (at most 4 blocks fit).
     Sack(&'a [u8]),
-    Timestamps { tsval: u32, tsecr: u32 },
+    Timestamps {
+        tsval: u32,
+        tsecr: u32,
+    },
     /// TCP Fast Open cookie (RFC 7413).
     FastOpen(&'a [u8]),
     /// Multipath TCP (RFC 8684): subtype in the high nibble of the first byte.
@@ -102,7 +105,10 @@ pub enum TcpOption<'a> {
     Authentication(&'a [u8]),
     /// TCP MD5 signature (RFC 2385).
     Md5(&'a [u8]),
-    Unknown { kind: u8, data: &'a [u8] },
+    Unknown {
+        kind: u8,
+        data: &'a [u8],
+    },
 }
 
 /// Iterates the options; a malformed length ends the iteration with `Err` once.
