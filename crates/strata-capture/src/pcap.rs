@@ -286,6 +286,10 @@ impl<R: Read> PcapReader<R> {
 
     /// Seconds plus the sub-second field; a sub-second value of a second or more (seen in
     /// fuzzed files) carries into the seconds instead of breaking `Timestamp`'s invariant.
+    ///
+    /// The seconds field is read as signed 32-bit, as libpcap (`bpf_int32`) and Wireshark do,
+    /// so pre-1970 values in damaged files print as tshark prints them. (The pcap draft calls
+    /// it unsigned, which would only matter after 2038.)
     #[inline]
     fn timestamp(&self, secs: u32, frac: u32) -> Timestamp {
         let frac = frac as u64;
@@ -295,7 +299,7 @@ impl<R: Read> PcapReader<R> {
             (frac / self.frac_per_sec, frac % self.frac_per_sec)
         };
         Timestamp {
-            secs: secs as i64 + carry as i64,
+            secs: secs as i32 as i64 + carry as i64,
             nanos: (frac * self.nanos_per_frac) as u32,
         }
     }

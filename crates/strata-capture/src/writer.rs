@@ -107,7 +107,7 @@ impl<W: Write> PcapWriter<W> {
     }
 
     /// Appends one packet. Its link type must be the file's. Timestamps outside what pcap can
-    /// hold (before 1970 or after 2106) are clamped.
+    /// hold (a signed 32-bit second count, as libpcap reads it: 1901 to 2038) are clamped.
     pub fn write_packet(&mut self, packet: &Packet<'_>) -> Result<(), CaptureError> {
         if packet.link_type != self.link_type {
             return Err(invalid_input(
@@ -154,19 +154,24 @@ impl<W: Write> PcapWriter<W> {
     }
 }
 
-/// Seconds and sub-second units for a pcap record, clamped to the u32 range.
+/// Seconds and sub-second units for a pcap record, clamped to the i32 range of seconds.
 fn pcap_time(ts: Timestamp, precision: Precision) -> (u32, u32) {
-    if ts.secs < 0 {
-        return (0, 0);
+    let Ok(secs) = i32::try_from(ts.secs) else {
+        return if ts.secs < 0 {
+            (i32::MIN as u32, 0)
+        } else {
+            (i32::MAX as u32, 999_999_999 / precision_divisor(precision))
+        };
+    };
+    (secs as u32, ts.nanos / precision_divisor(precision))
+}
+
+/// Nanoseconds per unit of the sub-second field.
+fn precision_divisor(precision: Precision) -> u32 {
+    match precision {
+        Precision::Micro => 1_000,
+        Precision::Nano => 1,
     }
-    let Ok(secs) = u32::try_from(ts.secs) else {
-        return (u32::MAX, 0);
-    };
-    let frac = match precision {
-        Precision::Micro => ts.nanos / 1_000,
-        Precision::Nano => ts.nanos,
-    };
-    (secs, frac)
 }
 
 /// Writes a pcapng file: one section, an Interface Description Block the first time each

@@ -242,3 +242,28 @@ fn corpus_round_trips() {
     }
     eprintln!("round-tripped {checked} corpus files");
 }
+
+#[test]
+fn pcap_seconds_are_signed_32_bit_like_libpcap() {
+    let mut w = PcapWriter::new(Vec::new(), LinkType::ETHERNET, Precision::Micro).unwrap();
+    for secs in [-5, 1i64 << 40, -(1i64 << 40)] {
+        w.write_packet(&pkt(
+            Timestamp::new(secs, 1_000),
+            1,
+            LinkType::ETHERNET,
+            0,
+            b"x",
+        ))
+        .unwrap();
+    }
+    let (_, got) = read_back(w.finish().unwrap());
+    let times: Vec<Timestamp> = got.iter().map(|g| g.0).collect();
+    assert_eq!(
+        times,
+        vec![
+            Timestamp::new(-5, 1_000),
+            Timestamp::new(i32::MAX as i64, 999_999_000),
+            Timestamp::new(i32::MIN as i64, 0),
+        ]
+    );
+}
