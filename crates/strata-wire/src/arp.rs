@@ -141,4 +141,31 @@ mod tests {
         assert_eq!(Repr::parse(&p).unwrap(), r);
         assert!(Packet::new_checked(&buf[..27]).is_err());
     }
+
+    #[test]
+    fn hostile_truncations() {
+        let r = Repr {
+            hardware_type: 1,
+            protocol_type: 0x0800,
+            opcode: opcode::REPLY,
+            sender_hw: MacAddr([2, 0, 0, 0, 0, 1]),
+            sender_ip: Ipv4Addr::new(10, 0, 0, 1),
+            target_hw: MacAddr([2, 0, 0, 0, 0, 2]),
+            target_ip: Ipv4Addr::new(10, 0, 0, 2),
+        };
+        let mut buf = [0u8; 28];
+        r.emit(&mut buf).unwrap();
+        for cut in 0..buf.len() {
+            assert!(Packet::new_checked(&buf[..cut]).is_err(), "cut {cut}");
+        }
+        // Huge declared address sizes need 8 + 2 * (255 + 255) bytes: refused, not overread.
+        buf[4] = 0xff;
+        buf[5] = 0xff;
+        assert!(Packet::new_checked(&buf[..]).is_err());
+        // Non-Ethernet/IPv4 sizes view fine but have no Repr.
+        buf[4] = 6;
+        buf[5] = 2;
+        let p = Packet::new_checked(&buf[..24]).unwrap();
+        assert!(Repr::parse(&p).is_err());
+    }
 }
