@@ -73,7 +73,7 @@ impl<'a> Repr<'a> {
     }
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
         let olen = self.options.len();
-        if olen % 4 != 0 || olen > MAX_OPTIONS_LEN {
+        if !olen.is_multiple_of(4) || olen > MAX_OPTIONS_LEN {
             return Err(WireError::Malformed {
                 proto: "geneve",
                 what: "options length not a multiple of 4 up to 252",

@@ -134,7 +134,9 @@ impl<'a> Repr<'a> {
         }
     }
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize> {
-        if (self.next_ext == 0) != self.extensions.is_empty() || self.extensions.len() % 4 != 0 {
+        if (self.next_ext == 0) != self.extensions.is_empty()
+            || !self.extensions.len().is_multiple_of(4)
+        {
             return Err(WireError::Malformed {
                 proto: "gtp",
                 what: "extension chain does not match the next-extension type",
