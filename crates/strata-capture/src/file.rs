@@ -459,6 +459,8 @@ pub struct MultiFileReader {
     paths: Vec<PathBuf>,
     next: usize,
     current: Option<FileReader>,
+    /// Bytes of the files already finished (for progress).
+    finished_bytes: u64,
 }
 
 impl MultiFileReader {
@@ -468,7 +470,13 @@ impl MultiFileReader {
             paths: paths.into_iter().map(Into::into).collect(),
             next: 0,
             current: None,
+            finished_bytes: 0,
         }
+    }
+
+    /// Bytes consumed so far across all files (for a progress display).
+    pub fn bytes_read(&self) -> u64 {
+        self.finished_bytes + self.current.as_ref().map_or(0, FileReader::offset)
     }
 
     /// The file being read now (the one an error came from), if any.
@@ -499,7 +507,10 @@ impl PacketSource for MultiFileReader {
             };
             match reader.next_raw() {
                 Ok(Some(raw)) => break raw,
-                Ok(None) => self.current = None,
+                Ok(None) => {
+                    self.finished_bytes += reader.offset();
+                    self.current = None;
+                }
                 Err(e) => {
                     // Finished after an error, like a single file.
                     self.next = self.paths.len();

@@ -57,3 +57,9 @@ pub trait PacketSource {
     /// The next packet, `Ok(None)` at the end. After an error the source is finished.
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError>;
 }
+
+impl<S: PacketSource + ?Sized> PacketSource for Box<S> {
+    fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        (**self).next_packet()
+    }
+}

@@ -2,6 +2,7 @@
 
 mod bench;
 mod dissect;
+mod flows;
 mod interfaces;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +25,8 @@ enum Cmd {
     Interfaces(interfaces::Args),
     /// Dissect packets like tshark: summary lines, or `-T fields -e FIELD ...`.
     Dissect(Box<dissect::Args>),
+    /// Meter packets into NFStream-compatible bidirectional flows (CSV / JSON lines).
+    Flows(Box<flows::Args>),
     /// Benchmarks against the peers on the same input, one run, with ratios.
     Bench(bench::Args),
 }
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Cmd::Interfaces(a) => interfaces::run(a),
         Cmd::Dissect(a) => dissect::run(*a),
         Cmd::Bench(a) => bench::run(a),
+        Cmd::Flows(a) => flows::run(*a),
     };
     match r {
         Ok(code) => code,

@@ -5,7 +5,7 @@
 //!
 //! No I/O; decoding allocates nothing.
 
-mod bytes;
+pub mod bytes;
 pub mod checksum;
 pub mod decode;
 pub mod error;

@@ -1,0 +1,236 @@
+//! `strata flows`: NFStream's flows, columns and CSV, at native speed.
+
+use clap::Args as ClapArgs;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+use strata_capture::bpf::{self, Program};
+use strata_capture::file::MultiFileReader;
+use strata_capture::{CaptureError, LinkType, Packet, PacketSource};
+use strata_flow::columns;
+use strata_flow::writer::{FlowWriter, Format};
+use strata_flow::{
+    Accounting, Compat, FlowOptions, PacketIndices, Plugin, Streamer, TcpHandshakeRtt,
+};
+
+#[derive(ClapArgs)]
+pub struct Args {
+    /// Capture file(s); several are read in order as one capture.
+    #[arg(
+        short = 'r',
+        value_name = "FILE",
+        required_unless_present = "interface"
+    )]
+    read: Vec<String>,
+    /// Meter a live interface ("auto" picks one); flows are written as they expire.
+    #[arg(short = 'i', value_name = "IFACE", conflicts_with = "read")]
+    interface: Option<String>,
+    /// Seconds without a packet before a flow expires (NFStream: 120).
+    #[arg(long, default_value_t = 120)]
+    idle_timeout: u64,
+    /// Seconds after its first packet a flow is cut (NFStream: 1800).
+    #[arg(long, default_value_t = 1800)]
+    active_timeout: u64,
+    /// Add the 48 post-mortem statistics (NFStream's statistical_analysis).
+    #[arg(long)]
+    statistics: bool,
+    /// Add the early-flow sequences of the first N packets (NFStream's splt_analysis).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    splt: usize,
+    /// Packets per flow the classifier inspects; 0 removes the application columns.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    dissections: u32,
+    /// Packet size used for bytes and sizes: link (wire length), ip, transport or payload.
+    #[arg(long, default_value = "link")]
+    accounting: String,
+    /// Metering threads (flows sharded by a symmetric hash; output identical to one thread).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Capture filter (tcpdump syntax), applied to files too, as NFStream's bpf_filter.
+    #[arg(short = 'f', value_name = "BPF")]
+    filter: Option<String>,
+    /// Output format: csv (NFStream's to_csv) or jsonl.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// Output file, or - for standard output.
+    #[arg(short = 'o', value_name = "OUT", default_value = "-")]
+    output: String,
+    /// Most flows in the table; the least recently updated is evicted past it (0 = unbounded).
+    #[arg(long, default_value_t = 0)]
+    max_flows: usize,
+    /// Expire TCP flows on RST or a FIN from both sides (NFStream never does).
+    #[arg(long)]
+    tcp_close: bool,
+    /// Packet parsing: "nfstream" (default, NFStream's quirks included) or "strata" (non-IP
+    /// EtherTypes are never read as IP, removing NFStream's stray bogus flows).
+    #[arg(long, default_value = "nfstream")]
+    compat: String,
+    /// Plugins adding columns: packet-indices (frame numbers per flow), tcp-rtt (handshake).
+    #[arg(long, value_delimiter = ',')]
+    plugin: Vec<String>,
+}
+
+pub fn run(a: Args) -> Result<ExitCode, String> {
+    let accounting = match a.accounting.as_str() {
+        "link" | "0" => Accounting::Link,
+        "ip" | "1" => Accounting::Ip,
+        "transport" | "2" => Accounting::Transport,
+        "payload" | "3" => Accounting::Payload,
+        o => {
+            return Err(format!(
+                "--accounting {o}: expected link, ip, transport or payload"
+            ))
+        }
+    };
+    let compat = match a.compat.as_str() {
+        "nfstream" => Compat::Strict,
+        "strata" => Compat::Strata,
+        o => return Err(format!("--compat {o}: expected nfstream or strata")),
+    };
+    let format = match a.format.as_str() {
+        "csv" => Format::Csv,
+        "jsonl" => Format::Jsonl,
+        "parquet" => {
+            return Err("--format parquet: not built into this binary yet; use csv or jsonl".into())
+        }
+        o => return Err(format!("--format {o}: expected csv or jsonl")),
+    };
+    let mut plugins: Vec<Box<dyn Plugin>> = Vec::new();
+    for p in &a.plugin {
+        match p.as_str() {
+            "packet-indices" => plugins.push(Box::new(PacketIndices::default())),
+            "tcp-rtt" => plugins.push(Box::new(TcpHandshakeRtt)),
+            o => return Err(format!("--plugin {o}: expected packet-indices or tcp-rtt")),
+        }
+    }
+    let opts = FlowOptions {
+        idle_timeout_ms: a.idle_timeout.saturating_mul(1000),
+        active_timeout_ms: a.active_timeout.saturating_mul(1000),
+        statistics: a.statistics,
+        splt: a.splt,
+        dissections: a.dissections,
+        accounting,
+        max_flows: a.max_flows,
+        tcp_close: a.tcp_close,
+        compat,
+        threads: a.threads.max(1),
+    };
+    let live = a.interface.is_some();
+    let mut streamer = Streamer::new(opts.clone()).with_plugins(plugins);
+    let names = streamer.column_names();
+    let out: Box<dyn Write> = if a.output == "-" {
+        Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        ))
+    } else {
+        let f = std::fs::File::create(&a.output).map_err(|e| format!("{}: {e}", a.output))?;
+        Box::new(std::io::BufWriter::with_capacity(1 << 20, f))
+    };
+    let mut w = FlowWriter::new(out, format, names).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let src: Box<dyn PacketSource> = match &a.interface {
+        Some(iface) => {
+            crate::interfaces::open_live(iface, 262_144, true, a.filter.as_deref(), None)?
+        }
+        None => {
+            let reader = MultiFileReader::new(a.read.clone());
+            let total: u64 = a
+                .read
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| m.len())
+                .sum();
+            let progress = std::io::stderr().is_terminal().then_some(total);
+            Box::new(Progress::new(reader, progress))
+        }
+    };
+    if let (Some(f), None) = (&a.filter, &a.interface) {
+        // Files: the filter runs in userspace, compiled once per link type. Live capture
+        // attaches it to the socket instead.
+        let filter = f.clone();
+        let mut compiled: Vec<(LinkType, Program)> = Vec::new();
+        streamer = streamer.with_filter(move |p: &Packet| {
+            if !compiled.iter().any(|(l, _)| *l == p.link_type) {
+                match bpf::compile(&filter, p.link_type, 262_144) {
+                    Ok(prog) => compiled.push((p.link_type, prog)),
+                    Err(_) => return false,
+                }
+            }
+            compiled
+                .iter()
+                .find(|(l, _)| *l == p.link_type)
+                .is_some_and(|(_, prog)| prog.matches(p.data, p.orig_len))
+        });
+        // Refuse a bad filter before reading anything.
+        bpf::compile(f, LinkType::ETHERNET, 262_144).map_err(|e| e.to_string())?;
+    }
+    let opts_ref = streamer.opts.clone();
+    let result = streamer.run(src, |mut flow| {
+        let v = columns::values(&mut flow, &opts_ref);
+        w.write_row(&v)?;
+        if live {
+            w.flush()?;
+        }
+        Ok(())
+    });
+    w.flush().map_err(|e| e.to_string())?;
+    let s = streamer.stats;
+    eprintln!(
+        "strata: {} packets ({} not part of any flow), {} flows, {} evicted by --max-flows, peak {} active, {:.2}s",
+        s.packets,
+        s.ignored,
+        s.flows,
+        s.evicted,
+        s.max_active_flows,
+        started.elapsed().as_secs_f64()
+    );
+    match result {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("strata: {e} (flows before it were written)");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// Prints a progress line on stderr (only when it is a terminal).
+struct Progress {
+    inner: MultiFileReader,
+    total: Option<u64>,
+    done_bytes: u64,
+    packets: u64,
+    last: Instant,
+}
+
+impl Progress {
+    fn new(inner: MultiFileReader, total: Option<u64>) -> Progress {
+        Progress {
+            inner,
+            total,
+            done_bytes: 0,
+            packets: 0,
+            last: Instant::now(),
+        }
+    }
+}
+
+impl PacketSource for Progress {
+    fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        self.packets += 1;
+        if let Some(total) = self.total {
+            if self.packets % 65536 == 0 && self.last.elapsed().as_millis() >= 250 {
+                self.last = Instant::now();
+                self.done_bytes = self.inner.bytes_read();
+                let pct = 100.0 * self.done_bytes as f64 / total.max(1) as f64;
+                eprint!("\rstrata flows: {pct:5.1}%  {} packets", self.packets);
+                let _ = std::io::stderr().flush();
+            }
+        }
+        let r = self.inner.next_packet();
+        if self.total.is_some() && matches!(r, Ok(None) | Err(_)) {
+            eprint!("\r\x1b[K");
+        }
+        r
+    }
+}

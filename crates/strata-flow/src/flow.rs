@@ -1,0 +1,186 @@
+//! One bidirectional flow and its NFStream features.
+
+use crate::packet::FlowPacket;
+use crate::stats::Welford;
+
+/// Counters of one direction (or both).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DirStats {
+    pub first_ms: u64,
+    pub last_ms: u64,
+    pub packets: u64,
+    pub bytes: u64,
+    pub ps: Welford,
+    pub piat: Welford,
+    /// SYN, CWR, ECE, URG, ACK, PSH, RST, FIN packet counts (NFStream's column order).
+    pub flags: [u32; 8],
+}
+
+impl DirStats {
+    #[inline]
+    fn add(&mut self, t: u64, ps: u64, tcp_flags: u8, count_flags: bool) {
+        if self.packets == 0 {
+            self.first_ms = t;
+        } else {
+            self.piat.push(t - self.last_ms);
+        }
+        self.last_ms = t;
+        self.packets += 1;
+        self.bytes += ps;
+        self.ps.push(ps);
+        if count_flags && tcp_flags != 0 {
+            // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80.
+            const BITS: [u8; 8] = [0x02, 0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x01];
+            for (i, b) in BITS.iter().enumerate() {
+                if tcp_flags & b != 0 {
+                    self.flags[i] += 1;
+                }
+            }
+        }
+    }
+    pub fn duration_ms(&self) -> u64 {
+        self.last_ms - self.first_ms
+    }
+}
+
+/// The first packets of a flow: direction, size, gap to the previous packet (SPLT).
+#[derive(Debug, Clone, Default)]
+pub struct Splt {
+    pub direction: Vec<i8>,
+    pub ps: Vec<i32>,
+    pub piat_ms: Vec<i64>,
+}
+
+/// How a flow ended (NFStream's `expiration_id`, plus Strata's own reasons).
+pub mod expiration {
+    /// Idle timeout or end of input (NFStream cannot tell them apart either).
+    pub const IDLE: i8 = 0;
+    pub const ACTIVE: i8 = 1;
+    /// A plugin asked for it (NFStream's custom expiry).
+    pub const CUSTOM: i8 = -1;
+    /// Strata only: evicted because the table was full (`--max-flows`).
+    pub const EVICTED: i8 = 2;
+    /// Strata only: TCP FIN from both sides or RST (`--tcp-close`).
+    pub const TCP_CLOSE: i8 = 3;
+}
+
+/// A bidirectional flow.
+#[derive(Debug)]
+pub struct Flow {
+    /// Expiry order, assigned when the flow is written.
+    pub id: u64,
+    pub expiration_id: i8,
+    pub src_ip: [u8; 16],
+    pub dst_ip: [u8; 16],
+    pub src_mac: [u8; 6],
+    pub dst_mac: [u8; 6],
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub protocol: u8,
+    pub ip_version: u8,
+    pub vlan_id: u16,
+    pub tunnel_id: u8,
+    pub bi: DirStats,
+    pub s2d: DirStats,
+    pub d2s: DirStats,
+    pub splt: Option<Box<Splt>>,
+    /// The flow's most recent packet time (ms), for SPLT gaps.
+    last_any_ms: u64,
+    /// TCP FIN seen from src / dst, for `--tcp-close`.
+    pub fin_seen: [bool; 2],
+    pub rst_seen: bool,
+    /// Application classification and metadata.
+    pub app: crate::app::AppInfo,
+    /// Per-plugin state.
+    pub plugins: Vec<Box<dyn crate::plugin::PluginState>>,
+    /// Sort key of the expiry event (for deterministic output across threads).
+    pub(crate) order: (u64, u8, u64),
+}
+
+impl Flow {
+    pub fn new(p: &FlowPacket, splt: usize) -> Flow {
+        Flow {
+            id: 0,
+            expiration_id: expiration::IDLE,
+            src_ip: p.src_ip,
+            dst_ip: p.dst_ip,
+            src_mac: p.src_mac,
+            dst_mac: p.dst_mac,
+            src_port: p.src_port,
+            dst_port: p.dst_port,
+            protocol: p.protocol,
+            ip_version: p.ip_version,
+            vlan_id: p.vlan_id,
+            tunnel_id: p.tunnel_id,
+            bi: DirStats::default(),
+            s2d: DirStats::default(),
+            d2s: DirStats::default(),
+            splt: (splt > 0).then(|| {
+                Box::new(Splt {
+                    direction: Vec::with_capacity(splt),
+                    ps: Vec::with_capacity(splt),
+                    piat_ms: Vec::with_capacity(splt),
+                })
+            }),
+            last_any_ms: 0,
+            fin_seen: [false; 2],
+            rst_seen: false,
+            app: crate::app::AppInfo::default(),
+            plugins: Vec::new(),
+            order: (0, 0, 0),
+        }
+    }
+
+    /// NFStream's direction rule: 1 when the ports differ from the flow's, or when they match
+    /// and the addresses differ.
+    #[inline]
+    pub fn direction(&self, p: &FlowPacket) -> u8 {
+        if p.src_port != self.src_port || p.dst_port != self.dst_port {
+            1
+        } else if p.src_ip != self.src_ip || p.dst_ip != self.dst_ip {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Adds a packet at time `t` (ms, already clamped to the meter clock) of size `ps`.
+    #[inline]
+    pub fn update(
+        &mut self,
+        p: &FlowPacket,
+        t: u64,
+        ps: u64,
+        dir: u8,
+        splt_max: usize,
+        count_flags: bool,
+    ) {
+        let gap = if self.bi.packets == 0 {
+            0
+        } else {
+            t - self.last_any_ms
+        };
+        self.bi.add(t, ps, p.tcp_flags, count_flags);
+        if dir == 0 {
+            self.s2d.add(t, ps, p.tcp_flags, count_flags);
+        } else {
+            self.d2s.add(t, ps, p.tcp_flags, count_flags);
+        }
+        self.last_any_ms = t;
+        if let Some(s) = &mut self.splt {
+            if s.direction.len() < splt_max {
+                s.direction.push(dir as i8);
+                s.ps.push(ps as i32);
+                s.piat_ms.push(gap as i64);
+            }
+        }
+        if p.protocol == 6 {
+            if p.tcp_flags & 0x01 != 0 {
+                self.fin_seen[dir as usize] = true;
+            }
+            if p.tcp_flags & 0x04 != 0 {
+                self.rst_seen = true;
+            }
+        }
+    }
+}

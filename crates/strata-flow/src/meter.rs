@@ -1,0 +1,290 @@
+//! The flow table: creation, update, NFStream's expiry rules, an LRU for the idle scan, and a
+//! cap on the number of flows with evictions counted.
+
+use crate::flow::{expiration, Flow};
+use crate::key::{FlowKey, FxBuild};
+use crate::packet::FlowPacket;
+use crate::plugin::{PacketCtx, Plugin};
+use crate::FlowOptions;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+const NIL: u32 = u32::MAX;
+
+struct Node {
+    flow: Option<Flow>,
+    key: FlowKey,
+    prev: u32,
+    next: u32,
+    /// Packet index of the last update (LRU position, and the output order of idle expiries).
+    touched: u64,
+}
+
+/// Counters a run reports at the end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MeterStats {
+    pub packets_seen: u64,
+    pub packets_accepted: u64,
+    pub packets_ignored: u64,
+    pub flows_created: u64,
+    pub flows_expired: u64,
+    /// Flows evicted because the table was at `max_flows`.
+    pub flows_evicted: u64,
+    pub max_active_flows: u64,
+}
+
+/// One flow meter (one shard when threaded).
+pub struct Meter {
+    opts: Arc<FlowOptions>,
+    plugins: Arc<Vec<Box<dyn Plugin>>>,
+    map: HashMap<FlowKey, u32, FxBuild>,
+    nodes: Vec<Node>,
+    free: Vec<u32>,
+    head: u32,
+    tail: u32,
+    /// The meter clock (ms): never goes backwards.
+    pub tick_ms: u64,
+    pub stats: MeterStats,
+    /// Flows expired since the last drain, in expiry order.
+    out: Vec<Flow>,
+}
+
+impl Meter {
+    pub fn new(opts: Arc<FlowOptions>, plugins: Arc<Vec<Box<dyn Plugin>>>) -> Meter {
+        Meter {
+            opts,
+            plugins,
+            map: HashMap::with_hasher(FxBuild),
+            nodes: Vec::new(),
+            free: Vec::new(),
+            head: NIL,
+            tail: NIL,
+            tick_ms: 0,
+            stats: MeterStats::default(),
+            out: Vec::new(),
+        }
+    }
+
+    pub fn active_flows(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Takes the flows expired so far.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Flow> {
+        self.out.drain(..)
+    }
+
+    fn unlink(&mut self, i: u32) {
+        let (p, n) = (self.nodes[i as usize].prev, self.nodes[i as usize].next);
+        if p == NIL {
+            self.head = n;
+        } else {
+            self.nodes[p as usize].next = n;
+        }
+        if n == NIL {
+            self.tail = p;
+        } else {
+            self.nodes[n as usize].prev = p;
+        }
+    }
+
+    fn push_back(&mut self, i: u32) {
+        self.nodes[i as usize].prev = self.tail;
+        self.nodes[i as usize].next = NIL;
+        if self.tail == NIL {
+            self.head = i;
+        } else {
+            self.nodes[self.tail as usize].next = i;
+        }
+        self.tail = i;
+    }
+
+    /// Runs NFStream's idle scan at clock `tick` (before packet `index`): expires flows idle
+    /// for at least the idle timeout, least recently updated first.
+    pub fn scan(&mut self, tick: u64, index: u64) {
+        if tick > self.tick_ms {
+            self.tick_ms = tick;
+        }
+        self.idle_scan(index);
+    }
+
+    fn idle_scan(&mut self, index: u64) {
+        let idle = self.opts.idle_timeout_ms;
+        while self.head != NIL {
+            let i = self.head;
+            let last = self.nodes[i as usize]
+                .flow
+                .as_ref()
+                .map_or(0, |f| f.bi.last_ms);
+            if self.tick_ms < idle + last {
+                break;
+            }
+            self.expire(
+                i,
+                expiration::IDLE,
+                (index, 1, self.nodes[i as usize].touched),
+            );
+        }
+    }
+
+    fn expire(&mut self, i: u32, why: i8, order: (u64, u8, u64)) {
+        self.unlink(i);
+        let node = &mut self.nodes[i as usize];
+        self.map.remove(&node.key);
+        if let Some(mut f) = node.flow.take() {
+            f.expiration_id = why;
+            f.order = order;
+            self.out.push(f);
+            self.stats.flows_expired += 1;
+        }
+        self.free.push(i);
+    }
+
+    /// Adds one parsed packet (`index` is its 0-based position in the capture, `frame` its
+    /// bytes, `time_us` its timestamp).
+    pub fn process(&mut self, p: &FlowPacket, index: u64, t: u64, time_us: i64, frame: &[u8]) {
+        self.stats.packets_accepted += 1;
+        if t > self.tick_ms {
+            self.tick_ms = t;
+        }
+        let o = &*self.opts;
+        let ps = match o.accounting {
+            crate::Accounting::Link => p.raw_size,
+            crate::Accounting::Ip => p.ip_size,
+            crate::Accounting::Transport => p.transport_size,
+            crate::Accounting::Payload => p.payload_size,
+        } as u64;
+        let key = FlowKey::of(p);
+        let (idle, active) = (o.idle_timeout_ms, o.active_timeout_ms);
+        if let Some(&i) = self.map.get(&key) {
+            let f = self.nodes[i as usize].flow.as_ref();
+            let expire = f.map(|f| {
+                if t - f.bi.last_ms >= idle {
+                    Some(expiration::IDLE)
+                } else if t - f.bi.first_ms >= active {
+                    Some(expiration::ACTIVE)
+                } else {
+                    None
+                }
+            });
+            match expire.flatten() {
+                Some(why) => {
+                    let touched = self.nodes[i as usize].touched;
+                    self.expire(i, why, (index, 0, touched));
+                }
+                None => {
+                    self.update(i, p, t, ps, index, time_us, frame);
+                    return;
+                }
+            }
+        }
+        self.create(key, p, t, ps, index, time_us, frame);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        &mut self,
+        i: u32,
+        p: &FlowPacket,
+        t: u64,
+        ps: u64,
+        index: u64,
+        time_us: i64,
+        frame: &[u8],
+    ) {
+        let o = &*self.opts;
+        let node = &mut self.nodes[i as usize];
+        node.touched = index;
+        let Some(f) = node.flow.as_mut() else { return };
+        let dir = f.direction(p);
+        f.update(p, t, ps, dir, o.splt, o.statistics);
+        if o.dissections > 0 && f.bi.packets <= o.dissections as u64 {
+            crate::classify::inspect(f, p, dir, frame);
+        }
+        if !self.plugins.is_empty() {
+            let ctx = PacketCtx {
+                frame_number: index + 1,
+                time_ms: t,
+                time_us,
+                direction: dir,
+                packet: p,
+                frame,
+            };
+            for s in &mut f.plugins {
+                s.on_update(&ctx);
+            }
+        }
+        let close = o.tcp_close && (f.rst_seen || (f.fin_seen[0] && f.fin_seen[1]));
+        self.unlink(i);
+        self.push_back(i);
+        if close {
+            self.expire(i, expiration::TCP_CLOSE, (index, 0, index));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &mut self,
+        key: FlowKey,
+        p: &FlowPacket,
+        t: u64,
+        ps: u64,
+        index: u64,
+        time_us: i64,
+        frame: &[u8],
+    ) {
+        let o = self.opts.clone();
+        if o.max_flows > 0 && self.map.len() >= o.max_flows && self.head != NIL {
+            let h = self.head;
+            let touched = self.nodes[h as usize].touched;
+            self.expire(h, expiration::EVICTED, (index, 0, touched));
+            self.stats.flows_evicted += 1;
+        }
+        let mut f = Flow::new(p, o.splt);
+        f.update(p, t, ps, 0, o.splt, o.statistics);
+        if o.dissections > 0 {
+            crate::classify::inspect(&mut f, p, 0, frame);
+        }
+        if !self.plugins.is_empty() {
+            let ctx = PacketCtx {
+                frame_number: index + 1,
+                time_ms: t,
+                time_us,
+                direction: 0,
+                packet: p,
+                frame,
+            };
+            f.plugins = self.plugins.iter().map(|pl| pl.on_init(&ctx)).collect();
+        }
+        let node = Node {
+            flow: Some(f),
+            key,
+            prev: NIL,
+            next: NIL,
+            touched: index,
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.nodes[i as usize] = node;
+                i
+            }
+            None => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as u32
+            }
+        };
+        self.map.insert(key, i);
+        self.push_back(i);
+        self.stats.flows_created += 1;
+        self.stats.max_active_flows = self.stats.max_active_flows.max(self.map.len() as u64);
+    }
+
+    /// Expires every flow (end of input), least recently updated first.
+    pub fn flush(&mut self) {
+        while self.head != NIL {
+            let h = self.head;
+            let touched = self.nodes[h as usize].touched;
+            self.expire(h, expiration::IDLE, (u64::MAX, 1, touched));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Python's `repr(float)`, so CSV output equals NFStream's `to_csv` byte for byte.
+//!
+//! Both Rust and Python print the shortest digits that round-trip; they differ in layout:
+//! Python writes `325.0` (Rust `325`) and switches to exponent form below 1e-4 or from 1e16 on
+//! (`1e-05`, `1e+16`).
+
+/// Appends `x` as Python's `repr(x)` would print it.
+pub fn push_float(out: &mut String, x: f64) {
+    use std::fmt::Write;
+    if x.is_nan() {
+        out.push_str("nan");
+        return;
+    }
+    if x.is_infinite() {
+        out.push_str(if x > 0.0 { "inf" } else { "-inf" });
+        return;
+    }
+    if x == 0.0 {
+        out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
+        return;
+    }
+    // Shortest round-trip digits and the decimal exponent, from Rust's `{:e}`.
+    let e = format!("{x:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mant) = match mant.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mant),
+    };
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    if neg {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        let n = digits.len() as i32;
+        if exp >= 0 {
+            if n <= exp + 1 {
+                out.push_str(&digits);
+                for _ in 0..(exp + 1 - n) {
+                    out.push('0');
+                }
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..(exp + 1) as usize]);
+                out.push('.');
+                out.push_str(&digits[(exp + 1) as usize..]);
+            }
+        } else {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(&digits);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn py(x: f64) -> String {
+        let mut s = String::new();
+        push_float(&mut s, x);
+        s
+    }
+
+    #[test]
+    fn like_python_repr() {
+        assert_eq!(py(325.0), "325.0");
+        assert_eq!(py(325.2857142857144), "325.2857142857144");
+        assert_eq!(py(632.9999999999999), "632.9999999999999");
+        assert_eq!(py(0.5), "0.5");
+        assert_eq!(py(0.0001), "0.0001");
+        assert_eq!(py(0.00001), "1e-05");
+        assert_eq!(py(1.5e-7), "1.5e-07");
+        assert_eq!(py(1e16), "1e+16");
+        assert_eq!(py(123456789012345.6), "123456789012345.6");
+        assert_eq!(py(-2.5), "-2.5");
+        assert_eq!(py(0.0), "0.0");
+    }
+}

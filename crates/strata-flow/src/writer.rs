@@ -1,0 +1,212 @@
+//! Flow writers: CSV exactly as NFStream's `to_csv` (Python's csv module, `repr` floats, lists
+//! as `"[0, 1]"`), and JSON lines with typed values and real lists.
+
+use crate::pyfmt::push_float;
+use crate::value::Value;
+use std::io::{self, Write};
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// Writes rows of values under a header of column names.
+pub struct FlowWriter<W: Write> {
+    out: W,
+    format: Format,
+    names: Vec<String>,
+    line: String,
+    cell: String,
+    pub rows: u64,
+}
+
+impl<W: Write> FlowWriter<W> {
+    pub fn new(out: W, format: Format, names: Vec<String>) -> io::Result<FlowWriter<W>> {
+        let mut w = FlowWriter {
+            out,
+            format,
+            names,
+            line: String::with_capacity(2048),
+            cell: String::with_capacity(256),
+            rows: 0,
+        };
+        if format == Format::Csv {
+            w.line.clear();
+            for (i, n) in w.names.iter().enumerate() {
+                if i > 0 {
+                    w.line.push(',');
+                }
+                csv_cell(&mut w.line, n);
+            }
+            w.line.push_str("\r\n");
+            w.out.write_all(w.line.as_bytes())?;
+        }
+        Ok(w)
+    }
+
+    pub fn write_row(&mut self, values: &[Value]) -> io::Result<()> {
+        self.line.clear();
+        match self.format {
+            Format::Csv => {
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        self.line.push(',');
+                    }
+                    self.cell.clear();
+                    py_str(&mut self.cell, v);
+                    csv_cell(&mut self.line, &self.cell);
+                }
+                self.line.push_str("\r\n");
+            }
+            Format::Jsonl => {
+                self.line.push('{');
+                for (i, (n, v)) in self.names.iter().zip(values).enumerate() {
+                    if i > 0 {
+                        self.line.push(',');
+                    }
+                    json_str(&mut self.line, n);
+                    self.line.push(':');
+                    json_value(&mut self.line, v);
+                }
+                self.line.push_str("}\n");
+            }
+        }
+        self.rows += 1;
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// Python's `str()` of a value as csv.writer prints it (None → empty).
+fn py_str(out: &mut String, v: &Value) {
+    use std::fmt::Write as _;
+    match v {
+        Value::Null => {}
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::UInt(u) => {
+            let _ = write!(out, "{u}");
+        }
+        Value::Float(f) => push_float(out, *f),
+        Value::Str(s) => out.push_str(s),
+        Value::ListI64(l) => py_list(out, l.iter().map(|x| *x as i128)),
+        Value::ListU64(l) => py_list(out, l.iter().map(|x| *x as i128)),
+    }
+}
+
+fn py_list(out: &mut String, items: impl Iterator<Item = i128>) {
+    use std::fmt::Write as _;
+    out.push('[');
+    for (i, x) in items.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{x}");
+    }
+    out.push(']');
+}
+
+/// csv.writer's QUOTE_MINIMAL: quote when the cell holds a delimiter, quote or line break.
+fn csv_cell(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        for c in s.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn json_str(out: &mut String, s: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_value(out: &mut String, v: &Value) {
+    use std::fmt::Write as _;
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::UInt(u) => {
+            let _ = write!(out, "{u}");
+        }
+        Value::Float(f) if f.is_finite() => push_float(out, *f),
+        Value::Float(_) => out.push_str("null"),
+        Value::Str(s) => json_str(out, s),
+        Value::ListI64(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{x}");
+            }
+            out.push(']');
+        }
+        Value::ListU64(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{x}");
+            }
+            out.push(']');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_like_python() {
+        let mut w = FlowWriter::new(
+            Vec::new(),
+            Format::Csv,
+            vec!["a".into(), "b".into(), "c".into(), "d".into()],
+        )
+        .unwrap();
+        w.write_row(&[
+            Value::UInt(1),
+            Value::Float(2.0),
+            Value::ListI64(vec![0, 1, -1]),
+            Value::Str("x\"y".into()),
+        ])
+        .unwrap();
+        let s = String::from_utf8(w.into_inner()).unwrap();
+        assert_eq!(s, "a,b,c,d\r\n1,2.0,\"[0, 1, -1]\",\"x\"\"y\"\r\n");
+    }
+}
