@@ -99,7 +99,19 @@ pub fn parse(
             p.src_mac.copy_from_slice(&data[6..12]);
             (14, be16(data, 12))
         }
-        LinkType::PPP | LinkType::PPP_HDLC | LinkType::C_HDLC => (4, be16(data, 2)),
+        LinkType::C_HDLC => (4, be16(data, 2)),
+        // Cisco HDLC framing (address 0x0f / 0x8f) also shows up under the PPP link types.
+        LinkType::PPP | LinkType::PPP_HDLC if matches!(u8_at(data, 0), 0x0f | 0x8f) => (4, be16(data, 2)),
+        LinkType::PPP | LinkType::PPP_HDLC => {
+            // Address/control 0xff 0x03 may be compressed away (ACFC).
+            let (proto, len) = strata_wire::ppp::parse(data).map_err(|_| Ignored::TooShort)?;
+            let ty = match proto {
+                0x0021 => ETH_P_IP,
+                0x0057 => ETH_P_IPV6,
+                p => p,
+            };
+            (len, ty)
+        }
         LinkType::RAW
         | LinkType::RAW_BSD
         | LinkType::RAW_OPENBSD
@@ -219,10 +231,17 @@ fn ip(
     }
     let b = data.get(off..).unwrap_or(&[]);
     let version = u8_at(b, 0) >> 4;
+    // An inner header (IP-in-IP, tunnels) replaces the outer transport fields.
+    p.src_port = 0;
+    p.dst_port = 0;
+    p.tcp_flags = 0;
+    p.transport_size = 0;
+    p.payload_size = 0;
     let (proto, l4_off, l4_len) = match version {
         4 => {
+            // NFStream does not check the IHL: a header length below 20 is taken as it is.
             let ihl = ((u8_at(b, 0) & 0x0f) as usize) * 4;
-            if ihl < 20 || b.len() < 20 {
+            if b.len() < 20 {
                 return Err(Ignored::Malformed);
             }
             let tot = be16(b, 2) as usize;
@@ -391,24 +410,22 @@ fn udp_tunnel(
         if b.len() < 8 {
             return None;
         }
-        let hlen = ((be16(b, 0) & 0x0000 | ((u8_at(b, 1) as u16) >> 3)) as usize) * 4;
-        let wbid_t = be16(b, 2);
-        let is_80211 = (wbid_t >> 1) & 0x1f == 1 && wbid_t & 0x100 != 0;
-        if !is_80211 {
+        // Preamble, then HLEN (5 bits, 4-byte words), RID (5), WBID (5), T (1), ...
+        let hlen = ((u8_at(b, 1) >> 3) as usize) * 4;
+        let low = be16(b, 2);
+        let wbid = (low >> 9) & 0x1f;
+        let native = low & 0x100 != 0;
+        // WBID 1 with the T bit: a native IEEE 802.11 frame follows.
+        if wbid != 1 || !native {
             return None;
         }
         let w = inner + hlen;
         let h = strata_wire::ieee80211::parse(data.get(w..)?).ok()?;
-        if h.frame_type != strata_wire::ieee80211::frame_type::DATA {
-            return None;
-        }
         p.tunnel_id = 2;
         p.src_mac = h.source().unwrap_or_default().0;
         p.dst_mac = h.destination().unwrap_or_default().0;
+        // NFStream reads past the MAC header and an LLC/SNAP header whatever the frame type.
         let llc = w + h.header_len;
-        if u8_at(data, llc) != 0xaa {
-            return None;
-        }
         let ty = be16(data, llc + 6);
         return Some(ip(data, llc + 8, ty, p, compat, depth + 1));
     }
