@@ -197,9 +197,10 @@ fn radiotap(
     if h.frame_type != strata_wire::ieee80211::frame_type::DATA {
         return Err(Ignored::NotIp);
     }
-    // NFStream takes addr2 as the source, addr1/addr3 as the destination by the DS bits.
-    p.src_mac = h.source().unwrap_or_default().0;
-    p.dst_mac = h.destination().unwrap_or_default().0;
+    // NFStream (nDPI's wifi header: rcvr, trsm, dest) takes addr2 as the source and addr3 as
+    // the destination, whatever the DS bits say.
+    p.src_mac = h.addr2.unwrap_or_default().0;
+    p.dst_mac = h.addr3.unwrap_or_default().0;
     let llc = off + h.header_len;
     if u8_at(data, llc) != 0xaa {
         return Err(Ignored::NotIp);
@@ -422,8 +423,9 @@ fn udp_tunnel(
         let w = inner + hlen;
         let h = strata_wire::ieee80211::parse(data.get(w..)?).ok()?;
         p.tunnel_id = 2;
-        p.src_mac = h.source().unwrap_or_default().0;
-        p.dst_mac = h.destination().unwrap_or_default().0;
+        // addr2 / addr3, as for radiotap frames.
+        p.src_mac = h.addr2.unwrap_or_default().0;
+        p.dst_mac = h.addr3.unwrap_or_default().0;
         // NFStream reads past the MAC header and an LLC/SNAP header whatever the frame type.
         let llc = w + h.header_len;
         let ty = be16(data, llc + 6);
