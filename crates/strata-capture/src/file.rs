@@ -107,7 +107,7 @@ impl ByteOrder {
 /// format readers bound record sizes by a named cap before asking, so memory stays constant.
 pub(crate) struct Input<R> {
     inner: R,
-    buf: Vec<u8>,
+    buf: Storage,
     pos: usize,
     end: usize,
     base: u64,
@@ -115,15 +115,103 @@ pub(crate) struct Input<R> {
     path: PathBuf,
 }
 
+/// The bytes an [`Input`] lends out: its own buffer, or the whole file mapped in memory.
+enum Storage {
+    Owned(Vec<u8>),
+    Mapped(Mmap),
+}
+
+impl std::ops::Deref for Storage {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Storage::Owned(v) => v,
+            Storage::Mapped(m) => m.as_slice(),
+        }
+    }
+}
+
+/// A read-only private mapping of a whole regular file (the fast path: no copy per packet,
+/// no read syscalls). A file truncated by another process while mapped would fault, as with
+/// any mmap reader (libpcap's included); pipes and stdin use the buffered path.
+pub(crate) struct Mmap {
+    ptr: *mut libc::c_void,
+    len: usize,
+}
+
+// SAFETY: the mapping is read-only and owned by one Input; moving it between threads is fine.
+unsafe impl Send for Mmap {}
+
+impl Mmap {
+    /// Maps `file` whole; `None` when it is not a regular non-empty file or mmap fails.
+    fn of(file: &File) -> Option<Mmap> {
+        use std::os::unix::io::AsRawFd;
+        let meta = file.metadata().ok()?;
+        let len = usize::try_from(meta.len()).ok()?;
+        if !meta.is_file() || len == 0 {
+            return None;
+        }
+        // SAFETY: a fresh read-only private mapping of a file descriptor we hold open; the
+        // result is checked for MAP_FAILED before use.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return None;
+        }
+        // SAFETY: advising the kernel about a mapping we own; failure only loses read-ahead.
+        unsafe {
+            libc::madvise(ptr, len, libc::MADV_SEQUENTIAL);
+        }
+        Some(Mmap { ptr, len })
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        // SAFETY: ptr..ptr+len is a live PROT_READ mapping until Drop.
+        unsafe { std::slice::from_raw_parts(self.ptr as *const u8, self.len) }
+    }
+}
+
+impl Drop for Mmap {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly the region mmap returned; no slices outlive self.
+        unsafe {
+            libc::munmap(self.ptr, self.len);
+        }
+    }
+}
+
 impl<R: Read> Input<R> {
     pub(crate) fn new(inner: R, path: PathBuf) -> Input<R> {
         Input {
             inner,
-            buf: vec![0; READ_CHUNK],
+            buf: Storage::Owned(vec![0; READ_CHUNK]),
             pos: 0,
             end: 0,
             base: 0,
             eof: false,
+            path,
+        }
+    }
+
+    /// An input over a whole mapped file: everything is "buffered" from the start.
+    fn mapped(inner: R, map: Mmap, path: PathBuf) -> Input<R> {
+        let end = map.len;
+        Input {
+            inner,
+            buf: Storage::Mapped(map),
+            pos: 0,
+            end,
+            base: 0,
+            eof: true,
             path,
         }
     }
@@ -151,18 +239,23 @@ impl<R: Read> Input<R> {
     #[cold]
     #[inline(never)]
     fn fill_slow(&mut self, n: usize) -> Result<usize, CaptureError> {
+        let buf = match &mut self.buf {
+            // A mapped file is all there: fewer bytes means the end of the file.
+            Storage::Mapped(_) => return Ok(n.min(self.end - self.pos)),
+            Storage::Owned(v) => v,
+        };
         // Move the unread tail to the front so the free space is one piece.
         if self.pos > 0 {
-            self.buf.copy_within(self.pos..self.end, 0);
+            buf.copy_within(self.pos..self.end, 0);
             self.base += self.pos as u64;
             self.end -= self.pos;
             self.pos = 0;
         }
-        if self.buf.len() < n {
-            self.buf.resize(n, 0);
+        if buf.len() < n {
+            buf.resize(n, 0);
         }
         while self.end < n && !self.eof {
-            let free = match self.buf.get_mut(self.end..) {
+            let free = match buf.get_mut(self.end..) {
                 Some(free) => free,
                 None => break,
             };
@@ -215,13 +308,20 @@ impl<R: Read> Input<R> {
             self.pos += n as usize;
             return Ok(n);
         }
+        let buf = match &mut self.buf {
+            Storage::Mapped(_) => {
+                self.pos = self.end;
+                return Ok(buffered);
+            }
+            Storage::Owned(v) => v,
+        };
         let mut skipped = buffered;
         self.base += self.end as u64;
         self.pos = 0;
         self.end = 0;
         while skipped < n && !self.eof {
-            let want = (n - skipped).min(self.buf.len() as u64) as usize;
-            let scratch = match self.buf.get_mut(..want) {
+            let want = (n - skipped).min(buf.len() as u64) as usize;
+            let scratch = match buf.get_mut(..want) {
                 Some(s) => s,
                 None => break,
             };
@@ -342,7 +442,14 @@ impl FileReader {
             path: path.to_path_buf(),
             source,
         })?;
-        FileReader::from_reader(file, path)
+        match Mmap::of(&file) {
+            Some(map) => {
+                let input =
+                    Input::mapped(Box::new(io::empty()) as BoxedRead, map, path.to_path_buf());
+                FileReader::from_input(input)
+            }
+            None => FileReader::from_reader(file, path),
+        }
     }
 
     /// Reads a capture from any byte stream; `path` is only used in error messages.
@@ -350,7 +457,10 @@ impl FileReader {
         reader: impl Read + Send + 'static,
         path: impl Into<PathBuf>,
     ) -> Result<FileReader, CaptureError> {
-        let mut input = Input::new(Box::new(reader) as BoxedRead, path.into());
+        FileReader::from_input(Input::new(Box::new(reader) as BoxedRead, path.into()))
+    }
+
+    fn from_input(mut input: Input<BoxedRead>) -> Result<FileReader, CaptureError> {
         let had = input.fill(4)?;
         if had < 4 {
             return Err(input.truncated(0, "magic number", 4, had as u64));

@@ -27,6 +27,17 @@ enum What {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// Meter FILE into flows (statistics and SPLT 10 on, one meter): `strata flows` with 1 and
+    /// 2 threads vs NFStream 6.6 (`python3 -c ... NFStreamer(...)`), with peak memory.
+    Flows {
+        #[arg(short = 'r', value_name = "FILE")]
+        read: String,
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+        /// Python interpreter with nfstream installed.
+        #[arg(long, default_value = "python3")]
+        python: String,
+    },
 }
 
 struct Row {
@@ -36,9 +47,102 @@ struct Row {
     note: String,
 }
 
+/// Runs a child to completion; returns (wall time, peak RSS in KiB, success) from wait4.
+fn timed_child(prog: &str, args: &[&str]) -> std::io::Result<(Duration, u64, bool)> {
+    let t = Instant::now();
+    let child = Command::new(prog)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut status = 0;
+    // SAFETY: rusage is plain old data, zero is a valid value; wait4 fills it for our child.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waiting on the pid of a child we spawned and have not waited for yet.
+    let r = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut ru) };
+    if r < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Ok((t.elapsed(), ru.ru_maxrss as u64, ok))
+}
+
+fn flows(path: &str, runs: u32, python: &str) -> Result<ExitCode, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let exe = exe.to_string_lossy().to_string();
+    let packets = {
+        let mut src = FileReader::open(path).map_err(|e| e.to_string())?;
+        let mut n = 0u64;
+        while let Ok(Some(_)) = src.next_packet() {
+            n += 1;
+        }
+        n
+    };
+    let script = format!(
+        "from nfstream import NFStreamer\nn=0\nfor f in NFStreamer(source={path:?}, statistical_analysis=True, splt_analysis=10, n_meters=1):\n    n+=1\nprint(n)"
+    );
+    let contenders: Vec<(String, String, Vec<String>)> = vec![
+        (
+            "strata flows (1 thread)".into(),
+            exe.clone(),
+            ["flows", "-r", path, "--statistics", "--splt", "10", "-o", "/dev/null"].iter().map(|s| s.to_string()).collect(),
+        ),
+        (
+            "strata flows --threads 2".into(),
+            exe.clone(),
+            ["flows", "-r", path, "--statistics", "--splt", "10", "--threads", "2", "-o", "/dev/null"].iter().map(|s| s.to_string()).collect(),
+        ),
+        ("nfstream 6.6 (n_meters=1)".into(), python.to_string(), vec!["-c".into(), script]),
+    ];
+    println!("input: {path} ({packets} packets)");
+    println!("{:<30} {:>10} {:>14} {:>12} {:>12}  note", "contender", "seconds", "packets/s", "strata is", "peak RSS");
+    let mut ours = None;
+    for (name, prog, args) in contenders {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut best: Option<(Duration, u64)> = None;
+        let mut note = String::new();
+        for _ in 0..runs {
+            match timed_child(&prog, &argv) {
+                Ok((d, rss, true)) => {
+                    if best.is_none_or(|(b, _)| d < b) {
+                        best = Some((d, rss));
+                    }
+                }
+                Ok((_, _, false)) => {
+                    note = "failed".into();
+                    break;
+                }
+                Err(e) => {
+                    note = format!("not run: {e}");
+                    break;
+                }
+            }
+        }
+        let secs = best.map(|(d, _)| d.as_secs_f64());
+        if ours.is_none() {
+            ours = secs;
+        }
+        let ratio = match (ours, secs) {
+            (Some(o), Some(s)) => format!("{:.1}x", s / o.max(1e-9)),
+            _ => "-".into(),
+        };
+        println!(
+            "{:<30} {:>10} {:>14} {:>12} {:>9} MiB  {}",
+            name,
+            secs.map_or("-".into(), |s| format!("{s:.3}")),
+            secs.map_or("-".into(), |s| format!("{:.0}", packets as f64 / s.max(1e-9))),
+            ratio,
+            best.map_or("-".into(), |(_, r)| format!("{:.1}", r as f64 / 1024.0)),
+            note
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(a: Args) -> Result<ExitCode, String> {
     match a.what {
         What::Decode { read, runs } => decode(&read, runs.max(1)),
+        What::Flows { read, runs, python } => flows(&read, runs.max(1), &python),
     }
 }
 
