@@ -60,7 +60,7 @@ done
 if [[ -z ${STRATA_LAB_INNER:-} ]]; then
     if [[ $MODE == big ]]; then total=$((BIG_LIMIT + 150)); else total=240; fi
     export STRATA_LAB_INNER=1
-    exec timeout -k 30 "$total" "$0" "$@" \
+    exec timeout -k 30 "$total" "$BASH" "$0" \
         $([[ $MODE == big ]] && echo --packets "$BIG_N" --big-limit "$BIG_LIMIT") \
         --samples-dir "$SAMPLES_DIR" --out-dir "$OUT_DIR" \
         $([[ $KEEP_WORK == 1 ]] && echo --keep-work)
@@ -70,7 +70,7 @@ log() { printf '[lab %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 [[ $EUID -eq 0 ]] || die "must run as root (creates network namespaces)"
-for t in ip tc timeout tcpdump ethtool python3 nginx dnsmasq dig sshd ssh ssh-keygen \
+for t in ip timeout tcpdump ethtool python3 nginx dnsmasq dig sshd ssh ssh-keygen \
          iperf3 curl nmap hping3 socat ping ss; do
     command -v "$t" >/dev/null || die "missing tool: $t (see lab/README.md for the apt packages)"
 done
@@ -142,7 +142,7 @@ wait_listen() { # wait_listen HOST tcp|udp PORT
 }
 
 # ---------------------------------------------------------------- captures
-declare -A CAP_PID CAP_FILE
+declare -A CAP_PID
 CAP_OPTS=""
 cap_start() { # cap_start NAME FILE [tcpdump args/filter...]
     local name=$1 file=$2; shift 2
@@ -150,7 +150,6 @@ cap_start() { # cap_start NAME FILE [tcpdump args/filter...]
     ip netns exec "$(ns sw)" tcpdump -i br0 -n -s 0 -U -Z root -B 16384 $CAP_OPTS -w "$file" "$@" \
         >"$WORK/tcpdump-$name.log" 2>&1 &
     CAP_PID[$name]=$!
-    CAP_FILE[$name]=$file
     PIDS+=($!)
     for _ in $(seq 50); do
         grep -qs "listening on" "$WORK/tcpdump-$name.log" && return 0
