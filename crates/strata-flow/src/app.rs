@@ -12,6 +12,8 @@ pub struct AppInfo {
     pub server_fingerprint: String,
     pub user_agent: String,
     pub content_type: String,
+    /// Classifier working state (reassembly buffers, what is still awaited); not a column.
+    pub(crate) state: crate::classify::State,
 }
 
 impl AppInfo {

@@ -132,6 +132,7 @@ impl Meter {
         let node = &mut self.nodes[i as usize];
         self.map.remove(&node.key);
         if let Some(mut f) = node.flow.take() {
+            crate::classify::finish(&mut f);
             f.expiration_id = why;
             f.order = order;
             self.out.push(f);
