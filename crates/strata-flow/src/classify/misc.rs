@@ -33,6 +33,11 @@ pub fn udp(f: &mut Flow, p: &FlowPacket, d: usize, m: &[u8]) {
     {
         return done(f, "DNScrypt", "Network");
     }
+    if m.get(12..34)
+        .is_some_and(|s| s.eq_ignore_ascii_case(b"\x012\x09securedns\x05avast\x03com"))
+    {
+        return done(f, "AVASTSecureDNS", "Network");
+    }
     if (port(67) || port(68)) && m.get(236..240) == Some(&[0x63, 0x82, 0x53, 0x63]) {
         dhcp(f, m);
         return done(f, "DHCP", "Network");
@@ -99,10 +104,12 @@ pub fn tcp(f: &mut Flow, p: &FlowPacket, d: usize, m: &[u8]) {
     if port(2404) && m.len() >= 6 && m[0] == 0x68 && m[1] as usize == m.len() - 2 {
         return done(f, "IEC60870", "IoT-Scada");
     }
-    if port(88) && m.len() > 4 && be32(m, 0) == Some(m.len() as u32 - 4) {
-        if matches!(m[4], 0x6a | 0x6b | 0x6c | 0x6d | 0x7e) {
-            return done(f, "Kerberos", "Network");
-        }
+    if port(88)
+        && m.len() > 4
+        && be32(m, 0) == Some(m.len() as u32 - 4)
+        && matches!(m[4], 0x6a | 0x6b | 0x6c | 0x6d | 0x7e)
+    {
+        return done(f, "Kerberos", "Network");
     }
     if m.len() >= 8
         && matches!(
@@ -121,7 +128,7 @@ pub fn tcp(f: &mut Flow, p: &FlowPacket, d: usize, m: &[u8]) {
         return done(f, "MQTT", "RPC");
     }
     if stun_tcp(m) {
-        return done(f, "STUN", "Network");
+        done(f, "STUN", "Network");
     }
 }
 

@@ -38,6 +38,8 @@ pub struct State {
     pkts: [u16; 2],
     tls: tls::TlsState,
     quic: quic::QuicState,
+    /// At least one packet had a whole L4 header and payload (nDPI saw the ports).
+    l4_ok: bool,
     /// HTTP: waiting for the response's Content-Type.
     http_wait_response: bool,
 }
@@ -124,12 +126,13 @@ pub fn inspect(f: &mut Flow, p: &FlowPacket, dir: u8, frame: &[u8]) {
         47 => return final_set(f, "GRE", "Network"),
         _ => {}
     }
-    if payload.is_empty() {
-        return;
-    }
     if p.protocol == 17 && udp_truncated(p, frame) {
         // nDPI does not dissect packets whose IP datagram was not captured whole (snap length,
         // first fragments).
+        return;
+    }
+    f.app.state.l4_ok = true;
+    if payload.is_empty() {
         return;
     }
     let d = (dir & 1) as usize;
@@ -220,7 +223,7 @@ fn give_up_after(f: &mut Flow, n: u16) {
 /// At expiry: nDPI's give-up. A flow nothing was recognised in gets the protocol its port
 /// suggests (`application_is_guessed` = 1, confidence MATCH_BY_PORT).
 pub fn finish(f: &mut Flow) {
-    if f.app.state.detected || !f.app.name.is_empty() {
+    if f.app.state.detected || !f.app.name.is_empty() || !f.app.state.l4_ok {
         return;
     }
     if let Some((name, cat)) = ports::guess(f.protocol, f.src_port, f.dst_port) {

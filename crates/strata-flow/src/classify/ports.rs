@@ -46,7 +46,7 @@ static UDP: &[(u16, u16, &str, &str)] = &[
     (1194, 1194, "OpenVPN", "VPN"), (1701, 1701, "L2TP", "VPN"), (1812, 1813, "Radius", "Network"),
     (1900, 1900, "SSDP", "System"), (3478, 3478, "STUN", "Network"), (4500, 4500, "IPSec", "VPN"),
     (5060, 5061, "SIP", "VoIP"), (5353, 5353, "MDNS", "Network"), (5355, 5355, "LLMNR", "Network"),
-    (5683, 5683, "COAP", "RPC"), (17500, 17500, "Dropbox", "Cloud"), (27015, 27030, "Steam", "Game"),
+    (5683, 5683, "COAP", "RPC"), (17500, 17500, "Dropbox", "Cloud"),
     (51820, 51820, "WireGuard", "VPN"),
 ];
 

@@ -193,6 +193,10 @@ pub fn on_udp(f: &mut Flow, p: &FlowPacket, d: usize, m: &[u8]) -> bool {
         return true;
     }
     let _ = p;
+    // As nDPI: a flow whose first payload packet is not QUIC is not QUIC.
+    if f.app.state.pkts[0] + f.app.state.pkts[1] != 1 {
+        return false;
+    }
     let Some(&b0) = m.first() else { return false };
     // Google QUIC with a plaintext CHLO (Q043 and older public header, Q046 long header).
     if let Some(v) = m.get(1..5).or(m.get(9..13)) {
@@ -402,7 +406,7 @@ mod tests {
         // The ClientHello inside parses (SNI example.com).
         let ch = tls::client_hello(&plain[8..8 + 0xed], b'q').unwrap();
         assert_eq!(ch.sni, b"example.com");
-        assert!(ch.ja4.starts_with("q13d0310"));
+        assert!(ch.ja4.starts_with("q13d0211an_"), "{}", ch.ja4);
         for n in 0..pkt.len() {
             let _ = decrypt_initial(&pkt[..n]);
         }

@@ -226,12 +226,10 @@ pub fn client_hello(b: &[u8], proto: u8) -> Option<ClientHello> {
                 exts.push(id);
             }
             match id {
-                0 => {
-                    if data.len() >= 5 && data[2] == 0 {
-                        let n = u16::from_be_bytes([data[3], data[4]]) as usize;
-                        if let Some(name) = data.get(5..5 + n) {
-                            sni = name.to_vec();
-                        }
+                0 if data.len() >= 5 && data[2] == 0 => {
+                    let n = u16::from_be_bytes([data[3], data[4]]) as usize;
+                    if let Some(name) = data.get(5..5 + n) {
+                        sni = name.to_vec();
                     }
                 }
                 16 => {
