@@ -138,7 +138,17 @@ impl std::ops::Deref for Storage {
 pub(crate) struct Mmap {
     ptr: *mut libc::c_void,
     len: usize,
+    /// Everything before this offset has been handed back to the kernel.
+    released: usize,
+    /// Pages up to here have been populated ahead of the reader.
+    populated: usize,
 }
+
+/// The mapping is populated this far ahead of the reader and released this far behind it, so
+/// page faults come in large batches and resident memory stays bounded whatever the file size.
+const MAP_WINDOW: usize = 32 << 20;
+/// `MADV_POPULATE_READ` (Linux 5.14): fault a range in now, in one call.
+const MADV_POPULATE_READ: libc::c_int = 22;
 
 // SAFETY: the mapping is read-only and owned by one Input; moving it between threads is fine.
 unsafe impl Send for Mmap {}
@@ -171,7 +181,48 @@ impl Mmap {
         unsafe {
             libc::madvise(ptr, len, libc::MADV_SEQUENTIAL);
         }
-        Some(Mmap { ptr, len })
+        let mut m = Mmap {
+            ptr,
+            len,
+            released: 0,
+            populated: 0,
+        };
+        m.advance(0);
+        Some(m)
+    }
+
+    /// The reader is at `pos`: release the window behind it, populate the one ahead.
+    #[cold]
+    fn advance(&mut self, pos: usize) {
+        const PAGE: usize = 4096;
+        // Keep one window behind: a packet returned last may still be borrowed.
+        let release_to = pos.saturating_sub(MAP_WINDOW) / PAGE * PAGE;
+        if release_to > self.released {
+            // SAFETY: a page-aligned range inside our private read-only mapping that no live
+            // slice points into; DONTNEED drops the pages, later reads would refault them.
+            unsafe {
+                libc::madvise(
+                    (self.ptr as *mut u8).add(self.released) as *mut libc::c_void,
+                    release_to - self.released,
+                    libc::MADV_DONTNEED,
+                );
+            }
+            self.released = release_to;
+        }
+        let want = (pos + 2 * MAP_WINDOW).min(self.len);
+        if want > self.populated {
+            let from = self.populated / PAGE * PAGE;
+            // SAFETY: populating a page-aligned range of our own mapping; a failure (old
+            // kernel) only means the pages fault in one by one.
+            unsafe {
+                libc::madvise(
+                    (self.ptr as *mut u8).add(from) as *mut libc::c_void,
+                    want - from,
+                    MADV_POPULATE_READ,
+                );
+            }
+            self.populated = want;
+        }
     }
 
     fn as_slice(&self) -> &[u8] {
@@ -289,6 +340,11 @@ impl<R: Read> Input<R> {
     pub(crate) fn consume(&mut self, n: usize) -> usize {
         let start = self.pos;
         self.pos = self.end.min(self.pos + n);
+        if let Storage::Mapped(m) = &mut self.buf {
+            if self.pos + MAP_WINDOW > m.populated && m.populated < m.len {
+                m.advance(self.pos);
+            }
+        }
         start
     }
 
