@@ -59,9 +59,6 @@ pub fn on_tcp(f: &mut Flow, p: &FlowPacket, _d: usize, payload: &[u8]) -> bool {
         if let Some(ua) = header(head, b"user-agent") {
             set_text(&mut f.app.user_agent, ua, 255);
         }
-        if let Some(ct) = header(head, b"content-type") {
-            set_text(&mut f.app.content_type, ct, 63);
-        }
         f.app.state.http_wait_response = true;
         return true;
     }
@@ -83,6 +80,8 @@ pub fn on_continue(f: &mut Flow, _d: usize, payload: &[u8]) {
 fn response(f: &mut Flow, payload: &[u8]) {
     let head = &payload[..payload.len().min(4096)];
     if let Some(ct) = header(head, b"content-type") {
+        // nDPI keeps the media type only (parameters after ';' dropped).
+        let ct = ct.split(|&c| c == b';').next().unwrap_or(ct).trim_ascii();
         set_text(&mut f.app.content_type, ct, 63);
         // nDPI's content-based category for downloads and media.
         let c = f.app.content_type.to_ascii_lowercase();

@@ -19,6 +19,9 @@ mod quic;
 mod services;
 mod tls;
 
+/// Payload bytes per packet the classifier looks at (the threaded streamer's copy size).
+const MAX_PAYLOAD: usize = 2048;
+
 /// nDPI confidence values (NFStream 6.6 / nDPI 5.0).
 pub mod confidence {
     pub const UNKNOWN: u8 = 0;
@@ -108,15 +111,16 @@ fn set_text(out: &mut String, v: &[u8], max: usize) {
     }
 }
 
-/// Inspects one packet of `f` (direction `dir`); `frame` is the whole captured frame.
+/// Inspects one packet of `f` (direction `dir`); its L4 payload is at `p.payload_offset` in `frame`.
 pub fn inspect(f: &mut Flow, p: &FlowPacket, dir: u8, frame: &[u8]) {
     if f.app.state.done {
         return;
     }
     let start = p.payload_offset as usize;
-    let payload = frame
-        .get(start..start.saturating_add(p.payload_len as usize))
-        .unwrap_or(&[]);
+    // The threaded streamer hands over at most this much payload per packet; the classifier
+    // reads no more in any mode so that output does not depend on `--threads`.
+    let len = (p.payload_len as usize).min(MAX_PAYLOAD);
+    let payload = frame.get(start..start.saturating_add(len)).unwrap_or(&[]);
     match p.protocol {
         1 => return final_set(f, "ICMP", "Network"),
         58 => return final_set(f, "ICMPV6", "Network"),
@@ -126,7 +130,7 @@ pub fn inspect(f: &mut Flow, p: &FlowPacket, dir: u8, frame: &[u8]) {
         47 => return final_set(f, "GRE", "Network"),
         _ => {}
     }
-    if p.protocol == 17 && udp_truncated(p, frame) {
+    if p.protocol == 17 && len < p.payload_size as usize && len < MAX_PAYLOAD {
         // nDPI does not dissect packets whose IP datagram was not captured whole (snap length,
         // first fragments).
         return;
@@ -142,16 +146,6 @@ pub fn inspect(f: &mut Flow, p: &FlowPacket, dir: u8, frame: &[u8]) {
         17 => udp(f, p, d, payload),
         _ => {}
     }
-}
-
-/// The UDP length field promises more payload than the frame holds.
-fn udp_truncated(p: &FlowPacket, frame: &[u8]) -> bool {
-    let off = p.payload_offset as usize;
-    let Some(h) = off.checked_sub(8).and_then(|s| frame.get(s..off)) else {
-        return false;
-    };
-    let udp_len = u16::from_be_bytes([h[4], h[5]]) as usize;
-    udp_len > 8 && udp_len - 8 > frame.len().saturating_sub(off)
 }
 
 fn final_set(f: &mut Flow, name: &str, cat: &str) {

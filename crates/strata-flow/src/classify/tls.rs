@@ -61,8 +61,13 @@ pub fn on_tcp(f: &mut Flow, p: &FlowPacket, d: usize, payload: &[u8]) {
         finish_if_done(f);
         return;
     }
-    st.next_seq[d] = Some(p.tcp_seq.wrapping_add(payload.len() as u32));
+    st.next_seq[d] = Some(p.tcp_seq.wrapping_add(p.payload_size as u32));
     st.buf[d].extend_from_slice(payload);
+    if payload.len() < p.payload_size as usize {
+        // Bytes missing from the capture (or beyond the classifier's per-packet window):
+        // what follows cannot be reassembled.
+        st.stop[d] = true;
+    }
     loop {
         let st = &mut f.app.state.tls;
         let b = &st.buf[d];
@@ -90,6 +95,14 @@ pub fn on_tcp(f: &mut Flow, p: &FlowPacket, d: usize, payload: &[u8]) {
         if f.app.state.tls.stop[d] {
             break;
         }
+    }
+    let st = &mut f.app.state.tls;
+    if st.stop[d] && st.buf[d].len() > 5 && st.buf[d][0] == 22 {
+        // The last record is cut short: its complete handshake messages still count
+        // (a ServerHello at the start of a long ServerHello…Certificate record).
+        let body: Vec<u8> = st.buf[d].drain(..).skip(5).collect();
+        st.hs[d].extend_from_slice(&body);
+        handshake(f, d);
     }
     let st = &mut f.app.state.tls;
     if st.stop[d] {
@@ -138,7 +151,8 @@ fn handshake(f: &mut Flow, d: usize) {
                 return;
             }
             2 => {
-                if !f.app.state.tls.server_done {
+                // nDPI fingerprints the server only in flows whose ClientHello it saw.
+                if !f.app.state.tls.server_done && f.app.state.tls.client_done {
                     if let Some(fp) = ja3s(&msg[4..]) {
                         f.app.server_fingerprint = fp;
                         if !f.app.state.detected {
@@ -297,7 +311,6 @@ pub fn client_hello(b: &[u8], proto: u8) -> Option<ClientHello> {
     push_hash12(&mut ja4, &s, ciphers.is_empty());
     ja4.push('_');
     s.clear();
-    let n_exts = exts.len();
     exts.retain(|&e| e != 0 && e != 0x10);
     exts.sort_unstable();
     join_hex(&mut s, &exts);
@@ -305,7 +318,7 @@ pub fn client_hello(b: &[u8], proto: u8) -> Option<ClientHello> {
         s.push('_');
         join_hex(&mut s, &sigalgs);
     }
-    push_hash12(&mut ja4, &s, n_exts == 0);
+    push_hash12(&mut ja4, &s, false);
     Some(ClientHello { sni, ja4, alpn })
 }
 
