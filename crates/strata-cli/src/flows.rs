@@ -68,6 +68,9 @@ pub struct Args {
     /// Plugins adding columns: packet-indices (frame numbers per flow), tcp-rtt (handshake).
     #[arg(long, value_delimiter = ',')]
     plugin: Vec<String>,
+    /// Live only: stop after this many seconds (else on Ctrl-C), then flush the flows.
+    #[arg(long, value_name = "S")]
+    duration: Option<f64>,
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
@@ -115,7 +118,6 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         compat,
         threads: a.threads.max(1),
     };
-    let live = a.interface.is_some();
     let mut streamer = Streamer::new(opts.clone()).with_plugins(plugins);
     let names = streamer.column_names();
     let out: Box<dyn Write> = if a.output == "-" {
@@ -129,11 +131,31 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let mut w = FlowWriter::new(out, format, names).map_err(|e| e.to_string())?;
     let started = Instant::now();
-    let src: Box<dyn PacketSource> = match &a.interface {
-        Some(iface) => {
-            crate::interfaces::open_live(iface, 262_144, true, a.filter.as_deref(), None)?
-        }
-        None => {
+    if let Some(iface) = &a.interface {
+        let mut cap = crate::interfaces::open_capture(iface, 262_144, true, a.filter.as_deref())?;
+        crate::interfaces::install_stop_handler();
+        let deadline = a
+            .duration
+            .map(|d| started + std::time::Duration::from_secs_f64(d.max(0.0)));
+        let opts_ref = streamer.opts.clone();
+        let stop =
+            || crate::interfaces::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d);
+        let result = streamer.run_live(&mut cap, stop, |mut flow| {
+            w.write_row(&columns::values(&mut flow, &opts_ref))?;
+            // Each flow is written as it expires.
+            w.flush()
+        });
+        w.flush().map_err(|e| e.to_string())?;
+        let s = streamer.stats;
+        let k = cap.stats().map_err(|e| e.to_string())?;
+        eprintln!(
+            "strata: {iface}: {} packets received, {} dropped by the kernel; {} flows, {} packets not part of any flow, {} evicted by --max-flows",
+            k.received, k.dropped_kernel, s.flows, s.ignored, s.evicted
+        );
+        return result.map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string());
+    }
+    let src: Box<dyn PacketSource> = {
+        {
             let reader = MultiFileReader::new(a.read.clone());
             let total: u64 = a
                 .read
@@ -168,11 +190,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let opts_ref = streamer.opts.clone();
     let result = streamer.run(src, |mut flow| {
         let v = columns::values(&mut flow, &opts_ref);
-        w.write_row(&v)?;
-        if live {
-            w.flush()?;
-        }
-        Ok(())
+        w.write_row(&v)
     });
     w.flush().map_err(|e| e.to_string())?;
     let s = streamer.stats;

@@ -67,7 +67,12 @@ extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::Relaxed);
 }
 
-fn install_stop_handler() {
+/// True once SIGINT or SIGTERM arrived.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
+}
+
+pub fn install_stop_handler() {
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
@@ -101,6 +106,30 @@ impl Drop for LiveSource {
     }
 }
 
+/// Opens `-i IFACE|auto` (saying which one `auto` chose, and why) with a kernel filter.
+pub fn open_capture(
+    iface: &str,
+    snaplen: u32,
+    promisc: bool,
+    filter: Option<&str>,
+) -> Result<LiveCapture, String> {
+    if iface == "auto" {
+        let (chosen, why) = interfaces::resolve("auto").map_err(|e| e.to_string())?;
+        eprintln!(
+            "strata: -i auto: {} ({})",
+            chosen.name,
+            why.unwrap_or_default()
+        );
+    }
+    let opts = LiveOptions {
+        snaplen,
+        promisc,
+        filter: filter.map(str::to_string),
+        ..LiveOptions::default()
+    };
+    LiveCapture::open(iface, opts).map_err(|e| e.to_string())
+}
+
 /// Opens `-i IFACE|auto` with tcpdump's defaults and the given capture filter.
 pub fn open_live(
     iface: &str,
@@ -120,21 +149,7 @@ pub fn open_live(
             Some(Instant::now() + Duration::from_secs_f64(secs))
         }
     };
-    if iface == "auto" {
-        let (chosen, why) = interfaces::resolve("auto").map_err(|e| e.to_string())?;
-        eprintln!(
-            "strata: -i auto: {} ({})",
-            chosen.name,
-            why.unwrap_or_default()
-        );
-    }
-    let opts = LiveOptions {
-        snaplen,
-        promisc,
-        filter: filter.map(str::to_string),
-        ..LiveOptions::default()
-    };
-    let cap = LiveCapture::open(iface, opts).map_err(|e| e.to_string())?;
+    let cap = open_capture(iface, snaplen, promisc, filter)?;
     install_stop_handler();
     // A watcher turns the deadline or a signal into a stop the capture sees within its
     // 100 ms poll timeout.

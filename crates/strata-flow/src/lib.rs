@@ -185,9 +185,12 @@ impl Streamer {
         let threads = self.opts.threads.max(1);
         let mut next_id = 0u64;
         let mut emit =
-            |mut flows: Vec<Flow>, sink: &mut F, stats: &mut RunStats| -> std::io::Result<()> {
-                flows.sort_by_key(|f| f.order);
-                for mut f in flows {
+            |flows: &mut Vec<Flow>, sink: &mut F, stats: &mut RunStats| -> std::io::Result<()> {
+                // One meter expires in order already; merged shards need the sort.
+                if !flows.is_sorted_by_key(|f| f.order) {
+                    flows.sort_by_key(|f| f.order);
+                }
+                for mut f in flows.drain(..) {
                     f.id = next_id;
                     next_id += 1;
                     stats.flows += 1;
@@ -200,6 +203,7 @@ impl Streamer {
         let mut failure = None;
         if threads == 1 {
             let mut meter = Meter::new(self.opts.clone(), self.plugins.clone());
+            let mut expired = Vec::new();
             let mut index = 0u64;
             loop {
                 let pkt = match src.next_packet() {
@@ -230,13 +234,18 @@ impl Streamer {
                     Err(_) => stats.ignored += 1,
                 }
                 if stats.packets % BATCH as u64 == 0 {
-                    let flows: Vec<Flow> = meter.drain().collect();
-                    emit(flows, &mut sink, &mut stats)?;
+                    meter.take_expired(&mut expired);
+                    emit(&mut expired, &mut sink, &mut stats)?;
                 }
             }
-            meter.flush();
-            let flows: Vec<Flow> = meter.drain().collect();
-            emit(flows, &mut sink, &mut stats)?;
+            loop {
+                let more = meter.flush_some(BATCH);
+                meter.take_expired(&mut expired);
+                emit(&mut expired, &mut sink, &mut stats)?;
+                if !more {
+                    break;
+                }
+            }
             stats.evicted = meter.stats.flows_evicted;
             stats.max_active_flows = meter.stats.max_active_flows;
         } else {
@@ -247,9 +256,90 @@ impl Streamer {
                 &mut filter,
                 &mut clock,
                 &mut stats,
-                &mut |flows, stats| emit(flows, &mut sink, stats),
+                &mut |mut flows, stats| emit(&mut flows, &mut sink, stats),
             )?;
         }
+        self.stats = stats;
+        match failure {
+            Some(e) => Err(FlowError::Capture(e)),
+            None => Ok(stats),
+        }
+    }
+
+    /// Meters a live capture: every flow is handed to `sink` as soon as it expires, and idle
+    /// flows expire on the wall clock when traffic stops (NFStream only advances its clock on
+    /// packets, nfstream#193/#196). Runs until `stop()` is true or the capture stops; then the
+    /// remaining flows are flushed. One meter (live rates fit one core; `threads` is ignored).
+    pub fn run_live<F>(
+        &mut self,
+        cap: &mut strata_capture::live::LiveCapture,
+        stop: impl Fn() -> bool,
+        mut sink: F,
+    ) -> Result<RunStats, FlowError>
+    where
+        F: FnMut(Flow) -> std::io::Result<()>,
+    {
+        let mut meter = Meter::new(self.opts.clone(), self.plugins.clone());
+        let mut clock = Clock::default();
+        let mut stats = RunStats::default();
+        let mut expired = Vec::new();
+        let mut next_id = 0u64;
+        let mut index = 0u64;
+        let mut failure = None;
+        let mut deliver = |expired: &mut Vec<Flow>, stats: &mut RunStats, sink: &mut F| -> std::io::Result<()> {
+            for mut f in expired.drain(..) {
+                f.id = next_id;
+                next_id += 1;
+                stats.flows += 1;
+                sink(f)?;
+            }
+            Ok(())
+        };
+        while !stop() {
+            let got = match cap.next_packet_timeout() {
+                Ok(g) => g,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            match got {
+                Some(pkt) => {
+                    let frame_index = index;
+                    index += 1;
+                    if self.filter.as_mut().is_some_and(|f| !f(&pkt)) {
+                        stats.filtered += 1;
+                        continue;
+                    }
+                    stats.packets += 1;
+                    match packet::parse(pkt.link_type, pkt.data, pkt.orig_len, self.opts.compat) {
+                        Ok(fp) => {
+                            let (t, scan) = clock.tick(pkt.ts.as_micros());
+                            if scan {
+                                meter.scan(t, frame_index);
+                            }
+                            meter.process(&fp, frame_index, t, pkt.ts.as_micros(), pkt.data);
+                        }
+                        Err(_) => stats.ignored += 1,
+                    }
+                }
+                None => {
+                    // No packet within the poll timeout: let the wall clock expire idle flows.
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_micros() as i64);
+                    let (t, _) = clock.tick(now);
+                    meter.scan(t, index);
+                }
+            }
+            meter.take_expired(&mut expired);
+            deliver(&mut expired, &mut stats, &mut sink)?;
+        }
+        meter.flush();
+        meter.take_expired(&mut expired);
+        deliver(&mut expired, &mut stats, &mut sink)?;
+        stats.evicted = meter.stats.flows_evicted;
+        stats.max_active_flows = meter.stats.max_active_flows;
         self.stats = stats;
         match failure {
             Some(e) => Err(FlowError::Capture(e)),

@@ -45,6 +45,8 @@ pub struct Meter {
     /// The meter clock (ms): never goes backwards.
     pub tick_ms: u64,
     pub stats: MeterStats,
+    /// Expiries caused by the packet being processed (orders them after the idle scan's).
+    seq: u64,
     /// Flows expired since the last drain, in expiry order.
     out: Vec<Flow>,
 }
@@ -61,6 +63,7 @@ impl Meter {
             tail: NIL,
             tick_ms: 0,
             stats: MeterStats::default(),
+            seq: 0,
             out: Vec::new(),
         }
     }
@@ -72,6 +75,16 @@ impl Meter {
     /// Takes the flows expired so far.
     pub fn drain(&mut self) -> std::vec::Drain<'_, Flow> {
         self.out.drain(..)
+    }
+
+    /// Moves the flows expired so far into `into` (reusing both buffers).
+    pub fn take_expired(&mut self, into: &mut Vec<Flow>) {
+        into.append(&mut self.out);
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
     fn unlink(&mut self, i: u32) {
@@ -119,11 +132,8 @@ impl Meter {
             if self.tick_ms < idle + last {
                 break;
             }
-            self.expire(
-                i,
-                expiration::IDLE,
-                (index, 1, self.nodes[i as usize].touched),
-            );
+            // Idle scans run before the packet at `index`: phase 0, in LRU order.
+            self.expire(i, expiration::IDLE, (index, 0, self.nodes[i as usize].touched));
         }
     }
 
@@ -145,6 +155,7 @@ impl Meter {
     /// bytes, `time_us` its timestamp).
     pub fn process(&mut self, p: &FlowPacket, index: u64, t: u64, time_us: i64, frame: &[u8]) {
         self.stats.packets_accepted += 1;
+        self.seq = 0;
         if t > self.tick_ms {
             self.tick_ms = t;
         }
@@ -170,8 +181,8 @@ impl Meter {
             });
             match expire.flatten() {
                 Some(why) => {
-                    let touched = self.nodes[i as usize].touched;
-                    self.expire(i, why, (index, 0, touched));
+                    let seq = self.next_seq();
+                    self.expire(i, why, (index, 1, seq));
                 }
                 None => {
                     self.update(i, p, t, ps, index, time_us, frame);
@@ -219,7 +230,8 @@ impl Meter {
         self.unlink(i);
         self.push_back(i);
         if close {
-            self.expire(i, expiration::TCP_CLOSE, (index, 0, index));
+            let seq = self.next_seq();
+            self.expire(i, expiration::TCP_CLOSE, (index, 1, seq));
         }
     }
 
@@ -237,8 +249,8 @@ impl Meter {
         let o = self.opts.clone();
         if o.max_flows > 0 && self.map.len() >= o.max_flows && self.head != NIL {
             let h = self.head;
-            let touched = self.nodes[h as usize].touched;
-            self.expire(h, expiration::EVICTED, (index, 0, touched));
+            let seq = self.next_seq();
+            self.expire(h, expiration::EVICTED, (index, 1, seq));
             self.stats.flows_evicted += 1;
         }
         let mut f = Flow::new(p, o.splt);
@@ -282,10 +294,26 @@ impl Meter {
 
     /// Expires every flow (end of input), least recently updated first.
     pub fn flush(&mut self) {
-        while self.head != NIL {
+        while self.flush_some(usize::MAX) {}
+    }
+
+    /// Expires up to `max` flows of the end-of-input flush; true while flows remain. Lets the
+    /// caller write them in chunks instead of holding every flow twice.
+    pub fn flush_some(&mut self, max: usize) -> bool {
+        let mut n = 0;
+        while self.head != NIL && n < max {
             let h = self.head;
             let touched = self.nodes[h as usize].touched;
-            self.expire(h, expiration::IDLE, (u64::MAX, 1, touched));
+            self.expire(h, expiration::IDLE, (u64::MAX, 0, touched));
+            n += 1;
         }
+        if self.head == NIL {
+            // The table is empty: give its memory back before the last flows are written.
+            self.nodes = Vec::new();
+            self.free = Vec::new();
+            self.map = HashMap::with_hasher(FxBuild);
+        }
+        self.head != NIL
     }
 }
+

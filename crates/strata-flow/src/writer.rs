@@ -18,7 +18,6 @@ pub struct FlowWriter<W: Write> {
     format: Format,
     names: Vec<String>,
     line: String,
-    cell: String,
     pub rows: u64,
 }
 
@@ -29,7 +28,6 @@ impl<W: Write> FlowWriter<W> {
             format,
             names,
             line: String::with_capacity(2048),
-            cell: String::with_capacity(256),
             rows: 0,
         };
         if format == Format::Csv {
@@ -54,9 +52,18 @@ impl<W: Write> FlowWriter<W> {
                     if i > 0 {
                         self.line.push(',');
                     }
-                    self.cell.clear();
-                    py_str(&mut self.cell, v);
-                    csv_cell(&mut self.line, &self.cell);
+                    match v {
+                        // Numbers never need quoting; lists always do (they hold ", ").
+                        Value::Null | Value::Int(_) | Value::UInt(_) | Value::Float(_) => {
+                            py_str(&mut self.line, v)
+                        }
+                        Value::ListI64(_) | Value::ListU64(_) => {
+                            self.line.push('"');
+                            py_str(&mut self.line, v);
+                            self.line.push('"');
+                        }
+                        Value::Str(s) => csv_cell(&mut self.line, s),
+                    }
                 }
                 self.line.push_str("\r\n");
             }
@@ -86,39 +93,69 @@ impl<W: Write> FlowWriter<W> {
     }
 }
 
-/// Python's `str()` of a value as csv.writer prints it (None → empty).
-fn py_str(out: &mut String, v: &Value) {
-    use std::fmt::Write as _;
-    match v {
-        Value::Null => {}
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
+/// Appends `v` in decimal without going through `core::fmt` (the writers' hot path: a flow
+/// row holds ~90 numbers).
+#[inline]
+pub(crate) fn push_u64(out: &mut String, mut v: u64) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
+    loop {
+        i -= 1;
+        tmp[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
         }
-        Value::UInt(u) => {
-            let _ = write!(out, "{u}");
-        }
-        Value::Float(f) => push_float(out, *f),
-        Value::Str(s) => out.push_str(s),
-        Value::ListI64(l) => py_list(out, l.iter().map(|x| *x as i128)),
-        Value::ListU64(l) => py_list(out, l.iter().map(|x| *x as i128)),
     }
+    // SAFETY: only ASCII digits are appended, so the String stays valid UTF-8.
+    unsafe { out.as_mut_vec() }.extend_from_slice(&tmp[i..]);
 }
 
-fn py_list(out: &mut String, items: impl Iterator<Item = i128>) {
-    use std::fmt::Write as _;
-    out.push('[');
-    for (i, x) in items.enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{x}");
+#[inline]
+pub(crate) fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
     }
-    out.push(']');
+    push_u64(out, v.unsigned_abs());
+}
+
+/// Python's `str()` of a value as csv.writer prints it (None → empty).
+fn py_str(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => {}
+        Value::Int(i) => push_i64(out, *i),
+        Value::UInt(u) => push_u64(out, *u),
+        Value::Float(f) => push_float(out, *f),
+        Value::Str(s) => out.push_str(s),
+        Value::ListI64(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_i64(out, *x);
+            }
+            out.push(']');
+        }
+        Value::ListU64(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_u64(out, *x);
+            }
+            out.push(']');
+        }
+    }
 }
 
 /// csv.writer's QUOTE_MINIMAL: quote when the cell holds a delimiter, quote or line break.
+#[inline]
 fn csv_cell(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\r', '\n']) {
+    if !s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push_str(s);
+    } else {
         out.push('"');
         for c in s.chars() {
             if c == '"' {
@@ -127,8 +164,6 @@ fn csv_cell(out: &mut String, s: &str) {
             out.push(c);
         }
         out.push('"');
-    } else {
-        out.push_str(s);
     }
 }
 
@@ -155,12 +190,8 @@ fn json_value(out: &mut String, v: &Value) {
     use std::fmt::Write as _;
     match v {
         Value::Null => out.push_str("null"),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::UInt(u) => {
-            let _ = write!(out, "{u}");
-        }
+        Value::Int(i) => push_i64(out, *i),
+        Value::UInt(u) => push_u64(out, *u),
         Value::Float(f) if f.is_finite() => push_float(out, *f),
         Value::Float(_) => out.push_str("null"),
         Value::Str(s) => json_str(out, s),
