@@ -36,14 +36,19 @@ fn sh(cmd: &str) -> Output {
 struct Lab {
     a: String,
     b: String,
+    id: String,
 }
 
 impl Lab {
     fn new() -> Lab {
-        let id = std::process::id();
+        // Unique per test in this process (tests run in parallel).
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{}{n}", std::process::id());
         let lab = Lab {
             a: format!("strata-cli-a-{id}"),
             b: format!("strata-cli-b-{id}"),
+            id: id.clone(),
         };
         let setup = format!(
             "set -e
@@ -183,4 +188,53 @@ fn live_capture_between_namespaces() {
         err.contains("packets received") && err.contains("dropped by the kernel"),
         "{err}"
     );
+}
+
+/// `strata flows -i auto`: a flow is written when it goes idle on the wall clock, while the
+/// capture is still running (NFStream would wait for the next packet), with NFStream's columns.
+#[test]
+fn live_flows_expire_on_the_wall_clock() {
+    use std::io::{BufRead, BufReader};
+    use std::time::Instant;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 && skip("not root") {
+        return;
+    }
+    for prog in ["ip", "busybox"] {
+        if !have(prog) && skip(&format!("{prog} not installed")) {
+            return;
+        }
+    }
+    let lab = Lab::new();
+    let strata = env!("CARGO_BIN_EXE_strata");
+    let started = Instant::now();
+    let mut cap = Command::new("ip")
+        .args(["netns", "exec", &lab.a, strata, "flows", "-i", "auto", "-f", "icmp"])
+        .args(["--idle-timeout", "1", "--duration", "6", "--statistics"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("strata starts");
+    thread::sleep(Duration::from_millis(700));
+    let ping = sh(&format!("ip netns exec {} busybox ping -c 2 -i 0.2 198.18.7.1", lab.b));
+    assert!(ping.status.success(), "ping failed");
+    let stdout = cap.stdout.take().expect("piped");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("utf-8 output");
+        lines.push((started.elapsed(), line));
+    }
+    let out = cap.wait_with_output().expect("strata ends by itself");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let header: Vec<&str> = lines[0].1.split(',').collect();
+    assert_eq!(&header[..3], ["id", "expiration_id", "src_ip"]);
+    let (at, row) = lines
+        .iter()
+        .find(|(_, l)| l.contains("198.18.7.2") && l.contains("198.18.7.1"))
+        .expect("the ping flow is written");
+    let cells: Vec<&str> = row.split(',').collect();
+    let col = |n: &str| cells[header.iter().position(|h| *h == n).expect("column")];
+    assert_eq!((col("protocol"), col("bidirectional_packets")), ("1", "4"), "{row}");
+    // Idle after ~1.1 s of pings plus the 1 s timeout: well before the 6 s capture ends.
+    assert!(*at < Duration::from_millis(4500), "flow written only at {at:?}");
 }
