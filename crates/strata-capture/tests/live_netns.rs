@@ -358,3 +358,74 @@ fn bad_filter_and_missing_interface_are_errors() {
     .join()
     .expect("error checks");
 }
+
+/// A capture that does not read while 3000 datagrams arrive overflows its (deliberately tiny)
+/// socket buffer: the kernel's drop counter says so, and received = delivered + dropped.
+#[test]
+fn kernel_drops_are_counted() {
+    if !root_and_ip() {
+        return;
+    }
+    let ns = Netns::create("drops");
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let a = ns.a.clone();
+    let cap = thread::spawn(move || {
+        enter(&a);
+        let mut c = LiveCapture::open(
+            "va",
+            LiveOptions {
+                buffer_size: Some(4096),
+                filter: Some("udp and dst port 9998".into()),
+                timeout: Duration::from_millis(200),
+                ..LiveOptions::default()
+            },
+        )
+        .expect("open va");
+        ready_tx.send(()).expect("main thread waits");
+        // Do not read while the burst arrives.
+        thread::sleep(Duration::from_millis(1500));
+        let mut delivered = 0u64;
+        while let Ok(Some(_)) = c.next_packet_timeout() {
+            delivered += 1;
+        }
+        (delivered, c.stats().expect("stats"))
+    });
+    ready_rx.recv().expect("capture opened");
+    let b = ns.b.clone();
+    let sender = thread::spawn(move || {
+        enter(&b);
+        // SAFETY: a plain UDP socket, closed at the end.
+        let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0) };
+        assert!(fd >= 0);
+        let dst = libc::sockaddr_in {
+            sin_family: libc::AF_INET as u16,
+            sin_port: 9998u16.to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from_ne_bytes(ADDR_A),
+            },
+            sin_zero: [0; 8],
+        };
+        let data = [0x5au8; 1000];
+        for _ in 0..3000 {
+            // SAFETY: valid fd, buffer and sockaddr_in of the stated size.
+            unsafe {
+                libc::sendto(
+                    fd,
+                    data.as_ptr() as *const libc::c_void,
+                    data.len(),
+                    0,
+                    &dst as *const libc::sockaddr_in as *const libc::sockaddr,
+                    std::mem::size_of::<libc::sockaddr_in>() as u32,
+                );
+            }
+        }
+        // SAFETY: closing the socket we opened.
+        unsafe { libc::close(fd) };
+    });
+    sender.join().expect("sender");
+    let (delivered, stats): (u64, LiveStats) = cap.join().expect("capture");
+    assert!(stats.dropped_kernel > 0, "no drops counted: {stats:?}");
+    assert_eq!(stats.delivered, delivered, "{stats:?}");
+    assert_eq!(stats.received, stats.delivered + stats.dropped_kernel, "{stats:?}");
+    assert!(stats.received <= 3000, "{stats:?}");
+}
