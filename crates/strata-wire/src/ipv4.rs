@@ -188,6 +188,8 @@ pub fn options(mut opts: &[u8]) -> impl Iterator<Item = IpOption<'_>> {
 /// from the payload length given to `emit`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repr {
+    /// 4 unless crafting a wrong one (written as given, before the checksum is computed).
+    pub version: u8,
     pub tos: u8,
     pub total_len: Option<u16>,
     pub ident: u16,
@@ -207,6 +209,7 @@ pub struct Repr {
 impl Default for Repr {
     fn default() -> Repr {
         Repr {
+            version: 4,
             tos: 0,
             total_len: None,
             ident: 1,
@@ -226,6 +229,7 @@ impl Default for Repr {
 impl Repr {
     pub fn parse<T: AsRef<[u8]>>(p: &Packet<T>) -> Result<Repr> {
         Ok(Repr {
+            version: p.version(),
             tos: p.tos(),
             total_len: Some(p.total_len()),
             ident: p.ident(),
@@ -248,7 +252,7 @@ impl Repr {
         let hlen = self.buffer_len();
         room(PROTO, buf, hlen)?;
         let ihl = self.ihl_override.unwrap_or((hlen / 4) as u8);
-        buf[0] = 0x40 | (ihl & 0x0f);
+        buf[0] = ((self.version & 0x0f) << 4) | (ihl & 0x0f);
         buf[1] = self.tos;
         let total = self
             .total_len

@@ -157,6 +157,8 @@ impl FragmentHeader {
 /// A fixed IPv6 header as values; `payload_len: None` computes it on emit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Repr {
+    /// 6 unless crafting a wrong one.
+    pub version: u8,
     pub traffic_class: u8,
     pub flow_label: u32,
     pub payload_len: Option<u16>,
@@ -169,6 +171,7 @@ pub struct Repr {
 impl Default for Repr {
     fn default() -> Repr {
         Repr {
+            version: 6,
             traffic_class: 0,
             flow_label: 0,
             payload_len: None,
@@ -183,6 +186,7 @@ impl Default for Repr {
 impl Repr {
     pub fn parse<T: AsRef<[u8]>>(p: &Packet<T>) -> Result<Repr> {
         Ok(Repr {
+            version: (u8_at(p.b(), 0) >> 4),
             traffic_class: p.traffic_class(),
             flow_label: p.flow_label(),
             payload_len: Some(p.payload_len()),
@@ -200,7 +204,9 @@ impl Repr {
         put32(
             buf,
             0,
-            (6 << 28) | ((self.traffic_class as u32) << 20) | (self.flow_label & 0xf_ffff),
+            (((self.version & 0xf) as u32) << 28)
+                | ((self.traffic_class as u32) << 20)
+                | (self.flow_label & 0xf_ffff),
         );
         put16(
             buf,

@@ -1,0 +1,318 @@
+//! [`Packet`]: a stack of layers built with `/`, its build to bytes and its `show()` tree.
+//!
+//! Building works like Scapy's: every layer sees the layers under it (for checksums over a
+//! pseudo-header) and over it (to fill its type / protocol / next-header field the way Scapy's
+//! `bind_layers` does), and automatic fields are computed only when the user left them unset.
+//! Unlike Scapy, the frame is sized once and each layer writes its header in place, last layer
+//! first, so a build is one allocation.
+
+use crate::error::{did_you_mean, CraftError, Result};
+use crate::layers::*;
+use crate::value::{Conv, Value};
+use core::ops::Div;
+
+/// What every layer provides. The crate implements it for each layer; users go through
+/// [`Packet`] and the layers' builder methods.
+pub trait Proto {
+    /// Scapy's class name, as spec strings write it (`IP`, `ICMPv6ND_NS`).
+    fn class(&self) -> &'static str;
+    /// Scapy's long name, the title of a `show()` block (`Ethernet`, `IP`, `802.1Q`).
+    fn title(&self) -> &'static str;
+    /// The field names the layer accepts, in Scapy's order.
+    fn fields(&self) -> &'static [&'static str];
+    /// Sets one field (already known to be in `fields()`); `Value::None` restores the default.
+    fn set(&mut self, field: &str, v: &Value) -> Conv<()>;
+    /// Where a builder method keeps the first error until `build()` reports it.
+    fn deferred(&mut self) -> &mut Option<CraftError>;
+    fn deferred_ref(&self) -> &Option<CraftError>;
+    /// Bytes this layer writes in front of its payload.
+    fn header_len(&self, cx: &Cx) -> usize;
+    /// Writes the header into `out[..header_len]`; `out[header_len..]` already holds the payload.
+    fn emit(&self, cx: &Cx, out: &mut [u8]) -> Result<()>;
+    /// The field lines of `show()`, read from the built bytes (`out` as given to `emit`).
+    fn show(&self, cx: &Cx, out: &[u8]) -> Vec<(&'static str, String)>;
+}
+
+/// The neighbours of the layer being built.
+pub struct Cx<'a> {
+    /// The layers under this one, outermost first (`below.last()` is Scapy's `underlayer`).
+    pub below: &'a [Layer],
+    /// The layer being built.
+    pub this: &'a Layer,
+    /// The layers over this one (`above.first()` is the payload).
+    pub above: &'a [Layer],
+}
+
+impl Cx<'_> {
+    pub fn under(&self) -> Option<&Layer> {
+        self.below.last()
+    }
+    pub fn payload(&self) -> Option<&Layer> {
+        self.above.first()
+    }
+}
+
+/// Sets a field by name with the checks every entry point shares: the field must exist (with a
+/// suggestion when it does not), and the value must convert.
+pub fn set_field(p: &mut dyn Proto, field: &str, v: &Value) -> Result<()> {
+    if !p.fields().contains(&field) {
+        return Err(CraftError::UnknownField {
+            col: None,
+            layer: p.class(),
+            field: field.to_string(),
+            hint: did_you_mean(field, p.fields().iter().copied()),
+        });
+    }
+    p.set(field, v).map_err(|msg| CraftError::BadValue {
+        col: None,
+        layer: p.class(),
+        field: field.to_string(),
+        msg,
+    })
+}
+
+/// The builder methods' path: a bad value is kept and reported by `build()`, so builders chain
+/// without `Result`s.
+pub(crate) fn set_or_defer(p: &mut dyn Proto, field: &str, v: Value) {
+    if let Err(e) = set_field(p, field, &v) {
+        let slot = p.deferred();
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+    }
+}
+
+/// `Option<T>` from a value, `None` meaning "default / automatic".
+pub(crate) fn opt<T>(v: &Value, f: impl FnOnce(&Value) -> Conv<T>) -> Conv<Option<T>> {
+    match v {
+        Value::None => Ok(None),
+        v => f(v).map(Some),
+    }
+}
+
+/// Generates the chained builder methods of a layer: `Ip::new().dst("198.18.0.2").ttl(1)`.
+macro_rules! builders {
+    ($t:ty { $($method:ident => $field:literal),* $(,)? }) => {
+        impl $t {
+            $(
+                #[doc = concat!("Sets Scapy's `", $field, "` field (any value, including wrong ones).")]
+                pub fn $method(mut self, v: impl Into<$crate::value::Value>) -> Self {
+                    $crate::packet::set_or_defer(&mut self, $field, v.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+pub(crate) use builders;
+
+/// Generates the deferred-error plumbing every layer shares.
+macro_rules! deferred_impl {
+    () => {
+        fn deferred(&mut self) -> &mut Option<$crate::error::CraftError> {
+            &mut self.deferred
+        }
+        fn deferred_ref(&self) -> &Option<$crate::error::CraftError> {
+            &self.deferred
+        }
+    };
+}
+pub(crate) use deferred_impl;
+
+macro_rules! layer_enum {
+    ($($variant:ident($t:ty)),* $(,)?) => {
+        /// One layer of a packet.
+        #[derive(Debug, Clone)]
+        pub enum Layer {
+            $($variant($t)),*
+        }
+
+        impl Layer {
+            pub fn proto(&self) -> &dyn Proto {
+                match self {
+                    $(Layer::$variant(l) => l),*
+                }
+            }
+            pub fn proto_mut(&mut self) -> &mut dyn Proto {
+                match self {
+                    $(Layer::$variant(l) => l),*
+                }
+            }
+        }
+
+        $(
+            impl From<$t> for Layer {
+                fn from(l: $t) -> Layer {
+                    Layer::$variant(l)
+                }
+            }
+            impl From<$t> for Packet {
+                fn from(l: $t) -> Packet {
+                    Packet { layers: vec![Layer::$variant(l)] }
+                }
+            }
+            impl<R: Into<Packet>> Div<R> for $t {
+                type Output = Packet;
+                fn div(self, rhs: R) -> Packet {
+                    Packet::from(self) / rhs
+                }
+            }
+        )*
+    };
+}
+
+layer_enum! {
+    Ether(Ether),
+    Dot1Q(Dot1Q),
+    Arp(Arp),
+    Ip(Ip),
+    Ipv6(Ipv6),
+    Ipv6Ext(Ipv6Ext),
+    Icmp(Icmp),
+    Icmpv6(Icmpv6),
+    NdOpt(NdOpt),
+    Tcp(Tcp),
+    Udp(Udp),
+    Dns(Dns),
+    Raw(Raw),
+}
+
+impl Layer {
+    /// A fresh layer with Scapy's defaults, by Scapy class name (the spec parser's entry).
+    pub fn by_class(name: &str) -> Option<Layer> {
+        Some(match name {
+            "Ether" => Ether::new().into(),
+            "Dot1Q" => Dot1Q::new().into(),
+            "ARP" => Arp::new().into(),
+            "IP" => Ip::new().into(),
+            "IPv6" => Ipv6::new().into(),
+            "TCP" => Tcp::new().into(),
+            "UDP" => Udp::new().into(),
+            "ICMP" => Icmp::new().into(),
+            "DNS" => Dns::new().into(),
+            "Raw" => Raw::new().into(),
+            "Padding" => Raw::padding().into(),
+            _ => {
+                if let Some(e) = Ipv6Ext::by_class(name) {
+                    e.into()
+                } else if let Some(m) = Icmpv6::by_class(name) {
+                    m.into()
+                } else {
+                    NdOpt::by_class(name)?.into()
+                }
+            }
+        })
+    }
+
+    /// Every class name `by_class` knows (for "did you mean").
+    pub fn classes() -> Vec<&'static str> {
+        let mut v = vec![
+            "Ether", "Dot1Q", "ARP", "IP", "IPv6", "TCP", "UDP", "ICMP", "DNS", "Raw", "Padding",
+        ];
+        v.extend(Ipv6Ext::CLASSES);
+        v.extend(Icmpv6::CLASSES);
+        v.extend(NdOpt::CLASSES);
+        v
+    }
+}
+
+/// A stack of layers, outermost first: `Ether::new() / Ip::new() / Tcp::new()`.
+#[derive(Debug, Clone, Default)]
+pub struct Packet {
+    pub layers: Vec<Layer>,
+}
+
+impl<R: Into<Packet>> Div<R> for Packet {
+    type Output = Packet;
+    /// Stacks `rhs` on top (Scapy's `/`).
+    fn div(mut self, rhs: R) -> Packet {
+        self.layers.extend(rhs.into().layers);
+        self
+    }
+}
+
+impl From<&str> for Packet {
+    /// A string payload is a `Raw` layer, as in Scapy.
+    fn from(s: &str) -> Packet {
+        Raw::new().load(s).into()
+    }
+}
+impl From<String> for Packet {
+    fn from(s: String) -> Packet {
+        Raw::new().load(s).into()
+    }
+}
+impl From<&[u8]> for Packet {
+    fn from(b: &[u8]) -> Packet {
+        Raw::new().load(b).into()
+    }
+}
+impl From<Vec<u8>> for Packet {
+    fn from(b: Vec<u8>) -> Packet {
+        Raw::new().load(b).into()
+    }
+}
+
+impl Packet {
+    pub fn new() -> Packet {
+        Packet::default()
+    }
+
+    fn cx(&self, i: usize) -> Cx<'_> {
+        Cx {
+            below: &self.layers[..i],
+            this: &self.layers[i],
+            above: &self.layers[i + 1..],
+        }
+    }
+
+    /// The first error a builder method kept, if any.
+    fn check(&self) -> Result<()> {
+        for l in &self.layers {
+            if let Some(e) = l.proto().deferred_ref() {
+                return Err(e.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Each layer's offset in the built frame, plus the frame length.
+    fn layout(&self) -> (Vec<usize>, usize) {
+        let mut offsets = Vec::with_capacity(self.layers.len());
+        let mut off = 0;
+        for (i, l) in self.layers.iter().enumerate() {
+            offsets.push(off);
+            off += l.proto().header_len(&self.cx(i));
+        }
+        (offsets, off)
+    }
+
+    /// The frame's bytes: Scapy's `raw(pkt)`.
+    pub fn build(&self) -> Result<Vec<u8>> {
+        self.check()?;
+        let (offsets, total) = self.layout();
+        let mut buf = vec![0u8; total];
+        for i in (0..self.layers.len()).rev() {
+            let out = buf.get_mut(offsets[i]..).unwrap_or_default();
+            self.layers[i].proto().emit(&self.cx(i), out)?;
+        }
+        Ok(buf)
+    }
+
+    /// Scapy's `show2()` tree: every field as built, automatic ones computed.
+    pub fn show(&self) -> Result<String> {
+        let bytes = self.build()?;
+        let (offsets, _) = self.layout();
+        let mut s = String::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            let p = l.proto();
+            s.push_str(&format!("###[ {} ]###\n", p.title()));
+            let indent = " ".repeat(2 + 3 * i);
+            let out = bytes.get(offsets[i]..).unwrap_or_default();
+            for (name, value) in p.show(&self.cx(i), out) {
+                s.push_str(&format!("{indent}{name:<10}= {value}\n"));
+            }
+        }
+        Ok(s)
+    }
+}

@@ -1,0 +1,266 @@
+//! [`Value`]: what a field is set to, from the Rust API or a spec string, and the conversions a
+//! layer's setter uses to turn it into a typed field (with Scapy's rules: enum names, flag
+//! strings, addresses as text).
+
+use core::net::{Ipv4Addr, Ipv6Addr};
+use strata_wire::MacAddr;
+
+/// A field value as Scapy's expression syntax writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Python's `None`: "compute it" for automatic fields.
+    None,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    List(Vec<Value>),
+    Tuple(Vec<Value>),
+    /// A constructor used as a value, e.g. `DNSQR(qname='a.example')` or `IPOption_NOP()`.
+    Call {
+        name: String,
+        args: Vec<(Option<String>, Value)>,
+    },
+}
+
+/// A conversion failure; the layer adds its name and the field.
+pub type Conv<T> = core::result::Result<T, String>;
+
+impl Value {
+    /// A short description for error messages (`'abc'`, `3`, `[...]`).
+    pub fn describe(&self) -> String {
+        match self {
+            Value::None => "None".into(),
+            Value::Bool(b) => if *b { "True" } else { "False" }.into(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            Value::Str(s) => format!("'{s}'"),
+            Value::Bytes(b) => format!("b'{}'", escape_bytes(b)),
+            Value::List(_) => "a list".into(),
+            Value::Tuple(_) => "a tuple".into(),
+            Value::Call { name, .. } => format!("{name}(...)"),
+        }
+    }
+
+    /// An unsigned integer that fits in `bits` bits (booleans count as 0/1, as in Python).
+    pub fn uint(&self, bits: u32) -> Conv<u64> {
+        let i = match self {
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i128,
+            v => return Err(format!("expects an integer, got {}", v.describe())),
+        };
+        let max = if bits >= 64 {
+            u64::MAX as i128
+        } else {
+            (1i128 << bits) - 1
+        };
+        if i < 0 || i > max {
+            return Err(format!("{i} does not fit in {bits} bits (0..={max})"));
+        }
+        Ok(i as u64)
+    }
+
+    pub fn u8(&self) -> Conv<u8> {
+        self.uint(8).map(|v| v as u8)
+    }
+    pub fn u16(&self) -> Conv<u16> {
+        self.uint(16).map(|v| v as u16)
+    }
+    pub fn u32(&self) -> Conv<u32> {
+        self.uint(32).map(|v| v as u32)
+    }
+
+    /// An integer or one of the names of an enum field (Scapy's `EnumField.any2i`).
+    pub fn enumerated(&self, bits: u32, names: &[(&str, u64)]) -> Conv<u64> {
+        match self {
+            Value::Str(s) => names
+                .iter()
+                .find(|(n, _)| *n == s.as_str())
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
+                    format!("unknown name '{s}' (known: {})", known.join(", "))
+                }),
+            v => v.uint(bits),
+        }
+    }
+
+    /// An integer or a flag string (Scapy's `FlagsField.any2i`): names of one letter are read
+    /// letter by letter (`'SA'`), longer names are joined with `+` (`'DF+MF'`). `names[i]` is bit i.
+    pub fn flags(&self, bits: u32, names: &[&str]) -> Conv<u64> {
+        let s = match self {
+            Value::Str(s) => s,
+            v => return v.uint(bits),
+        };
+        let bit = |n: &str| {
+            names
+                .iter()
+                .position(|x| *x == n)
+                .map(|i| 1u64 << i)
+                .ok_or_else(|| format!("unknown flag '{n}' (flags: {})", names.join(" ")))
+        };
+        let mut v = 0;
+        if names.iter().any(|n| n.len() > 1) {
+            for part in s.split('+').filter(|p| !p.is_empty()) {
+                v |= bit(part)?;
+            }
+        } else {
+            for c in s.chars() {
+                v |= bit(c.encode_utf8(&mut [0; 4]))?;
+            }
+        }
+        Ok(v)
+    }
+
+    /// Bytes of a `str`/`bytes` value (Scapy's `bytes_encode`: str is UTF-8).
+    pub fn bytes(&self) -> Conv<Vec<u8>> {
+        match self {
+            Value::Str(s) => Ok(s.as_bytes().to_vec()),
+            Value::Bytes(b) => Ok(b.clone()),
+            v => Err(format!("expects str or bytes, got {}", v.describe())),
+        }
+    }
+
+    /// Text of a `str` (or UTF-8 `bytes`) value.
+    pub fn text(&self) -> Conv<String> {
+        match self {
+            Value::Str(s) => Ok(s.clone()),
+            Value::Bytes(b) => String::from_utf8(b.clone()).map_err(|_| "expects text".into()),
+            v => Err(format!("expects a string, got {}", v.describe())),
+        }
+    }
+
+    pub fn ipv4(&self) -> Conv<Ipv4Addr> {
+        let s = self.text()?;
+        s.parse()
+            .map_err(|_| format!("'{s}' is not an IPv4 address (names are not resolved)"))
+    }
+
+    pub fn ipv6(&self) -> Conv<Ipv6Addr> {
+        let s = self.text()?;
+        s.parse()
+            .map_err(|_| format!("'{s}' is not an IPv6 address (names are not resolved)"))
+    }
+
+    pub fn mac(&self) -> Conv<MacAddr> {
+        match self {
+            Value::Bytes(b) if b.len() == 6 => {
+                let mut m = [0; 6];
+                m.copy_from_slice(b);
+                Ok(MacAddr(m))
+            }
+            v => {
+                let s = v.text()?;
+                s.parse()
+                    .map_err(|_| format!("'{s}' is not a MAC address (aa:bb:cc:dd:ee:ff)"))
+            }
+        }
+    }
+
+    /// The items of a list field: a list or tuple as is, a single value as a list of one
+    /// (Scapy accepts `qd=DNSQR()` for `qd=[DNSQR()]`).
+    pub fn items(&self) -> Vec<Value> {
+        match self {
+            Value::List(v) | Value::Tuple(v) => v.clone(),
+            Value::None => Vec::new(),
+            v => vec![v.clone()],
+        }
+    }
+}
+
+/// Escapes bytes the way Python's `repr(bytes)` does.
+pub fn escape_bytes(b: &[u8]) -> String {
+    let mut s = String::new();
+    for &c in b {
+        match c {
+            b'\\' => s.push_str("\\\\"),
+            b'\'' => s.push_str("\\'"),
+            b'\n' => s.push_str("\\n"),
+            b'\r' => s.push_str("\\r"),
+            b'\t' => s.push_str("\\t"),
+            0x20..=0x7e => s.push(c as char),
+            _ => s.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    s
+}
+
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::Int(v as i128)
+            }
+        }
+    )*};
+}
+from_int!(u8, u16, u32, u64, i32, i64, usize);
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Float(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Str(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Str(v)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+impl<const N: usize> From<&[u8; N]> for Value {
+    fn from(v: &[u8; N]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+impl From<Ipv4Addr> for Value {
+    fn from(v: Ipv4Addr) -> Value {
+        Value::Str(v.to_string())
+    }
+}
+impl From<Ipv6Addr> for Value {
+    fn from(v: Ipv6Addr) -> Value {
+        Value::Str(v.to_string())
+    }
+}
+impl From<MacAddr> for Value {
+    fn from(v: MacAddr) -> Value {
+        Value::Str(v.to_string())
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::List(v)
+    }
+}
+impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for Value {
+    /// A pair, as in TCP options: `("MSS", 1460)`.
+    fn from((a, b): (A, B)) -> Value {
+        Value::Tuple(vec![a.into(), b.into()])
+    }
+}
+impl From<()> for Value {
+    /// `()` stands for Python's `None` in option pairs: `("NOP", ())`.
+    fn from(_: ()) -> Value {
+        Value::None
+    }
+}
