@@ -47,6 +47,10 @@ fn ethertype_name(t: u16) -> Option<&'static str> {
 
 /// Appends the Protocol column.
 pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
+    if let Some(l) = f.app.last() {
+        out.extend_from_slice(app_name(l).as_bytes());
+        return;
+    }
     let Some(l) = top(f) else {
         out.extend_from_slice(match f.link.0 {
             1 => b"Ethernet",
@@ -112,6 +116,9 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
         Proto::Nflog => "NFLOG",
         Proto::Ppi => "PPI",
         Proto::Cfp => "CFP",
+        Proto::Dns | Proto::Http | Proto::Tls | Proto::Dhcp | Proto::Ntp | Proto::Ssh => {
+            app_name(l)
+        }
         Proto::Vlan | Proto::Ieee8021ad => {
             let t = be16(h, 2);
             if let Some(n) = ethertype_name(t) {
@@ -134,6 +141,29 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
         }
     };
     out.extend_from_slice(name.as_bytes());
+}
+
+/// The Protocol column of an application layer.
+fn app_name(l: &Layer) -> &'static str {
+    use strata_wire::app::dns_flavor;
+    match l.proto {
+        Proto::Dns => match l.ext_kind {
+            dns_flavor::MDNS => "MDNS",
+            dns_flavor::LLMNR => "LLMNR",
+            _ => "DNS",
+        },
+        Proto::Http if l.ext_kind == 1 => "SSDP",
+        Proto::Http => "HTTP",
+        Proto::Tls => crate::app::tls_name(l.ext_kind),
+        Proto::Dhcp => "DHCP",
+        Proto::Ntp => "NTP",
+        Proto::Ssh => match l.ext_kind & 0x7f {
+            2 => "SSHv2",
+            1 => "SSHv1",
+            _ => "SSH",
+        },
+        _ => "",
+    }
 }
 
 fn ppp_proto(h: &[u8]) -> u16 {

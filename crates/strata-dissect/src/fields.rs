@@ -5,9 +5,11 @@
 //! walks its tree. An extractor formats one occurrence and returns false when the bytes it needs
 //! are not in the (possibly partial) header, so truncated headers show the fields they do hold.
 
+use crate::app;
 use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
+use strata_wire::app::{dhcp, dns, http, ntp, ssh, tls};
 use strata_wire::{Layer, Proto};
 
 /// Formats one occurrence of a field from `layer` into `out`; false if absent.
@@ -466,7 +468,184 @@ pub static FIELDS: &[FieldDef] = &[
         be32(h, 4),
         8
     )),
+    field!("dns.id", Some(Proto::Dns), UInt, |f, l, h, o| put_hex(
+        o,
+        be16(h, 0),
+        4
+    )),
+    field!(
+        "dns.flags.response",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, be16(h, 2).map(|v| v >> 15))
+    ),
+    field!("dns.qry.name", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns::Message::new_checked(h)
+            .ok()
+            .and_then(|m| m.questions().next())
+            .is_some_and(|q| q.name.write(o))
+    }),
+    field!("dns.qry.type", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let q = dns::Message::new_checked(h)
+            .ok()
+            .and_then(|m| m.questions().next());
+        put_dec(o, q.map(|q| q.qtype))
+    }),
+    field!("dns.a", Some(Proto::Dns), Ipv4, |f, l, h, o| {
+        let a = dns::Message::new_checked(h)
+            .ok()
+            .and_then(|m| m.records().find_map(|r| r.a()));
+        a.is_some_and(|a| put_v4(o, &a, 0))
+    }),
+    field!("dns.aaaa", Some(Proto::Dns), Ipv6, |f, l, h, o| {
+        let a = dns::Message::new_checked(h)
+            .ok()
+            .and_then(|m| m.records().find_map(|r| r.aaaa()));
+        a.is_some_and(|a| put_v6(o, &a, 0))
+    }),
+    field!(
+        "http.request.method",
+        Some(Proto::Http),
+        Str,
+        |f, l, h, o| match http_head(h) {
+            Some(http::StartLine::Request { method, .. }) => put_str(o, method),
+            _ => false,
+        }
+    ),
+    field!(
+        "http.request.uri",
+        Some(Proto::Http),
+        Str,
+        |f, l, h, o| match http_head(h) {
+            Some(http::StartLine::Request { uri, .. }) => put_str(o, uri),
+            _ => false,
+        }
+    ),
+    field!("http.host", Some(Proto::Http), Str, |f, l, h, o| {
+        http_header(h, b"host").is_some_and(|v| put_str(o, v))
+    }),
+    field!("http.user_agent", Some(Proto::Http), Str, |f, l, h, o| {
+        http_header(h, b"user-agent").is_some_and(|v| put_str(o, v))
+    }),
+    field!(
+        "http.response.code",
+        Some(Proto::Http),
+        UInt,
+        |f, l, h, o| match http_head(h) {
+            Some(http::StartLine::Response { code, .. }) => put_dec(o, Some(code)),
+            _ => false,
+        }
+    ),
+    field!(
+        "tls.handshake.type",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| put_dec(o, tls_handshake(l, h).map(|m| m.msg_type))
+    ),
+    field!(
+        "tls.handshake.version",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| put_hex(o, tls_hello(l, h).map(|m| m.version), 4)
+    ),
+    field!(
+        "tls.handshake.extensions_server_name",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| tls_hello(l, h)
+            .and_then(|m| m.server_name())
+            .is_some_and(|v| put_str(o, v))
+    ),
+    field!(
+        "tls.handshake.extensions_alpn_str",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| tls_hello(l, h)
+            .and_then(|m| m.alpn().next())
+            .is_some_and(|v| put_str(o, v))
+    ),
+    field!(
+        "tls.handshake.ciphersuite",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| put_hex(o, tls_hello(l, h).and_then(|m| m.cipher_suites().next()), 4)
+    ),
+    field!("dhcp.option.dhcp", Some(Proto::Dhcp), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            dhcp::Packet::new_checked(h)
+                .ok()
+                .and_then(|p| p.message_type()),
+        )
+    }),
+    field!(
+        "dhcp.option.hostname",
+        Some(Proto::Dhcp),
+        Str,
+        |f, l, h, o| dhcp::Packet::new_checked(h)
+            .ok()
+            .and_then(|p| p.option(dhcp::opt::HOSTNAME))
+            .is_some_and(|v| put_str(o, v))
+    ),
+    field!("ntp.stratum", Some(Proto::Ntp), UInt, |f, l, h, o| put_dec(
+        o,
+        ntp::Packet::new_checked(h).ok().and_then(|p| p.stratum())
+    )),
+    field!("ssh.protocol", Some(Proto::Ssh), Str, |f, l, h, o| {
+        l.ext_kind & 0x80 == 0 && ssh::banner(h).is_some_and(|v| put_str(o, v))
+    }),
 ];
+
+fn http_head(h: &[u8]) -> Option<http::StartLine<'_>> {
+    match http::Head::parse(h) {
+        http::Parse::Complete(head) => Some(head.start),
+        // A head cut short by the capture still has its start line.
+        _ => {
+            let end = h.iter().position(|&c| c == b'\n')?;
+            let line = &h[..end];
+            http::start_line(line.strip_suffix(b"\r").unwrap_or(line))
+        }
+    }
+}
+
+fn http_header<'a>(h: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    match http::Head::parse(h) {
+        http::Parse::Complete(head) => head.header(name),
+        _ => None,
+    }
+}
+
+/// The first handshake message of a TLS record layer that is not encrypted.
+fn tls_handshake<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Handshake<'a>> {
+    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
+        return None;
+    }
+    tls::Record::parse(h)?.handshakes().next()
+}
+
+/// The first ClientHello or ServerHello of a TLS record layer.
+fn tls_hello<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Hello<'a>> {
+    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
+        return None;
+    }
+    tls::Record::parse(h)?
+        .handshakes()
+        .find_map(|m| m.client_hello().or_else(|| m.server_hello()))
+}
+
+/// Writes a protocol string as TShark shows it: printable bytes as they are, others as
+/// `\xNN`.
+fn put_str(out: &mut Vec<u8>, v: &[u8]) -> bool {
+    for &c in v {
+        if c.is_ascii_control() {
+            out.extend_from_slice(b"\\x");
+            text::hex_bare(out, c as u64, 2);
+        } else {
+            out.push(c);
+        }
+    }
+    true
+}
 
 /// ARP hardware addresses are `arp.src.hw_mac` only for 6-byte (Ethernet) addresses.
 fn arp_ether(h: &[u8]) -> bool {

@@ -17,6 +17,18 @@ pub struct Frame<'a> {
     /// The payload of an IP datagram this frame completed (empty otherwise); layers marked
     /// `reassembled` point into it.
     pub reassembled: &'a [u8],
+    /// The application layers after the L4 layer (DNS, HTTP, TLS records, ...), in order.
+    pub app: &'a [Layer],
+    /// Reassembled application messages; app layers marked `reassembled` point into it.
+    pub stream: &'a [u8],
+}
+
+/// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).
+pub fn is_app(p: Proto) -> bool {
+    matches!(
+        p,
+        Proto::Dns | Proto::Http | Proto::Tls | Proto::Dhcp | Proto::Ntp | Proto::Ssh
+    )
 }
 
 impl<'a> Frame<'a> {
@@ -25,17 +37,24 @@ impl<'a> Frame<'a> {
     }
     /// The layers of `proto`, outermost first.
     pub fn layers_of(&self, proto: Proto) -> impl Iterator<Item = &'a Layer> + 'a {
-        self.decoded
-            .layers()
-            .iter()
-            .filter(move |l| l.proto == proto)
+        self.all_layers().filter(move |l| l.proto == proto)
+    }
+    /// Every layer, the decoded L2-L4 stack then the application layers.
+    pub fn all_layers(&self) -> impl DoubleEndedIterator<Item = &'a Layer> + 'a {
+        self.decoded.layers().iter().chain(self.app.iter())
     }
     pub fn first(&self, proto: Proto) -> Option<&'a Layer> {
         self.decoded.first(proto)
     }
     /// The buffer a layer's offsets refer to.
     pub fn buffer(&self, layer: &Layer) -> &'a [u8] {
-        if layer.reassembled {
+        if is_app(layer.proto) {
+            if layer.reassembled {
+                self.stream
+            } else {
+                self.data
+            }
+        } else if layer.reassembled {
             self.reassembled
         } else {
             self.data

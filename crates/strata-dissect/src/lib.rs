@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+pub mod app;
 pub mod columns;
 pub mod fields;
 pub mod frame;
@@ -38,6 +39,8 @@ pub struct Dissector {
     datagram: Vec<u8>,
     /// Reassemble IP fragments (Wireshark's `ip.defragment` / `ipv6.defragment`).
     pub defragment: bool,
+    /// Application-layer dispatch and TCP stream reassembly.
+    app: app::AppState,
 }
 
 impl Default for Dissector {
@@ -52,6 +55,7 @@ impl Default for Dissector {
             }),
             datagram: Vec::new(),
             defragment: true,
+            app: app::AppState::default(),
         }
     }
 }
@@ -64,6 +68,10 @@ impl Dissector {
     pub fn reassembly_stats(&self) -> strata_wire::frag::Stats {
         self.reassembler.stats
     }
+    /// TCP stream reassembly counters (retransmissions, gaps, drops by cap).
+    pub fn stream_stats(&self) -> app::Stats {
+        self.app.stats
+    }
     /// Decodes the next packet; the frame borrows the packet and this dissector.
     pub fn dissect<'a>(&'a mut self, pkt: &Packet<'a>) -> Frame<'a> {
         self.number += 1;
@@ -74,7 +82,10 @@ impl Dissector {
                 self.reassemble(frag, pkt);
             }
         }
+        self.app.dissect(&self.decoded, pkt.data, &self.datagram);
         Frame {
+            app: &self.app.layers,
+            stream: &self.app.stream,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,

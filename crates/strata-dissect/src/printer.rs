@@ -218,7 +218,7 @@ impl FieldsPrinter {
                 }
             }
             Occurrence::Last => {
-                for l in f.decoded.layers().iter().rev().filter(|l| l.proto == proto) {
+                for l in f.all_layers().rev().filter(|l| l.proto == proto) {
                     if (def.extract)(f, l, out) {
                         return;
                     }

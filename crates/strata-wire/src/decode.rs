@@ -72,6 +72,14 @@ pub enum Proto {
     Nflog,
     /// Per-Packet Information header (LINKTYPE_PPI).
     Ppi,
+    // Application layers (`crate::app`), after the L4 layer; `Layer::ext_kind` holds the
+    // flavour (for Dns: `app::dns_flavor`; for Http: 1 = SSDP).
+    Dns,
+    Http,
+    Tls,
+    Dhcp,
+    Ntp,
+    Ssh,
 }
 
 impl Proto {
@@ -111,6 +119,12 @@ impl Proto {
             Proto::Fr => "fr",
             Proto::Nflog => "nflog",
             Proto::Ppi => "ppi",
+            Proto::Dns => "dns",
+            Proto::Http => "http",
+            Proto::Tls => "tls",
+            Proto::Dhcp => "dhcp",
+            Proto::Ntp => "ntp",
+            Proto::Ssh => "ssh",
         }
     }
 }

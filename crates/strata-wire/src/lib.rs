@@ -40,6 +40,8 @@ pub mod geneve;
 pub mod gre;
 pub mod gtpu;
 pub mod vxlan;
+// Application layer.
+pub mod app;
 
 pub use decode::{decode, Decoded, Layer, Proto};
 pub use error::WireError;

@@ -1,0 +1,510 @@
+//! Application layers of a frame: TShark's port and heuristic dispatch over the L4 payload,
+//! and TCP stream reassembly so that a message split over segments is dissected on the frame
+//! that completes it (Wireshark's `tcp.desegment` with HTTP and TLS asking for more data).
+//!
+//! Reassembly is bounded: at most [`MAX_CONVS`] conversations and [`MAX_BUF`] bytes pending
+//! per direction; what the caps refuse is counted in [`Stats`]. In-order bytes only (as
+//! Wireshark's default): a retransmission is skipped, a gap drops the pending bytes and the
+//! parser resyncs at the next segment.
+
+use std::collections::HashMap;
+use strata_wire::app::{self, dns, http, ssh, tls};
+use strata_wire::{Decoded, Layer, Proto};
+
+/// Conversations tracked at once.
+pub const MAX_CONVS: usize = 1 << 16;
+/// Bytes kept per direction while a message is incomplete.
+pub const MAX_BUF: usize = 1 << 20;
+
+/// `ext_kind` bits of a TLS layer.
+pub mod tls_kind {
+    /// Low 3 bits: 0 unknown (SSL), 1 SSLv3, 2 TLSv1, 3 TLSv1.1, 4 TLSv1.2, 5 TLSv1.3.
+    pub const VERSION: u8 = 0x07;
+    /// A handshake record sent after ChangeCipherSpec: its body is encrypted.
+    pub const ENCRYPTED: u8 = 0x80;
+    /// Bytes that are not a TLS record (continuation data).
+    pub const NOT_RECORD: u8 = 0x40;
+}
+
+/// Counters of what reassembly met and what its caps dropped.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub segments: u64,
+    pub retransmissions: u64,
+    pub gaps: u64,
+    /// Messages given up because they exceeded [`MAX_BUF`].
+    pub oversize: u64,
+    /// Conversations not tracked because the table was full.
+    pub convs_dropped: u64,
+}
+
+type Key = ([u8; 16], [u8; 16], u16, u16);
+
+#[derive(Default)]
+struct Dir {
+    next_seq: Option<u32>,
+    /// Bytes of an incomplete message.
+    buf: Vec<u8>,
+    /// TLS ChangeCipherSpec seen: handshake records are encrypted from here.
+    ccs: bool,
+    fin: bool,
+}
+
+#[derive(Default)]
+struct Conv {
+    proto: Option<(Proto, u8)>,
+    /// Decided (by port or heuristic) or given up.
+    decided: bool,
+    /// The negotiated TLS version (from a ServerHello), or SSH major version.
+    version: u16,
+    dirs: [Dir; 2],
+}
+
+/// The per-dissector state for application layers.
+#[derive(Default)]
+pub struct AppState {
+    /// The application layers of the current frame.
+    pub layers: Vec<Layer>,
+    /// Bytes of reassembled messages of the current frame; layers marked `reassembled` point
+    /// here.
+    pub stream: Vec<u8>,
+    convs: HashMap<Key, Conv>,
+    pub stats: Stats,
+}
+
+fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) -> Layer {
+    Layer {
+        proto,
+        start: start as u32,
+        len: (end - start) as u32,
+        end: end as u32,
+        partial: false,
+        quoted: false,
+        ext_kind: kind,
+        reassembled,
+    }
+}
+
+/// The IP addresses of the innermost unquoted IP layer before `at`.
+fn endpoints(decoded: &Decoded, frame: &[u8], datagram: &[u8], at: u32) -> ([u8; 16], [u8; 16]) {
+    let mut src = [0u8; 16];
+    let mut dst = [0u8; 16];
+    if let Some(l) = decoded
+        .layers()
+        .iter()
+        .rev()
+        .filter(|l| l.start < at && !l.quoted && !l.reassembled)
+        .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6))
+    {
+        let _ = datagram;
+        let h = l.header(frame);
+        match l.proto {
+            Proto::Ipv4 if h.len() >= 20 => {
+                src[..4].copy_from_slice(&h[12..16]);
+                dst[..4].copy_from_slice(&h[16..20]);
+            }
+            Proto::Ipv6 if h.len() >= 40 => {
+                src.copy_from_slice(&h[8..24]);
+                dst.copy_from_slice(&h[24..40]);
+            }
+            _ => {}
+        }
+    }
+    (src, dst)
+}
+
+impl AppState {
+    /// Finds the application layers of the frame just decoded.
+    pub fn dissect(&mut self, decoded: &Decoded, frame: &[u8], datagram: &[u8]) {
+        self.layers.clear();
+        self.stream.clear();
+        let Some((s, e)) = decoded.app else {
+            return;
+        };
+        let Some(l4) = decoded
+            .layers()
+            .iter()
+            .rev()
+            .find(|l| !l.quoted && matches!(l.proto, Proto::Tcp | Proto::Udp))
+        else {
+            return;
+        };
+        let buf = if decoded.app_reassembled {
+            datagram
+        } else {
+            frame
+        };
+        let h = l4.header(buf);
+        if h.len() < 4 {
+            return;
+        }
+        let (sport, dport) = (
+            u16::from_be_bytes([h[0], h[1]]),
+            u16::from_be_bytes([h[2], h[3]]),
+        );
+        let (s, e) = (s as usize, e as usize);
+        let Some(payload) = buf.get(s..e) else {
+            return;
+        };
+        // Layers point into the frame, or into `stream` for bytes from elsewhere.
+        let (base, in_frame) = if decoded.app_reassembled {
+            self.stream.extend_from_slice(payload);
+            (0, false)
+        } else {
+            (s, true)
+        };
+        match l4.proto {
+            Proto::Udp => self.udp(sport, dport, payload, base, in_frame),
+            Proto::Tcp if h.len() >= 14 && !l4.partial => {
+                let (src, dst) = endpoints(decoded, frame, datagram, l4.start);
+                let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
+                let flags = h[13];
+                let declared = (l4.end - l4.start).saturating_sub(l4.len) as usize;
+                self.tcp(
+                    (src, dst, sport, dport),
+                    seq,
+                    flags,
+                    payload,
+                    declared,
+                    base,
+                    in_frame,
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn udp(&mut self, sport: u16, dport: u16, p: &[u8], base: usize, in_frame: bool) {
+        if p.is_empty() {
+            return;
+        }
+        let Some((proto, kind)) = app::by_ports(sport, dport, app::udp_port) else {
+            return;
+        };
+        let ok = match proto {
+            Proto::Dns => p.len() >= dns::HEADER_LEN,
+            Proto::Dhcp => p.len() >= app::dhcp::BOOTP_LEN,
+            Proto::Http => !matches!(http::Head::parse(p), http::Parse::NotHttp),
+            _ => true,
+        };
+        if ok {
+            self.layers
+                .push(layer(proto, kind, base, base + p.len(), !in_frame));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn tcp(
+        &mut self,
+        key: Key,
+        seq: u32,
+        flags: u8,
+        payload: &[u8],
+        declared: usize,
+        base: usize,
+        in_frame: bool,
+    ) {
+        let (src, dst, sport, dport) = key;
+        let rev = (dst, src, dport, sport);
+        let (ck, d) = if key <= rev { (key, 0) } else { (rev, 1) };
+        let syn = flags & 0x02 != 0;
+        let fin = flags & 0x01 != 0;
+        let rst = flags & 0x04 != 0;
+        if !self.convs.contains_key(&ck) {
+            if payload.is_empty() && !syn {
+                return;
+            }
+            if self.convs.len() >= MAX_CONVS {
+                self.stats.convs_dropped += 1;
+                return;
+            }
+            self.convs.insert(ck, Conv::default());
+        }
+        self.stats.segments += 1;
+        let Some(conv) = self.convs.get_mut(&ck) else {
+            return;
+        };
+        if syn {
+            // A new connection on the same ports starts afresh.
+            let dir = &mut conv.dirs[d];
+            if dir.next_seq != Some(seq.wrapping_add(1)) {
+                if d == 0 || conv.dirs[0].next_seq.is_none() {
+                    *conv = Conv::default();
+                } else {
+                    conv.dirs[d] = Dir::default();
+                }
+            }
+            conv.dirs[d].next_seq = Some(seq.wrapping_add(1));
+            return;
+        }
+        let dir = &mut conv.dirs[d];
+        let mut p = payload;
+        let mut base = base;
+        if let Some(next) = dir.next_seq {
+            let rel = seq.wrapping_sub(next) as i32;
+            if rel < 0 {
+                let old = rel.unsigned_abs() as usize;
+                if old >= declared.max(1) {
+                    self.stats.retransmissions += 1;
+                    return;
+                }
+                // Overlap: skip what was already seen.
+                p = p.get(old..).unwrap_or(&[]);
+                base += old;
+            } else if rel > 0 {
+                self.stats.gaps += 1;
+                dir.buf.clear();
+            }
+        }
+        let seg_end = seq.wrapping_add(declared as u32);
+        dir.next_seq = Some(if fin {
+            seg_end.wrapping_add(1)
+        } else {
+            seg_end
+        });
+        if fin || rst {
+            dir.fin = true;
+        }
+        if p.is_empty() && !((fin || rst) && !dir.buf.is_empty()) {
+            return;
+        }
+        if !conv.decided {
+            conv.decided = true;
+            conv.proto =
+                app::by_ports(sport, dport, app::tcp_port).or_else(|| app::tcp_heuristic(p));
+        }
+        let Some((proto, kind)) = conv.proto else {
+            return;
+        };
+        let cut = p.len() < declared;
+        self.pdus(ck, d, proto, kind, p, base, in_frame, fin || rst);
+        if cut {
+            // The capture lost the end of this segment: nothing pending can complete.
+            if let Some(c) = self.convs.get_mut(&ck) {
+                c.dirs[d].buf.clear();
+            }
+        }
+    }
+
+    /// Splits the direction's byte stream into messages and records a layer for each one that
+    /// completes in this segment.
+    #[allow(clippy::too_many_arguments)]
+    fn pdus(
+        &mut self,
+        ck: Key,
+        d: usize,
+        proto: Proto,
+        kind: u8,
+        p: &[u8],
+        base: usize,
+        in_frame: bool,
+        end: bool,
+    ) {
+        let Some(conv) = self.convs.get_mut(&ck) else {
+            return;
+        };
+        // Work on `buf ++ p` without copying when nothing is pending.
+        let pending = !conv.dirs[d].buf.is_empty();
+        let mut owned = std::mem::take(&mut conv.dirs[d].buf);
+        if pending {
+            owned.extend_from_slice(p);
+        }
+        let data: &[u8] = if pending { &owned } else { p };
+        let mut off = 0;
+        // A message that completes within `p` alone can point into the frame.
+        let place = |st: &mut Vec<u8>, from: usize, to: usize| -> (usize, usize, bool) {
+            if !pending && in_frame {
+                (base + from, base + to, false)
+            } else if !pending {
+                (base + from, base + to, true)
+            } else {
+                let at = st.len();
+                st.extend_from_slice(&data[from..to]);
+                (at, at + to - from, true)
+            }
+        };
+        loop {
+            let rest = &data[off..];
+            if rest.is_empty() {
+                break;
+            }
+            let dir = &mut conv.dirs[d];
+            let used = match proto {
+                Proto::Dns => match dns::tcp_frame_len(rest) {
+                    Some(n) if n <= rest.len() => {
+                        if n >= 2 + dns::HEADER_LEN {
+                            let (a, b, r) = place(&mut self.stream, off + 2, off + n);
+                            self.layers.push(layer(proto, kind, a, b, r));
+                        }
+                        n
+                    }
+                    _ => 0,
+                },
+                Proto::Tls => match tls::record_len(rest) {
+                    Some(n) if n <= rest.len() => {
+                        let rec = &rest[..n];
+                        let mut k = 0u8;
+                        if rec[0] == tls::content::CHANGE_CIPHER_SPEC {
+                            dir.ccs = true;
+                        } else if rec[0] == tls::content::HANDSHAKE && dir.ccs {
+                            k |= tls_kind::ENCRYPTED;
+                        }
+                        if let Some(r) = tls::Record::parse(rec) {
+                            if k & tls_kind::ENCRYPTED == 0 {
+                                if let Some(sh) = r.handshakes().find_map(|h| h.server_hello()) {
+                                    conv.version = sh.negotiated_version();
+                                }
+                            }
+                            let v = if conv.version != 0 {
+                                conv.version
+                            } else {
+                                r.version
+                            };
+                            k |= version_code(v);
+                        }
+                        let (a, b, r) = place(&mut self.stream, off, off + n);
+                        self.layers.push(layer(proto, k, a, b, r));
+                        n
+                    }
+                    Some(_) => 0,
+                    None if rest.len() < tls::RECORD_HEADER_LEN
+                        && tls::record_header_ok(&rest[..rest.len().min(3)])
+                        || rest.len() < 3 =>
+                    {
+                        0
+                    }
+                    None => {
+                        // Not a record: continuation data, shown as such.
+                        let k = tls_kind::NOT_RECORD | version_code(conv.version);
+                        let (a, b, r) = place(&mut self.stream, off, data.len());
+                        self.layers.push(layer(proto, k, a, b, r));
+                        data.len() - off
+                    }
+                },
+                Proto::Ssh => {
+                    if conv.version == 0 {
+                        match ssh::banner(rest) {
+                            Some(b) => {
+                                conv.version = ssh::banner_major(b) as u16;
+                                let n = rest
+                                    .iter()
+                                    .position(|&c| c == b'\n')
+                                    .map_or(rest.len(), |i| i + 1);
+                                let (a, bb, r) = place(&mut self.stream, off, off + n);
+                                self.layers.push(layer(proto, conv.version as u8, a, bb, r));
+                                n
+                            }
+                            None if rest.starts_with(b"SSH-") && rest.len() < 255 => 0,
+                            None => rest.len(),
+                        }
+                    } else {
+                        let k = conv.version as u8;
+                        let (a, b, r) = place(&mut self.stream, off, data.len());
+                        self.layers.push(layer(proto, k | 0x80, a, b, r));
+                        rest.len()
+                    }
+                }
+                Proto::Http => http_pdu(rest, end),
+                _ => rest.len(),
+            };
+            if proto == Proto::Http && used > 0 {
+                let (a, b, r) = place(&mut self.stream, off, off + used);
+                self.layers.push(layer(proto, kind, a, b, r));
+            }
+            if used == 0 {
+                break;
+            }
+            off += used;
+        }
+        let dir = &mut conv.dirs[d];
+        let left_len = data.len() - off;
+        if left_len > MAX_BUF {
+            self.stats.oversize += 1;
+            if pending {
+                owned.clear();
+                dir.buf = owned;
+            }
+        } else if pending {
+            // Keep the unconsumed tail in the same allocation.
+            owned.drain(..off);
+            dir.buf = owned;
+        } else {
+            owned.clear();
+            owned.extend_from_slice(&p[off..]);
+            dir.buf = owned;
+        }
+    }
+}
+
+/// How many bytes at the front of `rest` make one complete HTTP message (head and body), 0
+/// if more are needed. Non-HTTP bytes are one "continuation" message.
+fn http_pdu(rest: &[u8], end: bool) -> usize {
+    match http::Head::parse(rest) {
+        http::Parse::NotHttp => rest.len(),
+        http::Parse::Partial => {
+            if end {
+                rest.len()
+            } else {
+                0
+            }
+        }
+        http::Parse::Complete(h) => {
+            let body = &rest[h.len..];
+            let (code, req) = match h.start {
+                http::StartLine::Response { code, .. } => (code, false),
+                http::StartLine::Request { .. } => (0, true),
+            };
+            if h.chunked() {
+                return match http::chunked_len(body) {
+                    Ok(Some(n)) => h.len + n,
+                    Ok(None) if !end => 0,
+                    _ => rest.len(),
+                };
+            }
+            if let Some(cl) = h.content_length() {
+                let cl = cl.min(usize::MAX as u64) as usize;
+                return if body.len() >= cl {
+                    h.len + cl
+                } else if end || cl > MAX_BUF {
+                    rest.len()
+                } else {
+                    0
+                };
+            }
+            if req || code / 100 == 1 || code == 204 || code == 304 {
+                return h.len;
+            }
+            // No length: the body runs to the end of the connection.
+            if end {
+                rest.len()
+            } else if rest.len() > MAX_BUF {
+                rest.len()
+            } else {
+                0
+            }
+        }
+    }
+}
+
+fn version_code(v: u16) -> u8 {
+    match v {
+        0x0300 => 1,
+        0x0301 => 2,
+        0x0302 => 3,
+        0x0303 => 4,
+        0x0304 => 5,
+        _ => 0,
+    }
+}
+
+/// The column name of a TLS layer's version code.
+pub fn tls_name(kind: u8) -> &'static str {
+    match kind & tls_kind::VERSION {
+        1 => "SSLv3",
+        2 => "TLSv1",
+        3 => "TLSv1.1",
+        4 => "TLSv1.2",
+        5 => "TLSv1.3",
+        _ => "SSL",
+    }
+}
