@@ -1,6 +1,7 @@
 //! `strata`: argument parsing and wiring only; the work happens in the library crates.
 
 mod bench;
+mod craft;
 mod dissect;
 mod flows;
 mod interfaces;
@@ -27,6 +28,8 @@ enum Cmd {
     Dissect(Box<dissect::Args>),
     /// Meter packets into NFStream-compatible bidirectional flows (CSV / JSON lines).
     Flows(Box<flows::Args>),
+    /// Build packets written in Scapy syntax: hex lines, a show() tree, or a pcap.
+    Craft(craft::Args),
     /// Benchmarks against the peers on the same input, one run, with ratios.
     Bench(bench::Args),
 }
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Cmd::Dissect(a) => dissect::run(*a),
         Cmd::Bench(a) => bench::run(a),
         Cmd::Flows(a) => flows::run(*a),
+        Cmd::Craft(a) => craft::run(a),
     };
     match r {
         Ok(code) => code,
