@@ -39,3 +39,43 @@ pub fn parse_spec(spec: &str) -> Result<Vec<Packet>> {
 pub fn craft_spec(spec: &str) -> Result<Vec<Vec<u8>>> {
     parse_spec(spec)?.iter().map(Packet::build).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_api_and_spec_build_the_same_bytes() {
+        let api = Ether::new()
+            .src("02:00:00:00:00:01")
+            .dst("02:00:00:00:00:02")
+            / Ip::new().src("198.18.0.1").dst("198.18.0.2")
+            / Tcp::new()
+                .dport(80)
+                .flags("S")
+                .options(vec![Value::from(("MSS", 1460)), ("NOP", ()).into()])
+            / "payload";
+        let spec = "Ether(src='02:00:00:00:00:01', dst='02:00:00:00:00:02')\
+                    /IP(src='198.18.0.1', dst='198.18.0.2')\
+                    /TCP(dport=80, flags='S', options=[('MSS', 1460), ('NOP', None)])/'payload'";
+        assert_eq!(api.build().unwrap(), craft_spec(spec).unwrap()[0]);
+    }
+
+    #[test]
+    fn builder_errors_surface_at_build() {
+        let p = Ip::new().dst("198.18.0.x") / Tcp::new().window(70000);
+        let e = p.build().unwrap_err().to_string();
+        assert!(
+            e.starts_with("IP.dst: '198.18.0.x' is not an IPv4 address"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn dns_question_builder() {
+        let p = Udp::new() / Dns::new().qd(DnsQr::new().qname("a.example").qtype("AAAA"));
+        let b = p.build().unwrap();
+        assert_eq!(&b[20..31], b"\x01a\x07example\x00");
+        assert_eq!(&b[31..35], [0, 28, 0, 1]);
+    }
+}
