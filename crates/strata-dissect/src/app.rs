@@ -48,13 +48,17 @@ struct Dir {
     /// TLS ChangeCipherSpec seen: handshake records are encrypted from here.
     ccs: bool,
     fin: bool,
+    /// SSH identification line seen.
+    banner: bool,
 }
 
 #[derive(Default)]
 struct Conv {
     proto: Option<(Proto, u8)>,
-    /// Decided (by port or heuristic) or given up.
+    /// Ports looked at.
     decided: bool,
+    /// The direction (0 / 1) the server sends in.
+    server: usize,
     /// The negotiated TLS version (from a ServerHello), or SSH major version.
     version: u16,
     dirs: [Dir; 2],
@@ -178,7 +182,9 @@ impl AppState {
         if p.is_empty() {
             return;
         }
-        let Some((proto, kind)) = app::by_ports(sport, dport, app::udp_port) else {
+        let Some((proto, kind)) =
+            app::by_ports(sport, dport, app::udp_port).or_else(|| app::udp_named(sport, dport, p))
+        else {
             return;
         };
         let ok = match proto {
@@ -270,13 +276,39 @@ impl AppState {
         }
         if !conv.decided {
             conv.decided = true;
-            conv.proto =
-                app::by_ports(sport, dport, app::tcp_port).or_else(|| app::tcp_heuristic(p));
+            conv.proto = app::by_ports(sport, dport, app::tcp_port)
+                .or_else(|| app::tcp_named(sport, dport, p));
+            // The side on the registered (else the lower) port is the server.
+            let server_port = match conv.proto {
+                Some(_) if app::tcp_port(sport.min(dport)).is_some() => sport.min(dport),
+                Some(_) => sport.max(dport),
+                None => sport.min(dport),
+            };
+            conv.server = if server_port == sport { d } else { d ^ 1 };
+        }
+        if conv.proto.is_none() && conv.dirs[d].buf.is_empty() {
+            // Wireshark tries the heuristic dissectors on every segment no port claims (a
+            // protocol that starts mid-stream: after SOCKS, STARTTLS, a MySQL SSL request).
+            conv.proto = app::tcp_heuristic(p).or_else(|| app::tcp_named_heuristic(p));
+        } else if matches!(conv.proto, Some((Proto::Http | Proto::AppNamed, _)))
+            && conv.dirs[d].buf.is_empty()
+            && p.len() >= 6
+            && p[0] == tls::content::HANDSHAKE
+            && tls::record_header_ok(p)
+            && matches!(p[5], 1 | 2)
+        {
+            // TLS after an HTTP CONNECT, STARTTLS and the like.
+            conv.proto = Some((Proto::Tls, 0));
         }
         let Some((proto, kind)) = conv.proto else {
             return;
         };
         let cut = p.len() < declared;
+        if proto == Proto::AppNamed && flags & 0x08 == 0 && !fin {
+            // No framing known: a segment without PSH continues a larger message, which
+            // Wireshark shows as a TCP segment of a reassembled PDU.
+            return;
+        }
         self.pdus(ck, d, proto, kind, p, base, in_frame, fin || rst);
         if cut {
             // The capture lost the end of this segment: nothing pending can complete.
@@ -382,20 +414,29 @@ impl AppState {
                     }
                 },
                 Proto::Ssh => {
-                    if conv.version == 0 {
+                    if !dir.banner {
                         match ssh::banner(rest) {
                             Some(b) => {
-                                conv.version = ssh::banner_major(b) as u16;
+                                dir.banner = true;
+                                // The column shows the version known before this frame,
+                                // which the client's identification sets.
+                                let k = conv.version as u8;
+                                if d != conv.server {
+                                    conv.version = ssh::banner_major(b) as u16;
+                                }
                                 let n = rest
                                     .iter()
                                     .position(|&c| c == b'\n')
                                     .map_or(rest.len(), |i| i + 1);
                                 let (a, bb, r) = place(&mut self.stream, off, off + n);
-                                self.layers.push(layer(proto, conv.version as u8, a, bb, r));
+                                self.layers.push(layer(proto, k, a, bb, r));
                                 n
                             }
                             None if rest.starts_with(b"SSH-") && rest.len() < 255 => 0,
-                            None => rest.len(),
+                            None => {
+                                dir.banner = true;
+                                0
+                            }
                         }
                     } else {
                         let k = conv.version as u8;
@@ -404,10 +445,16 @@ impl AppState {
                         rest.len()
                     }
                 }
-                Proto::Http => http_pdu(rest, end),
+                Proto::Http => match http_pdu(rest, end) {
+                    usize::MAX => {
+                        off = data.len();
+                        break;
+                    }
+                    n => n,
+                },
                 _ => rest.len(),
             };
-            if proto == Proto::Http && used > 0 {
+            if matches!(proto, Proto::Http | Proto::AppNamed) && used > 0 {
                 let (a, b, r) = place(&mut self.stream, off, off + used);
                 self.layers.push(layer(proto, kind, a, b, r));
             }
@@ -440,7 +487,8 @@ impl AppState {
 /// if more are needed. Non-HTTP bytes are one "continuation" message.
 fn http_pdu(rest: &[u8], end: bool) -> usize {
     match http::Head::parse(rest) {
-        http::Parse::NotHttp => rest.len(),
+        // Continuation data: Wireshark shows it as TCP (a segment of a PDU it lost).
+        http::Parse::NotHttp => usize::MAX,
         http::Parse::Partial => {
             if end {
                 rest.len()
@@ -475,9 +523,7 @@ fn http_pdu(rest: &[u8], end: bool) -> usize {
                 return h.len;
             }
             // No length: the body runs to the end of the connection.
-            if end {
-                rest.len()
-            } else if rest.len() > MAX_BUF {
+            if end || rest.len() > MAX_BUF {
                 rest.len()
             } else {
                 0

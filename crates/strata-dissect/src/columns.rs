@@ -116,9 +116,13 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
         Proto::Nflog => "NFLOG",
         Proto::Ppi => "PPI",
         Proto::Cfp => "CFP",
-        Proto::Dns | Proto::Http | Proto::Tls | Proto::Dhcp | Proto::Ntp | Proto::Ssh => {
-            app_name(l)
-        }
+        Proto::Dns
+        | Proto::Http
+        | Proto::Tls
+        | Proto::Dhcp
+        | Proto::Ntp
+        | Proto::Ssh
+        | Proto::AppNamed => app_name(l),
         Proto::Vlan | Proto::Ieee8021ad => {
             let t = be16(h, 2);
             if let Some(n) = ethertype_name(t) {
@@ -162,6 +166,10 @@ fn app_name(l: &Layer) -> &'static str {
             1 => "SSHv1",
             _ => "SSH",
         },
+        Proto::AppNamed => strata_wire::app::NAMES
+            .get(l.ext_kind as usize)
+            .copied()
+            .unwrap_or(""),
         _ => "",
     }
 }

@@ -636,6 +636,8 @@ fn tls_hello<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Hello<'a>> {
 /// Writes a protocol string as TShark shows it: printable bytes as they are, others as
 /// `\xNN`.
 fn put_str(out: &mut Vec<u8>, v: &[u8]) -> bool {
+    // A string field ends at its first NUL, as Wireshark's FT_STRING does.
+    let v = v.split(|&c| c == 0).next().unwrap_or(&[]);
     for &c in v {
         if c.is_ascii_control() {
             out.extend_from_slice(b"\\x");

@@ -27,7 +27,13 @@ pub struct Frame<'a> {
 pub fn is_app(p: Proto) -> bool {
     matches!(
         p,
-        Proto::Dns | Proto::Http | Proto::Tls | Proto::Dhcp | Proto::Ntp | Proto::Ssh
+        Proto::Dns
+            | Proto::Http
+            | Proto::Tls
+            | Proto::Dhcp
+            | Proto::Ntp
+            | Proto::Ssh
+            | Proto::AppNamed
     )
 }
 

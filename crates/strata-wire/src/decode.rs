@@ -80,6 +80,8 @@ pub enum Proto {
     Dhcp,
     Ntp,
     Ssh,
+    /// An application protocol known by name only (`app::NAMES[ext_kind]`): no fields yet.
+    AppNamed,
 }
 
 impl Proto {
@@ -125,6 +127,7 @@ impl Proto {
             Proto::Dhcp => "dhcp",
             Proto::Ntp => "ntp",
             Proto::Ssh => "ssh",
+            Proto::AppNamed => "data",
         }
     }
 }

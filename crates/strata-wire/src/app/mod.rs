@@ -74,6 +74,168 @@ pub fn tcp_heuristic(payload: &[u8]) -> Option<(Proto, u8)> {
     None
 }
 
+/// Application protocols Strata names (Wireshark's Protocol column) but does not dissect yet.
+pub static NAMES: &[&str] = &[
+    "VNC",
+    "SMB2",
+    "SMB",
+    "NBNS",
+    "CIP I/O",
+    "ISAKMP",
+    "ESP",
+    "Bitcoin",
+    "PFCP",
+    "OpcUa",
+    "OpenVPN",
+    "Modbus/TCP",
+    "SIP",
+    "XMPP/XML",
+    "FTP",
+    "RTSP",
+    "SMTP",
+    "STUN",
+    "Syslog",
+    "SNMP",
+    "POP",
+    "AMQP",
+    "TELNET",
+    "PGSQL",
+    "BGP",
+    "DHCPv6",
+    "KRB5",
+    "Kafka",
+    "TDS",
+    "IMAP",
+    "NNTP",
+    "RSYNC",
+    "Git",
+    "MGCP",
+    "TFTP",
+    "GQUIC",
+    "QUIC",
+    "BitTorrent",
+    "CIP",
+    "MQTT",
+    "RADIUS",
+    "LDAP",
+    "MySQL",
+    "Redis",
+    "IRC",
+];
+
+fn named(name: &str) -> Option<(Proto, u8)> {
+    NAMES
+        .iter()
+        .position(|n| *n == name)
+        .map(|i| (Proto::AppNamed, i as u8))
+}
+
+/// A name-only protocol on a TCP port (Wireshark's registrations), checked on the payload
+/// where the port is shared.
+pub fn tcp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
+    let port = |x: u16| sport == x || dport == x;
+    if port(445) || port(139) {
+        let hdr = p.get(4..8)?;
+        return named(match hdr {
+            b"\xfeSMB" => "SMB2",
+            b"\xffSMB" => "SMB",
+            _ => return None,
+        });
+    }
+    let (lo, hi) = (sport.min(dport), sport.max(dport));
+    [lo, hi].into_iter().find_map(|x| {
+        named(match x {
+            8333 => "Bitcoin",
+            4840 => "OpcUa",
+            1194 => "OpenVPN",
+            502 => "Modbus/TCP",
+            5222 | 5269 => "XMPP/XML",
+            21 => "FTP",
+            554 | 8554 => "RTSP",
+            25 | 587 => "SMTP",
+            110 => "POP",
+            143 => "IMAP",
+            23 => "TELNET",
+            5432 => "PGSQL",
+            179 => "BGP",
+            88 => "KRB5",
+            9092 => "Kafka",
+            1433 => "TDS",
+            119 => "NNTP",
+            873 => "RSYNC",
+            9418 => "Git",
+            5672 => "AMQP",
+            1883 => "MQTT",
+            44818 => "CIP",
+            3478 => "STUN",
+            389 => "LDAP",
+            3306 => "MySQL",
+            6379 => "Redis",
+            6667 => "IRC",
+            _ => return None,
+        })
+    })
+}
+
+/// Heuristics for name-only TCP protocols (VNC's `RFB 003.008` greeting, the BitTorrent
+/// handshake).
+pub fn tcp_named_heuristic(p: &[u8]) -> Option<(Proto, u8)> {
+    if p.len() == 12 && p.starts_with(b"RFB 00") && p[11] == b'\n' {
+        return named("VNC");
+    }
+    if p.starts_with(b"\x13BitTorrent protocol") {
+        return named("BitTorrent");
+    }
+    None
+}
+
+/// A name-only protocol on a UDP port, checked on the payload where the port is shared.
+pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
+    let port = |x: u16| sport == x || dport == x;
+    if port(4500) {
+        return named(if p.get(..4) == Some(&[0, 0, 0, 0][..]) {
+            "ISAKMP"
+        } else if p.len() == 1 && p[0] == 0xff {
+            return None;
+        } else {
+            "ESP"
+        });
+    }
+    if port(443) {
+        let b0 = *p.first()?;
+        return named(if b0 & 0x80 != 0 {
+            if p.get(5..7) == Some(&b"Q0"[..]) || p.get(1..3) == Some(&b"Q0"[..]) {
+                "GQUIC"
+            } else {
+                "QUIC"
+            }
+        } else if b0 & 0x40 != 0 {
+            "QUIC"
+        } else {
+            "GQUIC"
+        });
+    }
+    let (lo, hi) = (sport.min(dport), sport.max(dport));
+    [lo, hi].into_iter().find_map(|x| {
+        named(match x {
+            137 => "NBNS",
+            2222 => "CIP I/O",
+            500 => "ISAKMP",
+            8805 => "PFCP",
+            5060 => "SIP",
+            3478 => "STUN",
+            1194 => "OpenVPN",
+            514 => "Syslog",
+            161 | 162 => "SNMP",
+            546 | 547 => "DHCPv6",
+            69 => "TFTP",
+            2427 | 2727 => "MGCP",
+            1812 | 1813 => "RADIUS",
+            _ => return None,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
