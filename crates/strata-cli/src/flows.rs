@@ -8,9 +8,10 @@ use strata_capture::bpf::{self, Program};
 use strata_capture::file::MultiFileReader;
 use strata_capture::{CaptureError, LinkType, Packet, PacketSource};
 use strata_flow::columns;
+use strata_flow::value::Value;
 use strata_flow::writer::{FlowWriter, Format};
 use strata_flow::{
-    Accounting, Compat, FlowOptions, PacketIndices, Plugin, Streamer, TcpHandshakeRtt,
+    Accounting, Compat, FlowOptions, PacketIndices, Plugin, Streamer, TcpHandshakeRtt, TimeUnit,
 };
 
 #[derive(ClapArgs)]
@@ -49,10 +50,13 @@ pub struct Args {
     /// Capture filter (tcpdump syntax), applied to files too, as NFStream's bpf_filter.
     #[arg(short = 'f', value_name = "BPF")]
     filter: Option<String>,
-    /// Output format: csv (NFStream's to_csv) or jsonl.
+    /// Output format: csv (NFStream's to_csv), jsonl, or parquet (typed columns; needs -o FILE).
     #[arg(long, default_value = "csv")]
     format: String,
-    /// Output file, or - for standard output.
+    /// Unit of the time columns: ms (NFStream's *_ms columns) or us (*_us columns, microseconds).
+    #[arg(long, value_name = "UNIT", default_value = "ms")]
+    time_unit: String,
+    /// Output file, or - for standard output (csv and jsonl only).
     #[arg(short = 'o', value_name = "OUT", default_value = "-")]
     output: String,
     /// Most flows in the table; the least recently updated is evicted past it (0 = unbounded).
@@ -91,12 +95,23 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         o => return Err(format!("--compat {o}: expected nfstream or strata")),
     };
     let format = match a.format.as_str() {
-        "csv" => Format::Csv,
-        "jsonl" => Format::Jsonl,
-        "parquet" => {
-            return Err("--format parquet: not built into this binary yet; use csv or jsonl".into())
+        "csv" => OutFormat::Text(Format::Csv),
+        "jsonl" => OutFormat::Text(Format::Jsonl),
+        "parquet" => OutFormat::Parquet,
+        o => return Err(format!("--format {o}: expected csv, jsonl or parquet")),
+    };
+    if format == OutFormat::Parquet {
+        if !cfg!(feature = "parquet") {
+            return Err("--format parquet: not built into this binary (cargo feature \"parquet\"); use csv or jsonl".into());
         }
-        o => return Err(format!("--format {o}: expected csv or jsonl")),
+        if a.output == "-" {
+            return Err("--format parquet writes a file (its footer is written last): give -o FILE, not standard output".into());
+        }
+    }
+    let time_unit = match a.time_unit.as_str() {
+        "ms" => TimeUnit::Ms,
+        "us" => TimeUnit::Us,
+        o => return Err(format!("--time-unit {o}: expected ms or us")),
     };
     let mut plugins: Vec<Box<dyn Plugin>> = Vec::new();
     for p in &a.plugin {
@@ -117,19 +132,11 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         tcp_close: a.tcp_close,
         compat,
         threads: a.threads.max(1),
+        time_unit,
     };
     let mut streamer = Streamer::new(opts.clone()).with_plugins(plugins);
     let names = streamer.column_names();
-    let out: Box<dyn Write> = if a.output == "-" {
-        Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout().lock(),
-        ))
-    } else {
-        let f = std::fs::File::create(&a.output).map_err(|e| format!("{}: {e}", a.output))?;
-        Box::new(std::io::BufWriter::with_capacity(1 << 20, f))
-    };
-    let mut w = FlowWriter::new(out, format, names).map_err(|e| e.to_string())?;
+    let mut w = Sink::open(format, &a.output, names, streamer.column_kinds())?;
     let started = Instant::now();
     if let Some(iface) = &a.interface {
         let mut cap = crate::interfaces::open_capture(iface, 262_144, true, a.filter.as_deref())?;
@@ -145,7 +152,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             // Each flow is written as it expires.
             w.flush()
         });
-        w.flush().map_err(|e| e.to_string())?;
+        w.finish().map_err(|e| format!("{}: {e}", a.output))?;
         let s = streamer.stats;
         let k = cap.stats().map_err(|e| e.to_string())?;
         eprintln!(
@@ -192,7 +199,8 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         let v = columns::values(&mut flow, &opts_ref);
         w.write_row(&v)
     });
-    w.flush().map_err(|e| e.to_string())?;
+    // Finished even after a capture error: the flows before it make a valid file.
+    w.finish().map_err(|e| format!("{}: {e}", a.output))?;
     let s = streamer.stats;
     eprintln!(
         "strata: {} packets ({} not part of any flow), {} flows, {} evicted by --max-flows, peak {} active, {:.2}s",
@@ -208,6 +216,82 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         Err(e) => {
             eprintln!("strata: {e} (flows before it were written)");
             Ok(ExitCode::from(2))
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OutFormat {
+    Text(Format),
+    Parquet,
+}
+
+/// Where the flows go: a text writer (CSV, JSON lines) or a Parquet file.
+enum Sink {
+    Text(FlowWriter<Box<dyn Write>>),
+    #[cfg(feature = "parquet")]
+    Parquet(Box<strata_flow::parquet::ParquetWriter<std::io::BufWriter<std::fs::File>>>),
+}
+
+impl Sink {
+    fn open(
+        format: OutFormat,
+        output: &str,
+        names: Vec<String>,
+        #[allow(unused_variables)] kinds: Vec<strata_flow::ColumnKind>,
+    ) -> Result<Sink, String> {
+        let create = || -> Result<std::io::BufWriter<std::fs::File>, String> {
+            let f = std::fs::File::create(output).map_err(|e| format!("{output}: {e}"))?;
+            Ok(std::io::BufWriter::with_capacity(1 << 20, f))
+        };
+        match format {
+            OutFormat::Text(format) => {
+                let out: Box<dyn Write> = if output == "-" {
+                    Box::new(std::io::BufWriter::with_capacity(
+                        1 << 20,
+                        std::io::stdout().lock(),
+                    ))
+                } else {
+                    Box::new(create()?)
+                };
+                let w = FlowWriter::new(out, format, names).map_err(|e| e.to_string())?;
+                Ok(Sink::Text(w))
+            }
+            #[cfg(feature = "parquet")]
+            OutFormat::Parquet => {
+                let w = strata_flow::parquet::ParquetWriter::new(create()?, names, kinds)
+                    .map_err(|e| format!("{output}: {e}"))?;
+                Ok(Sink::Parquet(Box::new(w)))
+            }
+            #[cfg(not(feature = "parquet"))]
+            OutFormat::Parquet => Err("--format parquet: not built into this binary".into()),
+        }
+    }
+
+    fn write_row(&mut self, v: &[Value]) -> std::io::Result<()> {
+        match self {
+            Sink::Text(w) => w.write_row(v),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.write_row(v),
+        }
+    }
+
+    /// Makes the rows written so far visible (text formats; a Parquet file shows its rows
+    /// only once finished).
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Text(w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(_) => Ok(()),
+        }
+    }
+
+    /// Flushes the text output, or writes the last row group and the footer.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Text(mut w) => w.flush(),
+            #[cfg(feature = "parquet")]
+            Sink::Parquet(w) => w.finish()?.flush(),
         }
     }
 }
@@ -237,7 +321,7 @@ impl PacketSource for Progress {
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
         self.packets += 1;
         if let Some(total) = self.total {
-            if self.packets % 65536 == 0 && self.last.elapsed().as_millis() >= 250 {
+            if self.packets.is_multiple_of(65536) && self.last.elapsed().as_millis() >= 250 {
                 self.last = Instant::now();
                 self.done_bytes = self.inner.bytes_read();
                 let pct = 100.0 * self.done_bytes as f64 / total.max(1) as f64;

@@ -8,83 +8,116 @@ use crate::FlowOptions;
 const DIRS: [&str; 3] = ["bidirectional", "src2dst", "dst2src"];
 const FLAGS: [&str; 8] = ["syn", "cwr", "ece", "urg", "ack", "psh", "rst", "fin"];
 
-/// Column names for these options and plugin columns.
-pub fn names(o: &FlowOptions, plugin_columns: &[String]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "id",
-        "expiration_id",
-        "src_ip",
-        "src_mac",
-        "src_oui",
-        "src_port",
-        "dst_ip",
-        "dst_mac",
-        "dst_oui",
-        "dst_port",
-        "protocol",
-        "ip_version",
-        "vlan_id",
-        "tunnel_id",
+/// The type of a column, decided from the options and the column names (never from values, so
+/// typed writers such as Parquet know a column's type before its first row). Any column may
+/// hold `Value::Null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// `Value::Int` or `Value::UInt` (a signed 64-bit integer column).
+    Int,
+    /// `Value::Float`.
+    Float,
+    /// `Value::Str`.
+    Str,
+    /// `Value::ListI64` or `Value::ListU64` (a list of signed 64-bit integers).
+    ListInt,
+}
+
+/// The built-in columns (plugins' excluded) with their kinds, in NFStream's order.
+fn layout(o: &FlowOptions) -> Vec<(String, ColumnKind)> {
+    use ColumnKind::*;
+    let t = o.time_unit.suffix();
+    let mut v: Vec<(String, ColumnKind)> = [
+        ("id", Int),
+        ("expiration_id", Int),
+        ("src_ip", Str),
+        ("src_mac", Str),
+        ("src_oui", Str),
+        ("src_port", Int),
+        ("dst_ip", Str),
+        ("dst_mac", Str),
+        ("dst_oui", Str),
+        ("dst_port", Int),
+        ("protocol", Int),
+        ("ip_version", Int),
+        ("vlan_id", Int),
+        ("tunnel_id", Int),
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(|&(s, k)| (s.to_string(), k))
     .collect();
     for d in DIRS {
-        for c in [
-            "first_seen_ms",
-            "last_seen_ms",
-            "duration_ms",
-            "packets",
-            "bytes",
-        ] {
-            v.push(format!("{d}_{c}"));
+        for c in ["first_seen", "last_seen", "duration"] {
+            v.push((format!("{d}_{c}_{t}"), Int));
+        }
+        for c in ["packets", "bytes"] {
+            v.push((format!("{d}_{c}"), Int));
         }
     }
     if o.statistics {
         for d in DIRS {
-            for c in ["min_ps", "mean_ps", "stddev_ps", "max_ps"] {
-                v.push(format!("{d}_{c}"));
+            for (c, k) in [
+                ("min_ps", Int),
+                ("mean_ps", Float),
+                ("stddev_ps", Float),
+                ("max_ps", Int),
+            ] {
+                v.push((format!("{d}_{c}"), k));
             }
         }
         for d in DIRS {
-            for c in [
-                "min_piat_ms",
-                "mean_piat_ms",
-                "stddev_piat_ms",
-                "max_piat_ms",
+            for (c, k) in [
+                ("min_piat", Int),
+                ("mean_piat", Float),
+                ("stddev_piat", Float),
+                ("max_piat", Int),
             ] {
-                v.push(format!("{d}_{c}"));
+                v.push((format!("{d}_{c}_{t}"), k));
             }
         }
         for d in DIRS {
             for f in FLAGS {
-                v.push(format!("{d}_{f}_packets"));
+                v.push((format!("{d}_{f}_packets"), Int));
             }
         }
     }
     if o.splt > 0 {
-        for c in ["splt_direction", "splt_ps", "splt_piat_ms"] {
-            v.push(c.into());
-        }
+        v.push(("splt_direction".into(), ListInt));
+        v.push(("splt_ps".into(), ListInt));
+        v.push((format!("splt_piat_{t}"), ListInt));
     }
     if o.dissections > 0 {
-        for c in [
-            "application_name",
-            "application_category_name",
-            "application_is_guessed",
-            "application_confidence",
-            "requested_server_name",
-            "client_fingerprint",
-            "server_fingerprint",
-            "user_agent",
-            "content_type",
+        for (c, k) in [
+            ("application_name", Str),
+            ("application_category_name", Str),
+            ("application_is_guessed", Int),
+            ("application_confidence", Int),
+            ("requested_server_name", Str),
+            ("client_fingerprint", Str),
+            ("server_fingerprint", Str),
+            ("user_agent", Str),
+            ("content_type", Str),
         ] {
-            v.push(c.into());
+            v.push((c.into(), k));
         }
     }
+    v
+}
+
+/// Column names for these options and plugin columns.
+pub fn names(o: &FlowOptions, plugin_columns: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = layout(o).into_iter().map(|(n, _)| n).collect();
     for p in plugin_columns {
         v.push(format!("udps.{p}"));
     }
+    v
+}
+
+/// Column kinds in `names` order for these options and the plugins' column kinds
+/// (`Plugin::column_kinds`).
+pub fn kinds(o: &FlowOptions, plugin_kinds: &[ColumnKind]) -> Vec<ColumnKind> {
+    let mut v: Vec<ColumnKind> = layout(o).into_iter().map(|(_, k)| k).collect();
+    v.extend_from_slice(plugin_kinds);
     v
 }
 
@@ -105,9 +138,9 @@ fn mac_string(m: &[u8; 6]) -> String {
 }
 
 fn dir_basic(v: &mut Vec<Value>, d: &DirStats) {
-    v.push(Value::UInt(d.first_ms));
-    v.push(Value::UInt(d.last_ms));
-    v.push(Value::UInt(d.duration_ms()));
+    v.push(Value::UInt(d.first_seen));
+    v.push(Value::UInt(d.last_seen));
+    v.push(Value::UInt(d.duration()));
     v.push(Value::UInt(d.packets));
     v.push(Value::UInt(d.bytes));
 }
@@ -190,7 +223,7 @@ pub fn values(f: &mut Flow, o: &FlowOptions) -> Vec<Value> {
             Some(s) => {
                 v.push(pad(s.direction.iter().map(|&x| x as i64).collect()));
                 v.push(pad(s.ps.iter().map(|&x| x as i64).collect()));
-                v.push(pad(s.piat_ms.clone()));
+                v.push(pad(s.piat.clone()));
             }
             None => {
                 for _ in 0..3 {
@@ -215,4 +248,35 @@ pub fn values(f: &mut Flow, o: &FlowOptions) -> Vec<Value> {
         v.extend(s.on_expire());
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TimeUnit;
+
+    #[test]
+    fn microsecond_columns_rename_only_the_time_columns() {
+        let ms = FlowOptions {
+            statistics: true,
+            splt: 10,
+            ..FlowOptions::default()
+        };
+        let us = FlowOptions {
+            time_unit: TimeUnit::Us,
+            ..ms.clone()
+        };
+        let (a, b) = (names(&ms, &[]), names(&us, &[]));
+        assert_eq!(a.len(), b.len());
+        assert_eq!(kinds(&ms, &[]), kinds(&us, &[]));
+        assert_eq!(a.len(), kinds(&ms, &[]).len());
+        let renamed: Vec<(&String, &String)> = a.iter().zip(&b).filter(|(x, y)| x != y).collect();
+        // first/last seen and duration (3 × 3), piat stats (4 × 3), splt_piat.
+        assert_eq!(renamed.len(), 22);
+        for (x, y) in renamed {
+            assert_eq!(x.replace("_ms", "_us"), *y);
+        }
+        assert_eq!(a[14], "bidirectional_first_seen_ms");
+        assert_eq!(b[14], "bidirectional_first_seen_us");
+    }
 }

@@ -6,8 +6,9 @@ use crate::stats::Welford;
 /// Counters of one direction (or both).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DirStats {
-    pub first_ms: u64,
-    pub last_ms: u64,
+    /// First and last packet times, in the meter's time unit (`FlowOptions::time_unit`).
+    pub first_seen: u64,
+    pub last_seen: u64,
     pub packets: u64,
     pub bytes: u64,
     pub ps: Welford,
@@ -20,11 +21,11 @@ impl DirStats {
     #[inline]
     fn add(&mut self, t: u64, ps: u64, tcp_flags: u8, count_flags: bool) {
         if self.packets == 0 {
-            self.first_ms = t;
+            self.first_seen = t;
         } else {
-            self.piat.push(t - self.last_ms);
+            self.piat.push(t - self.last_seen);
         }
-        self.last_ms = t;
+        self.last_seen = t;
         self.packets += 1;
         self.bytes += ps;
         self.ps.push(ps);
@@ -38,8 +39,9 @@ impl DirStats {
             }
         }
     }
-    pub fn duration_ms(&self) -> u64 {
-        self.last_ms - self.first_ms
+    /// Last minus first packet time, in the meter's time unit.
+    pub fn duration(&self) -> u64 {
+        self.last_seen - self.first_seen
     }
 }
 
@@ -48,7 +50,8 @@ impl DirStats {
 pub struct Splt {
     pub direction: Vec<i8>,
     pub ps: Vec<i32>,
-    pub piat_ms: Vec<i64>,
+    /// Gaps in the meter's time unit.
+    pub piat: Vec<i64>,
 }
 
 /// How a flow ended (NFStream's `expiration_id`, plus Strata's own reasons).
@@ -84,8 +87,8 @@ pub struct Flow {
     pub s2d: DirStats,
     pub d2s: DirStats,
     pub splt: Option<Box<Splt>>,
-    /// The flow's most recent packet time (ms), for SPLT gaps.
-    last_any_ms: u64,
+    /// The flow's most recent packet time (clock unit), for SPLT gaps.
+    last_any: u64,
     /// TCP FIN seen from src / dst, for `--tcp-close`.
     pub fin_seen: [bool; 2],
     pub rst_seen: bool,
@@ -119,10 +122,10 @@ impl Flow {
                 Box::new(Splt {
                     direction: Vec::with_capacity(splt),
                     ps: Vec::with_capacity(splt),
-                    piat_ms: Vec::with_capacity(splt),
+                    piat: Vec::with_capacity(splt),
                 })
             }),
-            last_any_ms: 0,
+            last_any: 0,
             fin_seen: [false; 2],
             rst_seen: false,
             app: crate::app::AppInfo::default(),
@@ -135,16 +138,15 @@ impl Flow {
     /// and the addresses differ.
     #[inline]
     pub fn direction(&self, p: &FlowPacket) -> u8 {
-        if p.src_port != self.src_port || p.dst_port != self.dst_port {
-            1
-        } else if p.src_ip != self.src_ip || p.dst_ip != self.dst_ip {
-            1
-        } else {
-            0
-        }
+        u8::from(
+            p.src_port != self.src_port
+                || p.dst_port != self.dst_port
+                || p.src_ip != self.src_ip
+                || p.dst_ip != self.dst_ip,
+        )
     }
 
-    /// Adds a packet at time `t` (ms, already clamped to the meter clock) of size `ps`.
+    /// Adds a packet at time `t` (clock unit, already clamped to the meter clock) of size `ps`.
     #[inline]
     pub fn update(
         &mut self,
@@ -158,7 +160,7 @@ impl Flow {
         let gap = if self.bi.packets == 0 {
             0
         } else {
-            t - self.last_any_ms
+            t - self.last_any
         };
         self.bi.add(t, ps, p.tcp_flags, count_flags);
         if dir == 0 {
@@ -166,12 +168,12 @@ impl Flow {
         } else {
             self.d2s.add(t, ps, p.tcp_flags, count_flags);
         }
-        self.last_any_ms = t;
+        self.last_any = t;
         if let Some(s) = &mut self.splt {
             if s.direction.len() < splt_max {
                 s.direction.push(dir as i8);
                 s.ps.push(ps as i32);
-                s.piat_ms.push(gap as i64);
+                s.piat.push(gap as i64);
             }
         }
         if p.protocol == 6 {

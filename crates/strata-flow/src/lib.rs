@@ -19,12 +19,15 @@ pub mod flow;
 pub mod key;
 pub mod meter;
 pub mod packet;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod plugin;
 pub mod pyfmt;
 pub mod stats;
 pub mod value;
 pub mod writer;
 
+pub use columns::ColumnKind;
 pub use flow::Flow;
 pub use meter::{Meter, MeterStats};
 pub use packet::{Compat, FlowPacket};
@@ -48,6 +51,48 @@ pub enum Accounting {
     Payload,
 }
 
+/// The unit of the meter clock and of every time column (`*_ms` or `*_us` columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeUnit {
+    /// Milliseconds, as NFStream (the default).
+    #[default]
+    Ms,
+    /// Microseconds (columns named `*_us`).
+    Us,
+}
+
+impl TimeUnit {
+    /// Clock ticks per millisecond.
+    pub fn per_ms(self) -> u64 {
+        match self {
+            TimeUnit::Ms => 1,
+            TimeUnit::Us => 1000,
+        }
+    }
+
+    /// The column name suffix: `ms` or `us`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            TimeUnit::Ms => "ms",
+            TimeUnit::Us => "us",
+        }
+    }
+
+    /// A packet timestamp (µs since the epoch) in this unit, floored, negatives as 0.
+    pub fn micros_to_ticks(self, micros: i64) -> u64 {
+        let us = micros.max(0) as u64;
+        match self {
+            TimeUnit::Ms => us / 1000,
+            TimeUnit::Us => us,
+        }
+    }
+
+    /// `ms` milliseconds in this unit (saturating).
+    pub fn ms_to_ticks(self, ms: u64) -> u64 {
+        ms.saturating_mul(self.per_ms())
+    }
+}
+
 /// The flow meter's settings; defaults are NFStream's.
 #[derive(Debug, Clone)]
 pub struct FlowOptions {
@@ -68,6 +113,8 @@ pub struct FlowOptions {
     pub compat: Compat,
     /// Metering threads; the output is identical whatever the count.
     pub threads: usize,
+    /// Unit of the meter clock and the time columns (the timeouts above stay in ms).
+    pub time_unit: TimeUnit,
 }
 
 impl Default for FlowOptions {
@@ -83,6 +130,7 @@ impl Default for FlowOptions {
             tcp_close: false,
             compat: Compat::Strict,
             threads: 1,
+            time_unit: TimeUnit::Ms,
         }
     }
 }
@@ -120,7 +168,8 @@ const PAYLOAD_COPY: usize = 2048;
 enum Work {
     Packet {
         index: u64,
-        t_ms: u64,
+        /// Packet time in the clock unit, clamped to the clock.
+        t: u64,
         time_us: i64,
         packet: FlowPacket,
         /// Range in the batch arena holding the bytes the classifier needs.
@@ -174,6 +223,12 @@ impl Streamer {
         columns::names(&self.opts, &pc)
     }
 
+    /// Column kinds of the flows this streamer produces, in `column_names` order.
+    pub fn column_kinds(&self) -> Vec<ColumnKind> {
+        let pk: Vec<ColumnKind> = self.plugins.iter().flat_map(|p| p.column_kinds()).collect();
+        columns::kinds(&self.opts, &pk)
+    }
+
     /// Meters `src` to its end, calling `sink` with each expired flow in expiry order (ids
     /// assigned 0, 1, 2, ...). A capture error ends the run after the flows before it are
     /// flushed and delivered.
@@ -199,7 +254,7 @@ impl Streamer {
                 Ok(())
             };
         let mut stats = RunStats::default();
-        let mut clock = Clock::default();
+        let mut clock = Clock::new(self.opts.time_unit);
         let mut failure = None;
         if threads == 1 {
             let mut meter = Meter::new(self.opts.clone(), self.plugins.clone());
@@ -280,21 +335,22 @@ impl Streamer {
         F: FnMut(Flow) -> std::io::Result<()>,
     {
         let mut meter = Meter::new(self.opts.clone(), self.plugins.clone());
-        let mut clock = Clock::default();
+        let mut clock = Clock::new(self.opts.time_unit);
         let mut stats = RunStats::default();
         let mut expired = Vec::new();
         let mut next_id = 0u64;
         let mut index = 0u64;
         let mut failure = None;
-        let mut deliver = |expired: &mut Vec<Flow>, stats: &mut RunStats, sink: &mut F| -> std::io::Result<()> {
-            for mut f in expired.drain(..) {
-                f.id = next_id;
-                next_id += 1;
-                stats.flows += 1;
-                sink(f)?;
-            }
-            Ok(())
-        };
+        let mut deliver =
+            |expired: &mut Vec<Flow>, stats: &mut RunStats, sink: &mut F| -> std::io::Result<()> {
+                for mut f in expired.drain(..) {
+                    f.id = next_id;
+                    next_id += 1;
+                    stats.flows += 1;
+                    sink(f)?;
+                }
+                Ok(())
+            };
         while !stop() {
             let got = match cap.next_packet_timeout() {
                 Ok(g) => g,
@@ -381,7 +437,7 @@ impl Streamer {
                             Work::Scan { index, tick } => meter.scan(tick, index),
                             Work::Packet {
                                 index,
-                                t_ms,
+                                t,
                                 time_us,
                                 packet,
                                 bytes,
@@ -390,7 +446,7 @@ impl Streamer {
                                     .arena
                                     .get(bytes.0 as usize..bytes.1 as usize)
                                     .unwrap_or(&[]);
-                                meter.process(&packet, index, t_ms, time_us, frame);
+                                meter.process(&packet, index, t, time_us, frame);
                             }
                         }
                     }
@@ -476,7 +532,7 @@ impl Streamer {
                         fp.payload_len = (b.arena.len() - at) as u32;
                         b.work.push(Work::Packet {
                             index: frame_index,
-                            t_ms: t,
+                            t,
                             time_us: pkt.ts.as_micros(),
                             packet: fp,
                             bytes: (at as u32, b.arena.len() as u32),
@@ -517,18 +573,29 @@ impl Streamer {
     }
 }
 
-/// NFStream's meter clock: milliseconds, never backwards, idle scan every ≥ 10 ms.
-#[derive(Default)]
+/// NFStream's meter clock: milliseconds (or µs with `TimeUnit::Us`), never backwards, idle
+/// scan every ≥ 10 ms.
 struct Clock {
+    unit: TimeUnit,
     tick: u64,
     last_scan: u64,
     started: bool,
 }
 
 impl Clock {
-    /// Returns (packet time in ms clamped to the clock, whether an idle scan runs first).
+    fn new(unit: TimeUnit) -> Clock {
+        Clock {
+            unit,
+            tick: 0,
+            last_scan: 0,
+            started: false,
+        }
+    }
+
+    /// Returns (packet time in the clock unit clamped to the clock, whether an idle scan runs
+    /// first).
     fn tick(&mut self, micros: i64) -> (u64, bool) {
-        let t = (micros.max(0) / 1000) as u64;
+        let t = self.unit.micros_to_ticks(micros);
         if !self.started {
             self.started = true;
             self.tick = t;
@@ -537,7 +604,7 @@ impl Clock {
         if t > self.tick {
             self.tick = t;
         }
-        let scan = self.tick >= self.last_scan + 10;
+        let scan = self.tick >= self.last_scan + 10 * self.unit.per_ms();
         if scan {
             self.last_scan = self.tick;
         }

@@ -42,8 +42,11 @@ pub struct Meter {
     free: Vec<u32>,
     head: u32,
     tail: u32,
-    /// The meter clock (ms): never goes backwards.
-    pub tick_ms: u64,
+    /// The meter clock (in `FlowOptions::time_unit`): never goes backwards.
+    pub tick: u64,
+    /// The timeouts in the clock unit.
+    idle_timeout: u64,
+    active_timeout: u64,
     pub stats: MeterStats,
     /// Expiries caused by the packet being processed (orders them after the idle scan's).
     seq: u64,
@@ -53,7 +56,10 @@ pub struct Meter {
 
 impl Meter {
     pub fn new(opts: Arc<FlowOptions>, plugins: Arc<Vec<Box<dyn Plugin>>>) -> Meter {
+        let unit = opts.time_unit;
         Meter {
+            idle_timeout: unit.ms_to_ticks(opts.idle_timeout_ms),
+            active_timeout: unit.ms_to_ticks(opts.active_timeout_ms),
             opts,
             plugins,
             map: HashMap::with_hasher(FxBuild),
@@ -61,7 +67,7 @@ impl Meter {
             free: Vec::new(),
             head: NIL,
             tail: NIL,
-            tick_ms: 0,
+            tick: 0,
             stats: MeterStats::default(),
             seq: 0,
             out: Vec::new(),
@@ -115,25 +121,29 @@ impl Meter {
     /// Runs NFStream's idle scan at clock `tick` (before packet `index`): expires flows idle
     /// for at least the idle timeout, least recently updated first.
     pub fn scan(&mut self, tick: u64, index: u64) {
-        if tick > self.tick_ms {
-            self.tick_ms = tick;
+        if tick > self.tick {
+            self.tick = tick;
         }
         self.idle_scan(index);
     }
 
     fn idle_scan(&mut self, index: u64) {
-        let idle = self.opts.idle_timeout_ms;
+        let idle = self.idle_timeout;
         while self.head != NIL {
             let i = self.head;
             let last = self.nodes[i as usize]
                 .flow
                 .as_ref()
-                .map_or(0, |f| f.bi.last_ms);
-            if self.tick_ms < idle + last {
+                .map_or(0, |f| f.bi.last_seen);
+            if self.tick < idle.saturating_add(last) {
                 break;
             }
             // Idle scans run before the packet at `index`: phase 0, in LRU order.
-            self.expire(i, expiration::IDLE, (index, 0, self.nodes[i as usize].touched));
+            self.expire(
+                i,
+                expiration::IDLE,
+                (index, 0, self.nodes[i as usize].touched),
+            );
         }
     }
 
@@ -152,12 +162,12 @@ impl Meter {
     }
 
     /// Adds one parsed packet (`index` is its 0-based position in the capture, `frame` its
-    /// bytes, `time_us` its timestamp).
+    /// bytes, `t` its time in the clock unit clamped to the clock, `time_us` its timestamp).
     pub fn process(&mut self, p: &FlowPacket, index: u64, t: u64, time_us: i64, frame: &[u8]) {
         self.stats.packets_accepted += 1;
         self.seq = 0;
-        if t > self.tick_ms {
-            self.tick_ms = t;
+        if t > self.tick {
+            self.tick = t;
         }
         let o = &*self.opts;
         let ps = match o.accounting {
@@ -167,13 +177,13 @@ impl Meter {
             crate::Accounting::Payload => p.payload_size,
         } as u64;
         let key = FlowKey::of(p);
-        let (idle, active) = (o.idle_timeout_ms, o.active_timeout_ms);
+        let (idle, active) = (self.idle_timeout, self.active_timeout);
         if let Some(&i) = self.map.get(&key) {
             let f = self.nodes[i as usize].flow.as_ref();
             let expire = f.map(|f| {
-                if t - f.bi.last_ms >= idle {
+                if t - f.bi.last_seen >= idle {
                     Some(expiration::IDLE)
-                } else if t - f.bi.first_ms >= active {
+                } else if t - f.bi.first_seen >= active {
                     Some(expiration::ACTIVE)
                 } else {
                     None
@@ -216,7 +226,7 @@ impl Meter {
         if !self.plugins.is_empty() {
             let ctx = PacketCtx {
                 frame_number: index + 1,
-                time_ms: t,
+                time_ms: t / o.time_unit.per_ms(),
                 time_us,
                 direction: dir,
                 packet: p,
@@ -261,7 +271,7 @@ impl Meter {
         if !self.plugins.is_empty() {
             let ctx = PacketCtx {
                 frame_number: index + 1,
-                time_ms: t,
+                time_ms: t / o.time_unit.per_ms(),
                 time_us,
                 direction: 0,
                 packet: p,
@@ -316,4 +326,3 @@ impl Meter {
         self.head != NIL
     }
 }
-

@@ -1,6 +1,7 @@
 //! Plugins: NFStream's NFPlugin model (on_init / on_update / on_expire) in Rust. A plugin adds
 //! columns (named `udps.<name>` as in NFStream) computed from the packets of each flow.
 
+use crate::columns::ColumnKind;
 use crate::packet::FlowPacket;
 use crate::value::Value;
 
@@ -8,7 +9,7 @@ use crate::value::Value;
 pub struct PacketCtx<'a> {
     /// 1-based frame number in the capture (the key to drill down from a flow to its packets).
     pub frame_number: u64,
-    /// Packet time in ms (NFStream's clock).
+    /// Packet time in ms (NFStream's clock), whatever `FlowOptions::time_unit`.
     pub time_ms: u64,
     /// Packet time in µs, for sub-millisecond measurements.
     pub time_us: i64,
@@ -22,6 +23,11 @@ pub struct PacketCtx<'a> {
 pub trait Plugin: Send + Sync {
     /// Column names, without the `udps.` prefix.
     fn columns(&self) -> Vec<String>;
+    /// The type of each column, in `columns` order, for typed writers (Parquet). The default,
+    /// strings, fits any value: a typed writer prints scalars into string columns.
+    fn column_kinds(&self) -> Vec<ColumnKind> {
+        vec![ColumnKind::Str; self.columns().len()]
+    }
     /// A new state for a flow, given its first packet (`on_init`).
     fn on_init(&self, ctx: &PacketCtx) -> Box<dyn PluginState>;
 }
@@ -57,6 +63,9 @@ struct PacketIndicesState {
 impl Plugin for PacketIndices {
     fn columns(&self) -> Vec<String> {
         vec!["packet_indices".into(), "packet_indices_dropped".into()]
+    }
+    fn column_kinds(&self) -> Vec<ColumnKind> {
+        vec![ColumnKind::ListInt, ColumnKind::Int]
     }
     fn on_init(&self, ctx: &PacketCtx) -> Box<dyn PluginState> {
         Box::new(PacketIndicesState {
@@ -102,6 +111,9 @@ impl Plugin for TcpHandshakeRtt {
             "tcp_synack_ack_us".into(),
             "tcp_handshake_rtt_us".into(),
         ]
+    }
+    fn column_kinds(&self) -> Vec<ColumnKind> {
+        vec![ColumnKind::Int; 3]
     }
     fn on_init(&self, ctx: &PacketCtx) -> Box<dyn PluginState> {
         let mut s = RttState::default();

@@ -14,10 +14,10 @@ use strata_capture::pcap::Precision;
 use strata_capture::writer::PcapWriter;
 use strata_capture::{LinkType, Packet, PacketSource, Timestamp};
 use strata_flow::value::Value;
-use strata_flow::{columns, packet, FlowOptions, PacketIndices, Streamer};
+use strata_flow::{columns, packet, FlowOptions, PacketIndices, Streamer, TimeUnit};
 
-/// Per accepted frame: (clamped ms, packet, size).
-fn frames(path_or_bytes: Source) -> HashMap<u64, (u64, packet::FlowPacket)> {
+/// Per accepted frame: (time clamped to the clock, in `unit`, and the packet).
+fn frames(path_or_bytes: Source, unit: TimeUnit) -> HashMap<u64, (u64, packet::FlowPacket)> {
     let mut src = path_or_bytes.open();
     let mut out = HashMap::new();
     let mut tick = 0u64;
@@ -26,7 +26,11 @@ fn frames(path_or_bytes: Source) -> HashMap<u64, (u64, packet::FlowPacket)> {
     while let Ok(Some(p)) = src.next_packet() {
         index += 1;
         if let Ok(fp) = packet::parse(p.link_type, p.data, p.orig_len, packet::Compat::Strict) {
-            let t = (p.ts.as_micros().max(0) / 1000) as u64;
+            let per_us = match unit {
+                TimeUnit::Ms => 1000,
+                TimeUnit::Us => 1,
+            };
+            let t = (p.ts.as_micros().max(0) / per_us) as u64;
             if !started || t > tick {
                 tick = t;
                 started = true;
@@ -69,18 +73,23 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// Checks every flow of `src`; returns how many flows were checked.
-fn check(src: Source) -> usize {
+/// Checks every flow of `src` with times in `unit`; returns how many flows were checked.
+fn check(src: Source, unit: TimeUnit) -> usize {
     let opts = FlowOptions {
         statistics: true,
         splt: 10,
         dissections: 0,
+        time_unit: unit,
         ..FlowOptions::default()
     };
-    let frames = frames(match &src {
-        Source::File(p) => Source::File(p.clone()),
-        Source::Bytes(b) => Source::Bytes(b.clone()),
-    });
+    let u = unit.suffix();
+    let frames = frames(
+        match &src {
+            Source::File(p) => Source::File(p.clone()),
+            Source::Bytes(b) => Source::Bytes(b.clone()),
+        },
+        unit,
+    );
     let mut streamer =
         Streamer::new(opts.clone()).with_plugins(vec![Box::new(PacketIndices::default())]);
     let names = streamer.column_names();
@@ -127,13 +136,16 @@ fn check(src: Source) -> usize {
                     "{name} bytes"
                 );
                 if sel.is_empty() {
-                    assert_eq!((uint("first_seen_ms"), uint("max_ps")), (0, 0));
+                    assert_eq!((uint(&format!("first_seen_{u}")), uint("max_ps")), (0, 0));
                     continue;
                 }
                 let times: Vec<u64> = sel.iter().map(|(t, _)| *t).collect();
-                assert_eq!(uint("first_seen_ms"), times[0]);
-                assert_eq!(uint("last_seen_ms"), *times.last().unwrap_or(&0));
-                assert_eq!(uint("duration_ms"), times.last().unwrap_or(&0) - times[0]);
+                assert_eq!(uint(&format!("first_seen_{u}")), times[0]);
+                assert_eq!(uint(&format!("last_seen_{u}")), *times.last().unwrap_or(&0));
+                assert_eq!(
+                    uint(&format!("duration_{u}")),
+                    times.last().unwrap_or(&0) - times[0]
+                );
                 let (m, s) = mean_std(&sizes);
                 assert_eq!(
                     uint("min_ps") as f64,
@@ -150,16 +162,17 @@ fn check(src: Source) -> usize {
                 let gaps: Vec<f64> = times.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
                 let (gm, gs) = mean_std(&gaps);
                 assert!(
-                    close(float("mean_piat_ms"), gm) && close(float("stddev_piat_ms"), gs),
+                    close(float(&format!("mean_piat_{u}")), gm)
+                        && close(float(&format!("stddev_piat_{u}")), gs),
                     "{name} piat stats"
                 );
                 if !gaps.is_empty() {
                     assert_eq!(
-                        uint("min_piat_ms") as f64,
+                        uint(&format!("min_piat_{u}")) as f64,
                         gaps.iter().cloned().fold(f64::MAX, f64::min)
                     );
                     assert_eq!(
-                        uint("max_piat_ms") as f64,
+                        uint(&format!("max_piat_{u}")) as f64,
                         gaps.iter().cloned().fold(0.0, f64::max)
                     );
                 }
@@ -183,7 +196,7 @@ fn check(src: Source) -> usize {
             let Value::ListI64(splt_dir) = col("splt_direction") else {
                 panic!("splt")
             };
-            let Value::ListI64(splt_piat) = col("splt_piat_ms") else {
+            let Value::ListI64(splt_piat) = col(&format!("splt_piat_{u}")) else {
                 panic!("splt")
             };
             for (k, (t, p)) in pkts.iter().take(10).enumerate() {
@@ -270,7 +283,16 @@ fn synthetic(seed: u64) -> Vec<u8> {
 fn statistics_equal_a_plain_recomputation_on_random_captures() {
     let mut flows = 0;
     for seed in 1..=40u64 {
-        flows += check(Source::Bytes(synthetic(seed * 0x9e37_79b9)));
+        flows += check(Source::Bytes(synthetic(seed * 0x9e37_79b9)), TimeUnit::Ms);
+    }
+    assert!(flows > 200, "only {flows} flows checked");
+}
+
+#[test]
+fn statistics_in_microseconds_equal_a_plain_recomputation_on_random_captures() {
+    let mut flows = 0;
+    for seed in 1..=40u64 {
+        flows += check(Source::Bytes(synthetic(seed * 0x9e37_79b9)), TimeUnit::Us);
     }
     assert!(flows > 200, "only {flows} flows checked");
 }
@@ -293,9 +315,11 @@ fn statistics_equal_a_plain_recomputation_on_nfstream_captures() {
         .map(|e| e.path())
         .collect();
     paths.sort();
-    let mut flows = 0;
+    let (mut flows, mut us_flows) = (0, 0);
     for p in paths {
-        flows += check(Source::File(p));
+        flows += check(Source::File(p.clone()), TimeUnit::Ms);
+        us_flows += check(Source::File(p), TimeUnit::Us);
     }
+    assert!(us_flows > 4000, "only {us_flows} flows checked in µs");
     assert!(flows > 4000, "only {flows} flows checked");
 }

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use strata_capture::file::FileReader;
 use strata_flow::writer::{FlowWriter, Format};
-use strata_flow::{columns, FlowOptions, PacketIndices, Streamer, TcpHandshakeRtt};
+use strata_flow::{columns, FlowOptions, PacketIndices, Streamer, TcpHandshakeRtt, TimeUnit};
 
-fn csv(path: &Path, threads: usize) -> Vec<u8> {
+fn csv(path: &Path, threads: usize, time_unit: TimeUnit) -> Vec<u8> {
     let opts = FlowOptions {
         statistics: true,
         splt: 10,
@@ -13,6 +13,7 @@ fn csv(path: &Path, threads: usize) -> Vec<u8> {
         // Short timeouts make many expiries, the hard case for ordering.
         idle_timeout_ms: 5_000,
         active_timeout_ms: 20_000,
+        time_unit,
         ..FlowOptions::default()
     };
     let mut s = Streamer::new(opts.clone()).with_plugins(vec![
@@ -45,13 +46,19 @@ fn threaded_output_is_identical() {
         .collect();
     paths.sort();
     for p in &paths {
-        let one = csv(p, 1);
+        let one = csv(p, 1, TimeUnit::Ms);
         for n in [2, 3] {
             assert!(
-                csv(p, n) == one,
+                csv(p, n, TimeUnit::Ms) == one,
                 "{}: --threads {n} differs from one thread",
                 p.display()
             );
         }
+        // The µs clock (`--time-unit us`) shards and orders expiries the same way.
+        assert!(
+            csv(p, 2, TimeUnit::Us) == csv(p, 1, TimeUnit::Us),
+            "{}: --time-unit us --threads 2 differs from one thread",
+            p.display()
+        );
     }
 }
