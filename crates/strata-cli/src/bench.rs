@@ -27,6 +27,19 @@ enum What {
         #[arg(long, default_value_t = 3)]
         runs: u32,
     },
+    /// `-T fields` with the 61 reference fields of ../shared/corpus/tshark-ref (or those given
+    /// with -e), optionally with a display filter: `strata dissect` vs `tshark`, same flags.
+    Fields {
+        #[arg(short = 'r', value_name = "FILE")]
+        read: String,
+        #[arg(short = 'e', value_name = "FIELD")]
+        fields: Vec<String>,
+        /// A display filter applied by both (tshark's -Y).
+        #[arg(short = 'Y', value_name = "FILTER")]
+        filter: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+    },
     /// Meter FILE into flows (statistics and SPLT 10 on, one meter): `strata flows` with 1 and
     /// 2 threads vs NFStream 6.6 (`python3 -c ... NFStreamer(...)`), with peak memory.
     Flows {
@@ -65,6 +78,87 @@ fn timed_child(prog: &str, args: &[&str]) -> std::io::Result<(Duration, u64, boo
     }
     let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     Ok((t.elapsed(), ru.ru_maxrss as u64, ok))
+}
+
+/// The 61 fields of the TShark references (conformance-dissect's set), minus `_ws.col.Info`.
+const REFERENCE_FIELDS: &str = "frame.number frame.time_epoch frame.len frame.cap_len eth.src eth.dst eth.type vlan.id ip.src ip.dst ip.proto ip.ttl ip.len ip.id ip.flags.mf ip.frag_offset ipv6.src ipv6.dst ipv6.nxt ipv6.hlim tcp.srcport tcp.dstport tcp.flags tcp.seq_raw tcp.ack_raw tcp.window_size_value tcp.len udp.srcport udp.dstport udp.length icmp.type icmp.code icmpv6.type arp.opcode arp.src.hw_mac arp.src.proto_ipv4 arp.dst.proto_ipv4 dns.id dns.flags.response dns.qry.name dns.qry.type dns.a dns.aaaa http.request.method http.request.uri http.host http.user_agent http.response.code tls.handshake.type tls.handshake.version tls.handshake.extensions_server_name tls.handshake.extensions_alpn_str tls.handshake.ciphersuite dhcp.option.dhcp dhcp.option.hostname ntp.stratum ssh.protocol _ws.col.Protocol _ws.col.Info";
+
+fn fields_bench(
+    path: &str,
+    fields: Vec<String>,
+    filter: Option<String>,
+    runs: u32,
+) -> Result<ExitCode, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let exe = exe.to_string_lossy().to_string();
+    let fields: Vec<String> = if fields.is_empty() {
+        REFERENCE_FIELDS.split(' ').map(str::to_string).collect()
+    } else {
+        fields
+    };
+    let mut args: Vec<String> = vec!["-r".into(), path.into(), "-n".into(), "-T".into(), "fields".into()];
+    for e in ["header=y", "separator=/t", "occurrence=f"] {
+        args.push("-E".into());
+        args.push(e.into());
+    }
+    for f in &fields {
+        args.push("-e".into());
+        args.push(f.clone());
+    }
+    if let Some(y) = &filter {
+        args.push("-Y".into());
+        args.push(y.clone());
+    }
+    let mut ours: Vec<String> = vec!["dissect".into()];
+    ours.extend(args.iter().cloned());
+    let packets = {
+        let mut src = FileReader::open(path).map_err(|e| e.to_string())?;
+        let mut n = 0u64;
+        while let Ok(Some(_)) = src.next_packet() {
+            n += 1;
+        }
+        n
+    };
+    println!(
+        "input: {path} ({packets} packets), {} fields{}",
+        fields.len(),
+        filter.as_ref().map_or(String::new(), |f| format!(", -Y {f:?}"))
+    );
+    println!("{:<22} {:>10} {:>14} {:>12} {:>12}", "contender", "seconds", "packets/s", "strata is", "peak RSS");
+    let mut base = None;
+    for (name, prog, argv) in [("strata dissect", exe.as_str(), &ours), ("tshark 4.0", "tshark", &args)] {
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        let mut best: Option<(Duration, u64)> = None;
+        let mut note = String::new();
+        for _ in 0..runs {
+            match timed_child(prog, &argv) {
+                Ok((d, rss, true)) => {
+                    if best.is_none_or(|(b, _)| d < b) {
+                        best = Some((d, rss));
+                    }
+                }
+                Ok((_, _, false)) => note = "failed".into(),
+                Err(e) => note = format!("not run: {e}"),
+            }
+        }
+        let secs = best.map(|(d, _)| d.as_secs_f64());
+        if base.is_none() {
+            base = secs;
+        }
+        println!(
+            "{:<22} {:>10} {:>14} {:>12} {:>9} MiB  {}",
+            name,
+            secs.map_or("-".into(), |s| format!("{s:.3}")),
+            secs.map_or("-".into(), |s| format!("{:.0}", packets as f64 / s.max(1e-9))),
+            match (base, secs) {
+                (Some(o), Some(s)) => format!("{:.1}x", s / o.max(1e-9)),
+                _ => "-".into(),
+            },
+            best.map_or("-".into(), |(_, r)| format!("{:.1}", r as f64 / 1024.0)),
+            note
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn flows(path: &str, runs: u32, python: &str) -> Result<ExitCode, String> {
@@ -143,6 +237,12 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     match a.what {
         What::Decode { read, runs } => decode(&read, runs.max(1)),
         What::Flows { read, runs, python } => flows(&read, runs.max(1), &python),
+        What::Fields {
+            read,
+            fields,
+            filter,
+            runs,
+        } => fields_bench(&read, fields, filter, runs.max(1)),
     }
 }
 
