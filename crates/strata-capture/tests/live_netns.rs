@@ -426,6 +426,10 @@ fn kernel_drops_are_counted() {
     let (delivered, stats): (u64, LiveStats) = cap.join().expect("capture");
     assert!(stats.dropped_kernel > 0, "no drops counted: {stats:?}");
     assert_eq!(stats.delivered, delivered, "{stats:?}");
-    assert_eq!(stats.received, stats.delivered + stats.dropped_kernel, "{stats:?}");
+    assert_eq!(
+        stats.received,
+        stats.delivered + stats.dropped_kernel,
+        "{stats:?}"
+    );
     assert!(stats.received <= 3000, "{stats:?}");
 }

@@ -96,7 +96,13 @@ fn fields_bench(
     } else {
         fields
     };
-    let mut args: Vec<String> = vec!["-r".into(), path.into(), "-n".into(), "-T".into(), "fields".into()];
+    let mut args: Vec<String> = vec![
+        "-r".into(),
+        path.into(),
+        "-n".into(),
+        "-T".into(),
+        "fields".into(),
+    ];
     for e in ["header=y", "separator=/t", "occurrence=f"] {
         args.push("-E".into());
         args.push(e.into());
@@ -122,11 +128,19 @@ fn fields_bench(
     println!(
         "input: {path} ({packets} packets), {} fields{}",
         fields.len(),
-        filter.as_ref().map_or(String::new(), |f| format!(", -Y {f:?}"))
+        filter
+            .as_ref()
+            .map_or(String::new(), |f| format!(", -Y {f:?}"))
     );
-    println!("{:<22} {:>10} {:>14} {:>12} {:>12}", "contender", "seconds", "packets/s", "strata is", "peak RSS");
+    println!(
+        "{:<22} {:>10} {:>14} {:>12} {:>12}",
+        "contender", "seconds", "packets/s", "strata is", "peak RSS"
+    );
     let mut base = None;
-    for (name, prog, argv) in [("strata dissect", exe.as_str(), &ours), ("tshark 4.0", "tshark", &args)] {
+    for (name, prog, argv) in [
+        ("strata dissect", exe.as_str(), &ours),
+        ("tshark 4.0", "tshark", &args),
+    ] {
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
         let mut best: Option<(Duration, u64)> = None;
         let mut note = String::new();
@@ -149,7 +163,10 @@ fn fields_bench(
             "{:<22} {:>10} {:>14} {:>12} {:>9} MiB  {}",
             name,
             secs.map_or("-".into(), |s| format!("{s:.3}")),
-            secs.map_or("-".into(), |s| format!("{:.0}", packets as f64 / s.max(1e-9))),
+            secs.map_or("-".into(), |s| format!(
+                "{:.0}",
+                packets as f64 / s.max(1e-9)
+            )),
             match (base, secs) {
                 (Some(o), Some(s)) => format!("{:.1}x", s / o.max(1e-9)),
                 _ => "-".into(),
@@ -179,17 +196,50 @@ fn flows(path: &str, runs: u32, python: &str) -> Result<ExitCode, String> {
         (
             "strata flows (1 thread)".into(),
             exe.clone(),
-            ["flows", "-r", path, "--statistics", "--splt", "10", "-o", "/dev/null"].iter().map(|s| s.to_string()).collect(),
+            [
+                "flows",
+                "-r",
+                path,
+                "--statistics",
+                "--splt",
+                "10",
+                "-o",
+                "/dev/null",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ),
         (
             "strata flows --threads 2".into(),
             exe.clone(),
-            ["flows", "-r", path, "--statistics", "--splt", "10", "--threads", "2", "-o", "/dev/null"].iter().map(|s| s.to_string()).collect(),
+            [
+                "flows",
+                "-r",
+                path,
+                "--statistics",
+                "--splt",
+                "10",
+                "--threads",
+                "2",
+                "-o",
+                "/dev/null",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ),
-        ("nfstream 6.6 (n_meters=1)".into(), python.to_string(), vec!["-c".into(), script]),
+        (
+            "nfstream 6.6 (n_meters=1)".into(),
+            python.to_string(),
+            vec!["-c".into(), script],
+        ),
     ];
     println!("input: {path} ({packets} packets)");
-    println!("{:<30} {:>10} {:>14} {:>12} {:>12}  note", "contender", "seconds", "packets/s", "strata is", "peak RSS");
+    println!(
+        "{:<30} {:>10} {:>14} {:>12} {:>12}  note",
+        "contender", "seconds", "packets/s", "strata is", "peak RSS"
+    );
     let mut ours = None;
     for (name, prog, args) in contenders {
         let argv: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -224,7 +274,10 @@ fn flows(path: &str, runs: u32, python: &str) -> Result<ExitCode, String> {
             "{:<30} {:>10} {:>14} {:>12} {:>9} MiB  {}",
             name,
             secs.map_or("-".into(), |s| format!("{s:.3}")),
-            secs.map_or("-".into(), |s| format!("{:.0}", packets as f64 / s.max(1e-9))),
+            secs.map_or("-".into(), |s| format!(
+                "{:.0}",
+                packets as f64 / s.max(1e-9)
+            )),
             ratio,
             best.map_or("-".into(), |(_, r)| format!("{:.1}", r as f64 / 1024.0)),
             note

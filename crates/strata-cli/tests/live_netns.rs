@@ -99,7 +99,7 @@ fn live_capture_between_namespaces() {
     let o = sh(&format!("ip netns exec {} {strata} interfaces", lab.a));
     let listing = String::from_utf8_lossy(&o.stdout);
     assert!(
-        listing.contains(&format!("-i auto picks va{}", std::process::id())),
+        listing.contains(&format!("-i auto picks va{}", lab.id)),
         "{listing}"
     );
 
@@ -209,14 +209,19 @@ fn live_flows_expire_on_the_wall_clock() {
     let strata = env!("CARGO_BIN_EXE_strata");
     let started = Instant::now();
     let mut cap = Command::new("ip")
-        .args(["netns", "exec", &lab.a, strata, "flows", "-i", "auto", "-f", "icmp"])
+        .args([
+            "netns", "exec", &lab.a, strata, "flows", "-i", "auto", "-f", "icmp",
+        ])
         .args(["--idle-timeout", "1", "--duration", "6", "--statistics"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("strata starts");
     thread::sleep(Duration::from_millis(700));
-    let ping = sh(&format!("ip netns exec {} busybox ping -c 2 -i 0.2 198.18.7.1", lab.b));
+    let ping = sh(&format!(
+        "ip netns exec {} busybox ping -c 2 -i 0.2 198.18.7.1",
+        lab.b
+    ));
     assert!(ping.status.success(), "ping failed");
     let stdout = cap.stdout.take().expect("piped");
     let mut lines = Vec::new();
@@ -225,7 +230,11 @@ fn live_flows_expire_on_the_wall_clock() {
         lines.push((started.elapsed(), line));
     }
     let out = cap.wait_with_output().expect("strata ends by itself");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let header: Vec<&str> = lines[0].1.split(',').collect();
     assert_eq!(&header[..3], ["id", "expiration_id", "src_ip"]);
     let (at, row) = lines
@@ -234,7 +243,14 @@ fn live_flows_expire_on_the_wall_clock() {
         .expect("the ping flow is written");
     let cells: Vec<&str> = row.split(',').collect();
     let col = |n: &str| cells[header.iter().position(|h| *h == n).expect("column")];
-    assert_eq!((col("protocol"), col("bidirectional_packets")), ("1", "4"), "{row}");
+    assert_eq!(
+        (col("protocol"), col("bidirectional_packets")),
+        ("1", "4"),
+        "{row}"
+    );
     // Idle after ~1.1 s of pings plus the 1 s timeout: well before the 6 s capture ends.
-    assert!(*at < Duration::from_millis(4500), "flow written only at {at:?}");
+    assert!(
+        *at < Duration::from_millis(4500),
+        "flow written only at {at:?}"
+    );
 }

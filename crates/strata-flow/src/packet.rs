@@ -101,7 +101,9 @@ pub fn parse(
         }
         LinkType::C_HDLC => (4, be16(data, 2)),
         // Cisco HDLC framing (address 0x0f / 0x8f) also shows up under the PPP link types.
-        LinkType::PPP | LinkType::PPP_HDLC if matches!(u8_at(data, 0), 0x0f | 0x8f) => (4, be16(data, 2)),
+        LinkType::PPP | LinkType::PPP_HDLC if matches!(u8_at(data, 0), 0x0f | 0x8f) => {
+            (4, be16(data, 2))
+        }
         LinkType::PPP | LinkType::PPP_HDLC => {
             // Address/control 0xff 0x03 may be compressed away (ACFC).
             let (proto, len) = strata_wire::ppp::parse(data).map_err(|_| Ignored::TooShort)?;
