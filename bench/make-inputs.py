@@ -83,7 +83,13 @@ def replay10():
     return len(out)
 
 
-def udp250k(flows=250_000, per_flow=4):
+def udp1flow():
+    """The control for udp250k: the same 1M packets of the same size, all in one flow, so
+    (peak RSS of udp250k - peak RSS of udp1flow) / 250,000 is the memory per active flow."""
+    return udp250k(flows=1, per_flow=1_000_000, name="udp1flow.pcap")
+
+
+def udp250k(flows=250_000, per_flow=4, name="udp250k.pcap"):
     eth = bytes.fromhex("020000000002" "020000000001" "0800")
     out = []
     t = 1_700_000_000_000_000
@@ -97,13 +103,13 @@ def udp250k(flows=250_000, per_flow=4):
             frame = eth + ip + udp
             out.append((t, frame, len(frame)))
             t += 1
-    write_pcap(os.path.join(OUT, "udp250k.pcap"), out)
+    write_pcap(os.path.join(OUT, name), out)
     return len(out)
 
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    what = sys.argv[1:] or ["replay10", "udp250k"]
+    what = sys.argv[1:] or ["replay10", "udp250k", "udp1flow"]
     for w in what:
-        n = {"replay10": replay10, "udp250k": udp250k}[w]()
+        n = {"replay10": replay10, "udp250k": udp250k, "udp1flow": udp1flow}[w]()
         print("%s: %d packets" % (w, n))

@@ -52,9 +52,9 @@ fn fields_row(frame: &[u8], names: &[&str]) -> Vec<u8> {
 /// prints `\u{fffd}` for each byte >= 0x80 and stops the string at the NUL (checked with the
 /// tshark on this machine): `\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{60}\t443`. Strata's
 /// `put_str` (crates/strata-dissect/src/fields.rs) copies bytes >= 0x80 as they are, so the row is
-/// not UTF-8 (and `Frame::field` returns `None` for it). Not fixed yet: ignored so CI stays green.
+/// not UTF-8 (and `Frame::field` returned `None` for it). Fixed: invalid bytes become U+FFFD.
 #[test]
-#[ignore = "open: put_str writes bytes >= 0x80 raw (fuzz/README.md)"]
+
 fn tls_sni_with_non_ascii_bytes_prints_like_tshark() {
     let row = fields_row(
         TLS_SNI_NON_UTF8,

@@ -155,10 +155,10 @@ fn ps_stats(v: &mut Vec<Value>, d: &DirStats) {
         ]);
         return;
     }
-    v.push(Value::UInt(d.ps.min));
+    v.push(Value::UInt(d.ps.min as u64));
     v.push(Value::Float(d.ps.mean));
     v.push(Value::Float(d.ps.stddev()));
-    v.push(Value::UInt(d.ps.max));
+    v.push(Value::UInt(d.ps.max as u64));
 }
 
 fn piat_stats(v: &mut Vec<Value>, d: &DirStats) {
@@ -171,10 +171,10 @@ fn piat_stats(v: &mut Vec<Value>, d: &DirStats) {
         ]);
         return;
     }
-    v.push(Value::UInt(d.piat.min));
+    v.push(Value::UInt(d.piat.min as u64));
     v.push(Value::Float(d.piat.mean));
     v.push(Value::Float(d.piat.stddev()));
-    v.push(Value::UInt(d.piat.max));
+    v.push(Value::UInt(d.piat.max as u64));
 }
 
 /// The flow's values in `names` order. Plugin values are taken (on_expire runs here).
@@ -207,8 +207,11 @@ pub fn values(f: &mut Flow, o: &FlowOptions) -> Vec<Value> {
         for d in [&f.bi, &f.s2d, &f.d2s] {
             piat_stats(&mut v, d);
         }
-        for d in [&f.bi, &f.s2d, &f.d2s] {
-            for c in d.flags {
+        for i in 0..8 {
+            v.push(Value::UInt(f.flags[0][i] as u64 + f.flags[1][i] as u64));
+        }
+        for d in f.flags {
+            for c in d {
                 v.push(Value::UInt(c as u64));
             }
         }
@@ -219,18 +222,9 @@ pub fn values(f: &mut Flow, o: &FlowOptions) -> Vec<Value> {
             x.resize(n, -1);
             Value::ListI64(x)
         };
-        match &f.splt {
-            Some(s) => {
-                v.push(pad(s.direction.iter().map(|&x| x as i64).collect()));
-                v.push(pad(s.ps.iter().map(|&x| x as i64).collect()));
-                v.push(pad(s.piat.clone()));
-            }
-            None => {
-                for _ in 0..3 {
-                    v.push(pad(Vec::new()));
-                }
-            }
-        }
+        v.push(pad(f.splt.iter().map(|e| e.direction as i64).collect()));
+        v.push(pad(f.splt.iter().map(|e| e.ps as i64).collect()));
+        v.push(pad(f.splt.iter().map(|e| e.piat as i64).collect()));
     }
     if o.dissections > 0 {
         let a = &f.app;

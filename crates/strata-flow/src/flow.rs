@@ -13,13 +13,14 @@ pub struct DirStats {
     pub bytes: u64,
     pub ps: Welford,
     pub piat: Welford,
-    /// SYN, CWR, ECE, URG, ACK, PSH, RST, FIN packet counts (NFStream's column order).
-    pub flags: [u32; 8],
 }
+
+/// SYN, CWR, ECE, URG, ACK, PSH, RST, FIN bits (NFStream's column order).
+const FLAG_BITS: [u8; 8] = [0x02, 0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x01];
 
 impl DirStats {
     #[inline]
-    fn add(&mut self, t: u64, ps: u64, tcp_flags: u8, count_flags: bool) {
+    fn add(&mut self, t: u64, ps: u64) {
         if self.packets == 0 {
             self.first_seen = t;
         } else {
@@ -29,15 +30,6 @@ impl DirStats {
         self.packets += 1;
         self.bytes += ps;
         self.ps.push(ps);
-        if count_flags && tcp_flags != 0 {
-            // FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20 ECE 0x40 CWR 0x80.
-            const BITS: [u8; 8] = [0x02, 0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x01];
-            for (i, b) in BITS.iter().enumerate() {
-                if tcp_flags & b != 0 {
-                    self.flags[i] += 1;
-                }
-            }
-        }
     }
     /// Last minus first packet time, in the meter's time unit.
     pub fn duration(&self) -> u64 {
@@ -45,13 +37,16 @@ impl DirStats {
     }
 }
 
-/// The first packets of a flow: direction, size, gap to the previous packet (SPLT).
-#[derive(Debug, Clone, Default)]
-pub struct Splt {
-    pub direction: Vec<i8>,
-    pub ps: Vec<i32>,
-    /// Gaps in the meter's time unit.
-    pub piat: Vec<i64>,
+/// One of a flow's first packets (SPLT): direction, size, gap to the previous packet. Packed
+/// in 8 bytes so the sequence is one small allocation per flow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpltEntry {
+    pub direction: u8,
+    /// NFStream's sizes are uint16.
+    pub ps: u16,
+    /// Gap in the meter's time unit; saturates at u32::MAX (49 days in ms, 71 minutes in µs,
+    /// both beyond the idle timeout that would have ended the flow).
+    pub piat: u32,
 }
 
 /// How a flow ended (NFStream's `expiration_id`, plus Strata's own reasons).
@@ -86,7 +81,11 @@ pub struct Flow {
     pub bi: DirStats,
     pub s2d: DirStats,
     pub d2s: DirStats,
-    pub splt: Option<Box<Splt>>,
+    /// Packets with each TCP flag set, per direction (src→dst, dst→src), in NFStream's column
+    /// order SYN, CWR, ECE, URG, ACK, PSH, RST, FIN; the bidirectional counts are their sums.
+    pub flags: [[u32; 8]; 2],
+    /// The first `--splt` packets (empty when SPLT is off).
+    pub splt: Vec<SpltEntry>,
     /// The flow's most recent packet time (clock unit), for SPLT gaps.
     last_any: u64,
     /// TCP FIN seen from src / dst, for `--tcp-close`.
@@ -118,13 +117,8 @@ impl Flow {
             bi: DirStats::default(),
             s2d: DirStats::default(),
             d2s: DirStats::default(),
-            splt: (splt > 0).then(|| {
-                Box::new(Splt {
-                    direction: Vec::with_capacity(splt),
-                    ps: Vec::with_capacity(splt),
-                    piat: Vec::with_capacity(splt),
-                })
-            }),
+            flags: [[0; 8]; 2],
+            splt: Vec::with_capacity(splt),
             last_any: 0,
             fin_seen: [false; 2],
             rst_seen: false,
@@ -162,19 +156,27 @@ impl Flow {
         } else {
             t - self.last_any
         };
-        self.bi.add(t, ps, p.tcp_flags, count_flags);
+        self.bi.add(t, ps);
         if dir == 0 {
-            self.s2d.add(t, ps, p.tcp_flags, count_flags);
+            self.s2d.add(t, ps);
         } else {
-            self.d2s.add(t, ps, p.tcp_flags, count_flags);
+            self.d2s.add(t, ps);
+        }
+        if count_flags && p.tcp_flags != 0 {
+            let counts = &mut self.flags[dir as usize & 1];
+            for (c, b) in counts.iter_mut().zip(FLAG_BITS) {
+                if p.tcp_flags & b != 0 {
+                    *c += 1;
+                }
+            }
         }
         self.last_any = t;
-        if let Some(s) = &mut self.splt {
-            if s.direction.len() < splt_max {
-                s.direction.push(dir as i8);
-                s.ps.push(ps as i32);
-                s.piat.push(gap as i64);
-            }
+        if self.splt.len() < splt_max {
+            self.splt.push(SpltEntry {
+                direction: dir,
+                ps: ps as u16,
+                piat: gap.min(u32::MAX as u64) as u32,
+            });
         }
         if p.protocol == 6 {
             if p.tcp_flags & 0x01 != 0 {

@@ -32,6 +32,21 @@ impl FlowKey {
         }
     }
 
+    /// The key of an existing flow (from its first packet's fields).
+    #[inline]
+    pub fn of_flow(f: &crate::Flow) -> FlowKey {
+        FlowKey::of(&FlowPacket {
+            src_ip: f.src_ip,
+            dst_ip: f.dst_ip,
+            src_port: f.src_port,
+            dst_port: f.dst_port,
+            protocol: f.protocol,
+            vlan_id: f.vlan_id,
+            tunnel_id: f.tunnel_id,
+            ..FlowPacket::default()
+        })
+    }
+
     /// A hash that is the same for both directions (the key is already canonical), used to
     /// shard flows over threads.
     #[inline]

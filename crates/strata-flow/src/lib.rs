@@ -158,6 +158,9 @@ pub enum FlowError {
     Worker,
 }
 
+/// Where merged, ordered batches of expired flows go.
+type EmitFn<'a> = dyn FnMut(Vec<Box<Flow>>, &mut RunStats) -> std::io::Result<()> + 'a;
+
 /// Packets per batch handed to the meters; expired flows are ordered per batch.
 const BATCH: usize = 4096;
 /// Payload bytes copied per packet for the classifier and plugins when threaded.
@@ -239,20 +242,22 @@ impl Streamer {
     {
         let threads = self.opts.threads.max(1);
         let mut next_id = 0u64;
-        let mut emit =
-            |flows: &mut Vec<Flow>, sink: &mut F, stats: &mut RunStats| -> std::io::Result<()> {
-                // One meter expires in order already; merged shards need the sort.
-                if !flows.is_sorted_by_key(|f| f.order) {
-                    flows.sort_by_key(|f| f.order);
-                }
-                for mut f in flows.drain(..) {
-                    f.id = next_id;
-                    next_id += 1;
-                    stats.flows += 1;
-                    sink(f)?;
-                }
-                Ok(())
-            };
+        let mut emit = |flows: &mut Vec<Box<Flow>>,
+                        sink: &mut F,
+                        stats: &mut RunStats|
+         -> std::io::Result<()> {
+            // One meter expires in order already; merged shards need the sort.
+            if !flows.is_sorted_by_key(|f| f.order) {
+                flows.sort_by_key(|f| f.order);
+            }
+            for mut f in flows.drain(..) {
+                f.id = next_id;
+                next_id += 1;
+                stats.flows += 1;
+                sink(*f)?;
+            }
+            Ok(())
+        };
         let mut stats = RunStats::default();
         let mut clock = Clock::new(self.opts.time_unit);
         let mut failure = None;
@@ -341,16 +346,18 @@ impl Streamer {
         let mut next_id = 0u64;
         let mut index = 0u64;
         let mut failure = None;
-        let mut deliver =
-            |expired: &mut Vec<Flow>, stats: &mut RunStats, sink: &mut F| -> std::io::Result<()> {
-                for mut f in expired.drain(..) {
-                    f.id = next_id;
-                    next_id += 1;
-                    stats.flows += 1;
-                    sink(f)?;
-                }
-                Ok(())
-            };
+        let mut deliver = |expired: &mut Vec<Box<Flow>>,
+                           stats: &mut RunStats,
+                           sink: &mut F|
+         -> std::io::Result<()> {
+            for mut f in expired.drain(..) {
+                f.id = next_id;
+                next_id += 1;
+                stats.flows += 1;
+                sink(*f)?;
+            }
+            Ok(())
+        };
         while !stop() {
             let got = match cap.next_packet_timeout() {
                 Ok(g) => g,
@@ -413,14 +420,14 @@ impl Streamer {
         filter: &mut Option<Box<PacketFilter>>,
         clock: &mut Clock,
         stats: &mut RunStats,
-        emit: &mut dyn FnMut(Vec<Flow>, &mut RunStats) -> std::io::Result<()>,
+        emit: &mut EmitFn,
     ) -> Result<Option<CaptureError>, FlowError> {
         struct Batch {
             work: Vec<Work>,
             arena: Vec<u8>,
             last: bool,
         }
-        type Reply = (Vec<Flow>, MeterStats);
+        type Reply = (Vec<Box<Flow>>, MeterStats);
         let mut to_workers = Vec::new();
         let mut from_workers = Vec::new();
         let mut handles = Vec::new();
@@ -453,7 +460,7 @@ impl Streamer {
                     if b.last {
                         meter.flush();
                     }
-                    let flows: Vec<Flow> = meter.drain().collect();
+                    let flows: Vec<Box<Flow>> = meter.drain().collect();
                     if rtx.send((flows, meter.stats)).is_err() {
                         return;
                     }

@@ -12,8 +12,8 @@ use std::sync::Arc;
 const NIL: u32 = u32::MAX;
 
 struct Node {
-    flow: Option<Flow>,
-    key: FlowKey,
+    /// Boxed: a flow is ~1 KB, and it moves from table to output to writer; a box moves 8 bytes.
+    flow: Option<Box<Flow>>,
     prev: u32,
     next: u32,
     /// Packet index of the last update (LRU position, and the output order of idle expiries).
@@ -51,7 +51,9 @@ pub struct Meter {
     /// Expiries caused by the packet being processed (orders them after the idle scan's).
     seq: u64,
     /// Flows expired since the last drain, in expiry order.
-    out: Vec<Flow>,
+    // Boxes on purpose: expired flows move through several vectors before they are written.
+    #[allow(clippy::vec_box)]
+    out: Vec<Box<Flow>>,
 }
 
 impl Meter {
@@ -79,12 +81,12 @@ impl Meter {
     }
 
     /// Takes the flows expired so far.
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Flow> {
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Box<Flow>> {
         self.out.drain(..)
     }
 
     /// Moves the flows expired so far into `into` (reusing both buffers).
-    pub fn take_expired(&mut self, into: &mut Vec<Flow>) {
+    pub fn take_expired(&mut self, into: &mut Vec<Box<Flow>>) {
         into.append(&mut self.out);
     }
 
@@ -150,8 +152,9 @@ impl Meter {
     fn expire(&mut self, i: u32, why: i8, order: (u64, u8, u64)) {
         self.unlink(i);
         let node = &mut self.nodes[i as usize];
-        self.map.remove(&node.key);
         if let Some(mut f) = node.flow.take() {
+            // The key is not stored twice: it follows from the flow's first packet.
+            self.map.remove(&FlowKey::of_flow(&f));
             crate::classify::finish(&mut f);
             f.expiration_id = why;
             f.order = order;
@@ -263,7 +266,7 @@ impl Meter {
             self.expire(h, expiration::EVICTED, (index, 1, seq));
             self.stats.flows_evicted += 1;
         }
-        let mut f = Flow::new(p, o.splt);
+        let mut f = Box::new(Flow::new(p, o.splt));
         f.update(p, t, ps, 0, o.splt, o.statistics);
         if o.dissections > 0 {
             crate::classify::inspect(&mut f, p, 0, frame);
@@ -281,7 +284,6 @@ impl Meter {
         }
         let node = Node {
             flow: Some(f),
-            key,
             prev: NIL,
             next: NIL,
             touched: index,

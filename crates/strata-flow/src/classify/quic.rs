@@ -21,6 +21,12 @@ pub struct QuicState {
     client_dir: u8,
     hello_done: bool,
     packets: u8,
+    /// The CRYPTO stream being reassembled; out of line so non-QUIC flows carry one pointer.
+    bufs: Option<Box<QuicBufs>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct QuicBufs {
     crypto: Vec<u8>,
     /// Received CRYPTO ranges [start, end).
     ranges: Vec<(u32, u32)>,
@@ -281,26 +287,30 @@ fn ietf_initial(f: &mut Flow, m: &[u8]) {
                 };
                 off += l;
                 if o + l <= MAX_CRYPTO {
-                    if st.crypto.len() < o + l {
-                        st.crypto.resize(o + l, 0);
+                    let b = st.bufs.get_or_insert_with(Box::default);
+                    if b.crypto.len() < o + l {
+                        b.crypto.resize(o + l, 0);
                     }
-                    st.crypto[o..o + l].copy_from_slice(data);
-                    st.ranges.push((o as u32, (o + l) as u32));
+                    b.crypto[o..o + l].copy_from_slice(data);
+                    b.ranges.push((o as u32, (o + l) as u32));
                 }
             }
             _ => break,
         }
     }
     // Contiguous prefix of the CRYPTO stream.
-    st.ranges.sort_unstable();
+    let Some(bufs) = st.bufs.as_mut() else {
+        return;
+    };
+    bufs.ranges.sort_unstable();
     let mut have = 0u32;
-    for &(a, b) in &st.ranges {
+    for &(a, b) in &bufs.ranges {
         if a > have {
             break;
         }
         have = have.max(b);
     }
-    let c = &st.crypto[..(have as usize).min(st.crypto.len())];
+    let c = &bufs.crypto[..(have as usize).min(bufs.crypto.len())];
     if c.len() < 4 || c[0] != 1 {
         return;
     }
@@ -310,8 +320,7 @@ fn ietf_initial(f: &mut Flow, m: &[u8]) {
     }
     let ch = tls::client_hello(&c[4..4 + len], b'q');
     st.hello_done = true;
-    st.crypto = Vec::new();
-    st.ranges = Vec::new();
+    st.bufs = None;
     if let Some(ch) = ch {
         tls::apply_client_hello(f, &ch, "QUIC");
     }
