@@ -19,6 +19,7 @@
 pub mod error;
 pub mod layers;
 pub mod names;
+pub mod net;
 pub mod packet;
 mod pseudo;
 pub mod spec;
