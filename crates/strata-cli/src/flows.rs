@@ -136,6 +136,16 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let mut streamer = Streamer::new(opts.clone()).with_plugins(plugins);
     let names = streamer.column_names();
+    if let (OutFormat::Text(text), None) = (format, &a.interface) {
+        // Rows are encoded where flows expire: on the metering threads when threaded.
+        let (names, opts) = (std::sync::Arc::new(names.clone()), streamer.opts.clone());
+        streamer = streamer.with_encoder(move |flow| {
+            let v = columns::values(flow, &opts);
+            let mut tail = String::with_capacity(512);
+            strata_flow::writer::encode_tail(text, &names, &v, &mut tail);
+            flow.encoded = Some(tail.into_boxed_str());
+        });
+    }
     let mut w = Sink::open(format, &a.output, names, streamer.column_kinds())?;
     let started = Instant::now();
     if let Some(iface) = &a.interface {
@@ -195,9 +205,12 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         bpf::compile(f, LinkType::ETHERNET, 262_144).map_err(|e| e.to_string())?;
     }
     let opts_ref = streamer.opts.clone();
-    let result = streamer.run(src, |mut flow| {
-        let v = columns::values(&mut flow, &opts_ref);
-        w.write_row(&v)
+    let result = streamer.run(src, |mut flow| match (&mut w, flow.encoded.take()) {
+        (Sink::Text(t), Some(tail)) => t.write_encoded(flow.id, &tail),
+        _ => {
+            let v = columns::values(&mut flow, &opts_ref);
+            w.write_row(&v)
+        }
     });
     // Finished even after a capture error: the flows before it make a valid file.
     w.finish().map_err(|e| format!("{}: {e}", a.output))?;

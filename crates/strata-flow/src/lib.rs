@@ -190,8 +190,14 @@ pub struct Streamer {
     plugins: Arc<Vec<Box<dyn Plugin>>>,
     /// Packets for which this returns false are skipped (a capture filter on files).
     filter: Option<Box<PacketFilter>>,
+    /// Runs on each expired flow before it reaches the sink — on the metering threads when
+    /// threaded, so formatting scales with them (see [`Streamer::with_encoder`]).
+    encoder: Option<Arc<Encoder>>,
     pub stats: RunStats,
 }
+
+/// Turns an expired flow into its output (typically fills `Flow::encoded`).
+pub type Encoder = dyn Fn(&mut Flow) + Send + Sync;
 
 /// A predicate on captured packets.
 pub type PacketFilter = dyn FnMut(&strata_capture::Packet) -> bool + Send;
@@ -202,6 +208,7 @@ impl Streamer {
             opts: Arc::new(opts),
             plugins: Arc::new(Vec::new()),
             filter: None,
+            encoder: None,
             stats: RunStats::default(),
         }
     }
@@ -212,6 +219,13 @@ impl Streamer {
         f: impl FnMut(&strata_capture::Packet) -> bool + Send + 'static,
     ) -> Streamer {
         self.filter = Some(Box::new(f));
+        self
+    }
+
+    /// Runs `enc` on every expired flow before the sink sees it, on the metering threads when
+    /// `threads > 1` (row formatting is a large share of the work; the sink then only writes).
+    pub fn with_encoder(mut self, enc: impl Fn(&mut Flow) + Send + Sync + 'static) -> Streamer {
+        self.encoder = Some(Arc::new(enc));
         self
     }
 
@@ -242,6 +256,12 @@ impl Streamer {
     {
         let threads = self.opts.threads.max(1);
         let mut next_id = 0u64;
+        // With one thread the encoder runs here; threaded, the workers ran it.
+        let inline_encoder = if threads == 1 {
+            self.encoder.clone()
+        } else {
+            None
+        };
         let mut emit = |flows: &mut Vec<Box<Flow>>,
                         sink: &mut F,
                         stats: &mut RunStats|
@@ -251,6 +271,9 @@ impl Streamer {
                 flows.sort_by_key(|f| f.order);
             }
             for mut f in flows.drain(..) {
+                if let Some(enc) = &inline_encoder {
+                    enc(&mut f);
+                }
                 f.id = next_id;
                 next_id += 1;
                 stats.flows += 1;
@@ -436,6 +459,7 @@ impl Streamer {
             let (rtx, rrx) = mpsc::sync_channel::<Reply>(2);
             let opts = self.opts.clone();
             let plugins = self.plugins.clone();
+            let encoder = self.encoder.clone();
             handles.push(std::thread::spawn(move || {
                 let mut meter = Meter::new(opts, plugins);
                 while let Ok(b) = rx.recv() {
@@ -460,7 +484,12 @@ impl Streamer {
                     if b.last {
                         meter.flush();
                     }
-                    let flows: Vec<Box<Flow>> = meter.drain().collect();
+                    let mut flows: Vec<Box<Flow>> = meter.drain().collect();
+                    if let Some(enc) = &encoder {
+                        for f in &mut flows {
+                            enc(f);
+                        }
+                    }
                     if rtx.send((flows, meter.stats)).is_err() {
                         return;
                     }

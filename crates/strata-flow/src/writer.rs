@@ -45,43 +45,38 @@ impl<W: Write> FlowWriter<W> {
     }
 
     pub fn write_row(&mut self, values: &[Value]) -> io::Result<()> {
-        self.line.clear();
+        let id = match values.first() {
+            Some(Value::UInt(id)) => *id,
+            _ => 0,
+        };
+        let mut tail = std::mem::take(&mut self.line);
+        tail.clear();
+        encode_tail(self.format, &self.names, values, &mut tail);
+        let r = self.write_encoded(id, &tail);
+        self.line = tail;
+        r
+    }
+
+    /// Writes a row whose columns after `id` were encoded already (by [`encode_tail`], possibly
+    /// on a metering thread): the id is only known once flows are merged in expiry order.
+    pub fn write_encoded(&mut self, id: u64, tail: &str) -> io::Result<()> {
+        let mut head = String::with_capacity(24);
         match self.format {
             Format::Csv => {
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        self.line.push(',');
-                    }
-                    match v {
-                        // Numbers never need quoting; lists always do (they hold ", ").
-                        Value::Null | Value::Int(_) | Value::UInt(_) | Value::Float(_) => {
-                            py_str(&mut self.line, v)
-                        }
-                        Value::ListI64(_) | Value::ListU64(_) => {
-                            self.line.push('"');
-                            py_str(&mut self.line, v);
-                            self.line.push('"');
-                        }
-                        Value::Str(s) => csv_cell(&mut self.line, s),
-                    }
-                }
-                self.line.push_str("\r\n");
+                push_u64(&mut head, id);
+                head.push(',');
             }
             Format::Jsonl => {
-                self.line.push('{');
-                for (i, (n, v)) in self.names.iter().zip(values).enumerate() {
-                    if i > 0 {
-                        self.line.push(',');
-                    }
-                    json_str(&mut self.line, n);
-                    self.line.push(':');
-                    json_value(&mut self.line, v);
-                }
-                self.line.push_str("}\n");
+                head.push('{');
+                json_str(&mut head, self.names.first().map_or("id", String::as_str));
+                head.push(':');
+                push_u64(&mut head, id);
+                head.push(',');
             }
         }
         self.rows += 1;
-        self.out.write_all(self.line.as_bytes())
+        self.out.write_all(head.as_bytes())?;
+        self.out.write_all(tail.as_bytes())
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
@@ -90,6 +85,44 @@ impl<W: Write> FlowWriter<W> {
 
     pub fn into_inner(self) -> W {
         self.out
+    }
+}
+
+/// Encodes the columns after the first (`id`) of a row, with the line end: CSV cells, or the
+/// rest of a JSON object. `names` are all the column names, `values` all the values.
+pub fn encode_tail(format: Format, names: &[String], values: &[Value], out: &mut String) {
+    match format {
+        Format::Csv => {
+            for (i, v) in values.iter().enumerate().skip(1) {
+                if i > 1 {
+                    out.push(',');
+                }
+                match v {
+                    // Numbers never need quoting; lists always do (they hold ", ").
+                    Value::Null | Value::Int(_) | Value::UInt(_) | Value::Float(_) => {
+                        py_str(out, v)
+                    }
+                    Value::ListI64(_) | Value::ListU64(_) => {
+                        out.push('"');
+                        py_str(out, v);
+                        out.push('"');
+                    }
+                    Value::Str(s) => csv_cell(out, s),
+                }
+            }
+            out.push_str("\r\n");
+        }
+        Format::Jsonl => {
+            for (i, (n, v)) in names.iter().zip(values).enumerate().skip(1) {
+                if i > 1 {
+                    out.push(',');
+                }
+                json_str(out, n);
+                out.push(':');
+                json_value(out, v);
+            }
+            out.push_str("}\n");
+        }
     }
 }
 
