@@ -643,7 +643,10 @@ fn put_str(out: &mut Vec<u8>, v: &[u8]) -> bool {
     while !v.is_empty() {
         let (good, bad) = match std::str::from_utf8(v) {
             Ok(s) => (s.len(), 0),
-            Err(e) => (e.valid_up_to(), e.error_len().unwrap_or(v.len() - e.valid_up_to())),
+            Err(e) => (
+                e.valid_up_to(),
+                e.error_len().unwrap_or(v.len() - e.valid_up_to()),
+            ),
         };
         for &c in &v[..good] {
             if c.is_ascii_control() {
