@@ -42,6 +42,9 @@ pub struct Args {
     /// Print packet summaries even when writing with `-w`.
     #[arg(short = 'P')]
     print: bool,
+    /// Display filter (Wireshark syntax): only matching frames are printed or written.
+    #[arg(short = 'Y', value_name = "FILTER")]
+    display_filter: Option<String>,
     /// Capture filter (BPF, tcpdump syntax) for live capture.
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
@@ -111,6 +114,14 @@ impl Sink {
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let _ = a.no_resolve;
+    // A bad filter is refused before any file is opened or packet read.
+    let mut filter = match a.display_filter.as_deref() {
+        None => None,
+        Some(f) if f.trim().is_empty() => None,
+        Some(f) => {
+            Some(strata_dissect::filter::Filter::new(f).map_err(|e| format!("-Y {f:?}: {e}"))?)
+        }
+    };
     let mut sink = match &a.write {
         None => None,
         Some(path) => Some(match a.write_format.as_str() {
@@ -190,10 +201,22 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             }
         };
         n += 1;
+        let frame = dissector.dissect(&pkt);
+        // As tshark: frames keep their numbers, `-c` counts frames read, and only the
+        // frames that pass are printed and written.
+        if let Some(flt) = &mut filter {
+            if !flt.matches(&frame) {
+                match &mut mode {
+                    Mode::Summary(p) => p.observe(&frame),
+                    Mode::Fields(p) => p.observe(&frame),
+                    Mode::Silent => {}
+                }
+                continue;
+            }
+        }
         if let Some(s) = &mut sink {
             s.write(&pkt).map_err(|e| e.to_string())?;
         }
-        let frame = dissector.dissect(&pkt);
         match &mut mode {
             Mode::Summary(p) => p.frame(&frame, &mut buf),
             Mode::Fields(p) => p.frame(&frame, &mut buf),

@@ -18,6 +18,7 @@
 pub mod app;
 pub mod columns;
 pub mod fields;
+pub mod filter;
 pub mod frame;
 pub mod printer;
 pub mod text;

@@ -171,6 +171,16 @@ impl FieldsPrinter {
         }
     }
 
+    /// Takes in a frame that a display filter hides, for the state the Info column keeps.
+    pub fn observe(&mut self, f: &Frame) {
+        if self.columns.iter().any(|c| matches!(c, Column::Info))
+            && f.first(strata_wire::Proto::Tcp).is_some()
+        {
+            self.value.clear();
+            columns::info(f, &mut self.seqs, &mut self.value);
+        }
+    }
+
     pub fn frame(&mut self, f: &Frame, out: &mut Vec<u8>) {
         for i in 0..self.columns.len() {
             if i > 0 {
@@ -280,6 +290,16 @@ pub struct SummaryPrinter {
 }
 
 impl SummaryPrinter {
+    /// Takes in a frame that a display filter hides: the time reference and the relative TCP
+    /// sequence numbers still start from the capture's first frames, as in TShark.
+    pub fn observe(&mut self, f: &Frame) {
+        self.first_ts.get_or_insert(f.ts.as_nanos());
+        if f.first(strata_wire::Proto::Tcp).is_some() {
+            self.scratch.clear();
+            columns::info(f, &mut self.seqs, &mut self.scratch);
+        }
+    }
+
     pub fn frame(&mut self, f: &Frame, out: &mut Vec<u8>) {
         let ts = f.ts.as_nanos();
         let first = *self.first_ts.get_or_insert(ts);
