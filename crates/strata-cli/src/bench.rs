@@ -51,6 +51,9 @@ enum What {
         #[arg(long, default_value = "python3")]
         python: String,
     },
+    /// Crafting vs Scapy: spec-to-bytes builds per second (`raw()`), and packets built and
+    /// sent per second at layer 2 on a veth in a namespace the bench creates (`sendp`).
+    Craft(crate::bench_craft::Args),
 }
 
 struct Row {
@@ -296,6 +299,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             filter,
             runs,
         } => fields_bench(&read, fields, filter, runs.max(1)),
+        What::Craft(a) => crate::bench_craft::run(a),
     }
 }
 

@@ -3,6 +3,7 @@
 mod active;
 mod arping;
 mod bench;
+mod bench_craft;
 mod craft;
 mod dissect;
 mod flows;
