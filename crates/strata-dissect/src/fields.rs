@@ -637,30 +637,8 @@ fn tls_hello<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Hello<'a>> {
 /// `\xNN`.
 fn put_str(out: &mut Vec<u8>, v: &[u8]) -> bool {
     // A string field ends at its first NUL, as Wireshark's FT_STRING does.
-    let mut v = v.split(|&c| c == 0).next().unwrap_or(&[]);
-    // Valid UTF-8 is kept; each byte of an invalid sequence becomes U+FFFD, as TShark prints
-    // it, so the output is always UTF-8.
-    while !v.is_empty() {
-        let (good, bad) = match std::str::from_utf8(v) {
-            Ok(s) => (s.len(), 0),
-            Err(e) => (
-                e.valid_up_to(),
-                e.error_len().unwrap_or(v.len() - e.valid_up_to()),
-            ),
-        };
-        for &c in &v[..good] {
-            if c.is_ascii_control() {
-                out.extend_from_slice(b"\\x");
-                text::hex_bare(out, c as u64, 2);
-            } else {
-                out.push(c);
-            }
-        }
-        for _ in 0..bad {
-            out.extend_from_slice("\u{fffd}".as_bytes());
-        }
-        v = &v[good + bad..];
-    }
+    let v = v.split(|&c| c == 0).next().unwrap_or(&[]);
+    strata_wire::text::push_printable(out, v);
     true
 }
 

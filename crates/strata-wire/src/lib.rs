@@ -11,6 +11,7 @@ pub mod decode;
 pub mod error;
 pub mod frag;
 pub mod linktype;
+pub mod text;
 
 // Link layer.
 pub mod chdlc;

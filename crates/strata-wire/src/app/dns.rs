@@ -131,15 +131,7 @@ impl<'a> Name<'a> {
                         out.push(b'.');
                     }
                     first = false;
-                    for &c in label {
-                        if c.is_ascii_control() {
-                            out.extend_from_slice(b"\\x");
-                            out.push(HEX[(c >> 4) as usize]);
-                            out.push(HEX[(c & 0xf) as usize]);
-                        } else {
-                            out.push(c);
-                        }
-                    }
+                    crate::text::push_printable(out, label);
                     off += 1 + len as usize;
                 }
                 0xc0 => {
