@@ -1,6 +1,7 @@
 //! Packet sources and sinks: pcap and pcapng files (read and write), live capture on Linux
-//! (AF_PACKET, pure Rust), interface listing and the `-i auto` choice, and a compiler from
-//! tcpdump filter expressions to classic BPF for the kernel.
+//! (AF_PACKET, pure Rust; or the system libpcap with the `libpcap` feature), interface listing
+//! and the `-i auto` choice, and a compiler from tcpdump filter expressions to classic BPF for
+//! the kernel.
 //!
 //! Every source yields [`Packet`]s that borrow the reader's buffer: no allocation per packet.
 
@@ -16,6 +17,8 @@ pub mod writer;
 pub mod bpf;
 pub mod interfaces;
 pub mod live;
+#[cfg(feature = "libpcap")]
+pub mod live_pcap;
 
 pub use error::CaptureError;
 

@@ -40,6 +40,19 @@ const ARPHRD_ETHER: u16 = 1;
 const ARPHRD_LOOPBACK: u16 = 772;
 const ARPHRD_NONE: u16 = 0xfffe;
 
+/// Which implementation captures: the pure-Rust `AF_PACKET` socket (the default), or the system
+/// libpcap (cargo feature `libpcap`). Chosen at run time by [`LiveOptions::backend`] through
+/// [`AnyLiveCapture::open`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// [`LiveCapture`]: `AF_PACKET` socket, filters compiled by Strata's BPF compiler.
+    #[default]
+    AfPacket,
+    /// [`crate::live_pcap::PcapLiveCapture`]: libpcap, filters compiled by libpcap.
+    #[cfg(feature = "libpcap")]
+    Libpcap,
+}
+
 /// Options for [`LiveCapture::open`]; defaults follow tcpdump.
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
@@ -53,6 +66,9 @@ pub struct LiveOptions {
     pub timeout: Duration,
     /// A tcpdump filter expression compiled for the interface's link type.
     pub filter: Option<String>,
+    /// The implementation [`AnyLiveCapture::open`] uses ([`LiveCapture::open`] is always
+    /// `AF_PACKET` and refuses another choice).
+    pub backend: Backend,
 }
 
 impl Default for LiveOptions {
@@ -63,6 +79,7 @@ impl Default for LiveOptions {
             buffer_size: None,
             timeout: Duration::from_millis(100),
             filter: None,
+            backend: Backend::AfPacket,
         }
     }
 }
@@ -85,7 +102,7 @@ pub struct LiveStats {
 /// Stops a [`LiveCapture`] from another thread: its `next_packet` returns `Ok(None)` within one
 /// timeout.
 #[derive(Clone, Debug)]
-pub struct StopHandle(Arc<AtomicBool>);
+pub struct StopHandle(pub(crate) Arc<AtomicBool>);
 
 impl StopHandle {
     pub fn stop(&self) {
@@ -132,6 +149,13 @@ impl LiveCapture {
             what,
             source,
         };
+        #[cfg(feature = "libpcap")]
+        if opts.backend == Backend::Libpcap {
+            return Err(err(
+                "LiveCapture is the AF_PACKET backend (open libpcap with AnyLiveCapture)",
+                std::io::ErrorKind::Unsupported.into(),
+            ));
+        }
         // Resolved here with if_nametoindex / SIOCGIFHWADDR rather than /sys, because those
         // answer for the calling thread's network namespace.
         let name = if iface == "auto" {
@@ -445,6 +469,85 @@ impl PacketSource for LiveCapture {
             if self.stop.load(Ordering::Relaxed) {
                 return Ok(None);
             }
+        }
+    }
+}
+
+/// A live capture with the backend chosen at run time by [`LiveOptions::backend`]; every method
+/// forwards to the backend's own.
+pub enum AnyLiveCapture {
+    AfPacket(LiveCapture),
+    #[cfg(feature = "libpcap")]
+    Libpcap(crate::live_pcap::PcapLiveCapture),
+}
+
+impl AnyLiveCapture {
+    /// Opens `iface` with the backend `opts.backend` names.
+    pub fn open(iface: &str, opts: LiveOptions) -> Result<AnyLiveCapture, CaptureError> {
+        match opts.backend {
+            Backend::AfPacket => LiveCapture::open(iface, opts).map(AnyLiveCapture::AfPacket),
+            #[cfg(feature = "libpcap")]
+            Backend::Libpcap => {
+                crate::live_pcap::PcapLiveCapture::open(iface, opts).map(AnyLiveCapture::Libpcap)
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            AnyLiveCapture::AfPacket(_) => Backend::AfPacket,
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(_) => Backend::Libpcap,
+        }
+    }
+
+    pub fn link_type(&self) -> LinkType {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.link_type(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.link_type(),
+        }
+    }
+
+    pub fn interface(&self) -> &str {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.interface(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.interface(),
+        }
+    }
+
+    pub fn stop_handle(&self) -> StopHandle {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.stop_handle(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.stop_handle(),
+        }
+    }
+
+    pub fn stats(&mut self) -> Result<LiveStats, CaptureError> {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.stats(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.stats(),
+        }
+    }
+
+    pub fn next_packet_timeout(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.next_packet_timeout(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.next_packet_timeout(),
+        }
+    }
+}
+
+impl PacketSource for AnyLiveCapture {
+    fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        match self {
+            AnyLiveCapture::AfPacket(c) => c.next_packet(),
+            #[cfg(feature = "libpcap")]
+            AnyLiveCapture::Libpcap(c) => c.next_packet(),
         }
     }
 }

@@ -4,6 +4,7 @@ use clap::Args as ClapArgs;
 use std::io::Write;
 use std::process::ExitCode;
 use strata_capture::file::FileReader;
+use strata_capture::live::Backend;
 use strata_capture::pcap::Precision;
 use strata_capture::writer::{PcapWriter, PcapngWriter};
 use strata_capture::{CaptureError, PacketSource};
@@ -63,6 +64,23 @@ pub struct Args {
     /// Stop a live capture after this many seconds (`-a duration:N` in tshark).
     #[arg(short = 'a', value_name = "duration:N")]
     autostop: Option<String>,
+    /// Capture through the system libpcap instead of Strata's AF_PACKET socket (the filter is
+    /// then compiled by libpcap). Needs a build with the `libpcap` feature.
+    #[arg(long, requires = "interface", conflicts_with = "read")]
+    libpcap: bool,
+}
+
+impl Args {
+    /// The live capture backend `--libpcap` asks for.
+    fn backend(&self) -> Result<Backend, String> {
+        match self.libpcap {
+            false => Ok(Backend::AfPacket),
+            #[cfg(feature = "libpcap")]
+            true => Ok(Backend::Libpcap),
+            #[cfg(not(feature = "libpcap"))]
+            true => Err("--libpcap: this strata was built without the libpcap feature".into()),
+        }
+    }
 }
 
 enum Mode {
@@ -175,6 +193,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             !a.no_promisc,
             a.capture_filter.as_deref(),
             a.autostop.as_deref(),
+            a.backend()?,
         )?,
         (None, None) => return Err("give -r FILE or -i IFACE".into()),
     };

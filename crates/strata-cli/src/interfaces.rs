@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use strata_capture::interfaces;
-use strata_capture::live::{LiveCapture, LiveOptions};
+use strata_capture::live::{AnyLiveCapture, Backend, LiveCapture, LiveOptions};
 use strata_capture::{CaptureError, Packet, PacketSource};
 
 #[derive(ClapArgs)]
@@ -82,7 +82,7 @@ pub fn install_stop_handler() {
 
 /// A live capture that stops on a deadline or a signal and reports its counters at the end.
 pub struct LiveSource {
-    cap: LiveCapture,
+    cap: AnyLiveCapture,
 }
 
 impl PacketSource for LiveSource {
@@ -106,13 +106,25 @@ impl Drop for LiveSource {
     }
 }
 
-/// Opens `-i IFACE|auto` (saying which one `auto` chose, and why) with a kernel filter.
+/// Opens `-i IFACE|auto` (saying which one `auto` chose, and why) with a kernel filter, on the
+/// AF_PACKET backend.
 pub fn open_capture(
     iface: &str,
     snaplen: u32,
     promisc: bool,
     filter: Option<&str>,
 ) -> Result<LiveCapture, String> {
+    let opts = live_options(iface, snaplen, promisc, filter)?;
+    LiveCapture::open(iface, opts).map_err(|e| e.to_string())
+}
+
+/// The options for `-i IFACE|auto`, saying which interface `auto` chose, and why.
+fn live_options(
+    iface: &str,
+    snaplen: u32,
+    promisc: bool,
+    filter: Option<&str>,
+) -> Result<LiveOptions, String> {
     if iface == "auto" {
         let (chosen, why) = interfaces::resolve("auto").map_err(|e| e.to_string())?;
         eprintln!(
@@ -121,22 +133,23 @@ pub fn open_capture(
             why.unwrap_or_default()
         );
     }
-    let opts = LiveOptions {
+    Ok(LiveOptions {
         snaplen,
         promisc,
         filter: filter.map(str::to_string),
         ..LiveOptions::default()
-    };
-    LiveCapture::open(iface, opts).map_err(|e| e.to_string())
+    })
 }
 
-/// Opens `-i IFACE|auto` with tcpdump's defaults and the given capture filter.
+/// Opens `-i IFACE|auto` with tcpdump's defaults and the given capture filter, on `backend`
+/// (AF_PACKET, or libpcap in a build with the `libpcap` feature).
 pub fn open_live(
     iface: &str,
     snaplen: u32,
     promisc: bool,
     filter: Option<&str>,
     autostop: Option<&str>,
+    backend: Backend,
 ) -> Result<Box<dyn PacketSource>, String> {
     let deadline = match autostop {
         None => None,
@@ -149,7 +162,11 @@ pub fn open_live(
             Some(Instant::now() + Duration::from_secs_f64(secs))
         }
     };
-    let cap = open_capture(iface, snaplen, promisc, filter)?;
+    let opts = LiveOptions {
+        backend,
+        ..live_options(iface, snaplen, promisc, filter)?
+    };
+    let cap = AnyLiveCapture::open(iface, opts).map_err(|e| e.to_string())?;
     install_stop_handler();
     // A watcher turns the deadline or a signal into a stop the capture sees within its
     // 100 ms poll timeout.
