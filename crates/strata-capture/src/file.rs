@@ -140,13 +140,139 @@ pub(crate) struct Mmap {
     len: usize,
     /// Everything before this offset has been handed back to the kernel.
     released: usize,
-    /// Pages up to here have been populated ahead of the reader.
+    /// Pages up to here have been populated ahead of the reader (when there is no read-ahead
+    /// thread).
     populated: usize,
+    /// The reader position at which `advance` runs next.
+    next_advance: usize,
+    /// The thread that populates pages ahead of the reader, on another core.
+    read_ahead: Option<ReadAhead>,
+}
+
+/// A thread that faults the mapping in ahead of the reader (`MADV_POPULATE_READ` window by
+/// window), so the reader's core only parses: on a virtual machine, mapping the page cache
+/// costs more than decoding the packets in it.
+struct ReadAhead {
+    shared: std::sync::Arc<ReadAheadState>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+struct ReadAheadState {
+    /// Where the reader is (bytes into the mapping, always a record boundary).
+    reader: std::sync::atomic::AtomicUsize,
+    stop: std::sync::atomic::AtomicBool,
+    /// How to step from one record to the next, once the format reader has said.
+    walker: std::sync::Mutex<Option<Walker>>,
+}
+
+/// How the read-ahead thread finds the next record: the length field's offset in the record
+/// header, its byte order, and what to add to it. Touching each record header ahead of the
+/// reader breaks the dependent chain of cache misses (each length gives the next offset).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Walker {
+    pub(crate) len_at: usize,
+    pub(crate) order: ByteOrder,
+    /// Bytes before the variable part (pcap: the record header), 0 for pcapng blocks.
+    pub(crate) plus: usize,
+    /// pcapng block lengths are padded to 4 already; pcap record lengths are not.
+    pub(crate) min_step: usize,
+}
+
+impl Walker {
+    #[inline]
+    fn next(&self, map: &[u8], off: usize) -> Option<usize> {
+        let len = self.order.u32(map.get(off..)?, self.len_at) as usize;
+        if len > MAX_WALK {
+            return None;
+        }
+        Some(off + (self.plus + len).max(self.min_step))
+    }
+}
+
+/// Larger records stop the walk (the reader will report them).
+const MAX_WALK: usize = 16 << 20;
+
+impl ReadAhead {
+    fn spawn(addr: usize, len: usize) -> Option<ReadAhead> {
+        use std::sync::atomic::Ordering::Relaxed;
+        const CHUNK: usize = 4 << 20;
+        let shared = std::sync::Arc::new(ReadAheadState {
+            reader: std::sync::atomic::AtomicUsize::new(0),
+            stop: std::sync::atomic::AtomicBool::new(false),
+            walker: std::sync::Mutex::new(None),
+        });
+        let s = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("strata-readahead".into())
+            .spawn(move || {
+                // SAFETY: the mapping outlives this thread (Mmap joins it before munmap).
+                let map = unsafe { std::slice::from_raw_parts(addr as *const u8, len) };
+                let mut populated = 0usize;
+                let mut walk: Option<usize> = None;
+                let mut sink = 0u8;
+                while !s.stop.load(Relaxed) {
+                    let reader = s.reader.load(Relaxed);
+                    let target = (reader + 2 * MAP_WINDOW).min(len);
+                    if populated < target {
+                        let n = CHUNK.min(target - populated);
+                        // SAFETY: a range inside the live mapping; populating only faults pages in.
+                        unsafe {
+                            libc::madvise(
+                                (addr + populated) as *mut libc::c_void,
+                                n,
+                                MADV_POPULATE_READ,
+                            );
+                        }
+                        populated += n;
+                        continue;
+                    }
+                    // Touch record headers up to WALK_AHEAD past the reader.
+                    let walker = s.walker.lock().ok().and_then(|w| *w);
+                    let mut progressed = false;
+                    if let Some(w) = walker {
+                        let mut off = match walk {
+                            Some(o) if o >= reader => o,
+                            _ => reader,
+                        };
+                        let stop_at = (reader + WALK_AHEAD).min(populated);
+                        let mut steps = 0;
+                        while off < stop_at && steps < 4096 {
+                            sink ^= map.get(off).copied().unwrap_or(0);
+                            match w.next(map, off) {
+                                Some(n) => off = n,
+                                None => {
+                                    off = len;
+                                    break;
+                                }
+                            }
+                            steps += 1;
+                            progressed = true;
+                        }
+                        walk = Some(off);
+                    }
+                    if populated >= len && walk.is_some_and(|o| o >= len) {
+                        break;
+                    }
+                    if !progressed {
+                        std::thread::sleep(std::time::Duration::from_micros(50));
+                    }
+                }
+                std::hint::black_box(sink);
+            })
+            .ok()?;
+        Some(ReadAhead {
+            shared,
+            thread: Some(thread),
+        })
+    }
 }
 
 /// The mapping is populated this far ahead of the reader and released this far behind it, so
 /// page faults come in large batches and resident memory stays bounded whatever the file size.
 const MAP_WINDOW: usize = 32 << 20;
+/// How far ahead of the reader the read-ahead thread touches record headers: far enough to
+/// hide memory latency, near enough that the lines are still cached when the reader arrives.
+const WALK_AHEAD: usize = 1 << 20;
 /// `MADV_POPULATE_READ` (Linux 5.14): fault a range in now, in one call.
 const MADV_POPULATE_READ: libc::c_int = 22;
 
@@ -181,11 +307,21 @@ impl Mmap {
         unsafe {
             libc::madvise(ptr, len, libc::MADV_SEQUENTIAL);
         }
+        // A second core populates ahead of the reader; with one core (or a small file) the
+        // reader populates window by window itself.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let read_ahead = if cores > 1 && len > 2 * MAP_WINDOW {
+            ReadAhead::spawn(ptr as usize, len)
+        } else {
+            None
+        };
         let mut m = Mmap {
             ptr,
             len,
             released: 0,
             populated: 0,
+            next_advance: 0,
+            read_ahead,
         };
         m.advance(0);
         Some(m)
@@ -197,7 +333,9 @@ impl Mmap {
         const PAGE: usize = 4096;
         // Keep one window behind: a packet returned last may still be borrowed.
         let release_to = pos.saturating_sub(MAP_WINDOW) / PAGE * PAGE;
-        if release_to > self.released {
+        // Released in 8 MiB batches: each release is a TLB shootdown on every core this
+        // process runs on.
+        if release_to >= self.released + (8 << 20) {
             // SAFETY: a page-aligned range inside our private read-only mapping that no live
             // slice points into; DONTNEED drops the pages, later reads would refault them.
             unsafe {
@@ -208,6 +346,13 @@ impl Mmap {
                 );
             }
             self.released = release_to;
+        }
+        self.next_advance = pos + (64 << 10);
+        if let Some(ra) = &self.read_ahead {
+            ra.shared
+                .reader
+                .store(pos, std::sync::atomic::Ordering::Relaxed);
+            return;
         }
         let want = (pos + 2 * MAP_WINDOW).min(self.len);
         if want > self.populated {
@@ -233,6 +378,15 @@ impl Mmap {
 
 impl Drop for Mmap {
     fn drop(&mut self) {
+        // The read-ahead thread must be gone before the mapping is.
+        if let Some(mut ra) = self.read_ahead.take() {
+            ra.shared
+                .stop
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            if let Some(t) = ra.thread.take() {
+                let _ = t.join();
+            }
+        }
         // SAFETY: unmapping exactly the region mmap returned; no slices outlive self.
         unsafe {
             libc::munmap(self.ptr, self.len);
@@ -250,6 +404,21 @@ impl<R: Read> Input<R> {
             base: 0,
             eof: false,
             path,
+        }
+    }
+
+    /// Tells the read-ahead thread (if any) how records are laid out; `first` is where the
+    /// first one starts.
+    pub(crate) fn set_walker(&mut self, w: Walker, first: usize) {
+        if let Storage::Mapped(m) = &mut self.buf {
+            if let Some(ra) = &m.read_ahead {
+                ra.shared
+                    .reader
+                    .store(first, std::sync::atomic::Ordering::Relaxed);
+                if let Ok(mut slot) = ra.shared.walker.lock() {
+                    *slot = Some(w);
+                }
+            }
         }
     }
 
@@ -341,7 +510,7 @@ impl<R: Read> Input<R> {
         let start = self.pos;
         self.pos = self.end.min(self.pos + n);
         if let Storage::Mapped(m) = &mut self.buf {
-            if self.pos + MAP_WINDOW > m.populated && m.populated < m.len {
+            if self.pos >= m.next_advance {
                 m.advance(self.pos);
             }
         }

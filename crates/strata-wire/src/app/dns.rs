@@ -156,8 +156,6 @@ impl<'a> Name<'a> {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// The length of the encoded name at `off` in place (up to and including its terminator or
 /// first pointer), or None if it runs past the message.
 fn skip_name(msg: &[u8], mut off: usize) -> Option<usize> {
