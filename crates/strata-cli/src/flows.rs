@@ -141,9 +141,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         let (names, opts) = (std::sync::Arc::new(names.clone()), streamer.opts.clone());
         streamer = streamer.with_encoder(move |flow| {
             let v = columns::values(flow, &opts);
-            let mut tail = String::with_capacity(512);
+            let mut tail = String::with_capacity(2048);
             strata_flow::writer::encode_tail(text, &names, &v, &mut tail);
-            flow.encoded = Some(tail.into_boxed_str());
+            flow.encoded = Some(tail);
         });
     }
     let mut w = Sink::open(format, &a.output, names, streamer.column_kinds())?;

@@ -124,17 +124,31 @@ pub fn kinds(o: &FlowOptions, plugin_kinds: &[ColumnKind]) -> Vec<ColumnKind> {
 /// An IP address as NFStream prints it (`inet_ntop`).
 pub fn ip_string(ip: &[u8; 16], version: u8) -> String {
     if version == 4 {
-        std::net::Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3]).to_string()
+        let mut s = String::with_capacity(15);
+        for (i, o) in ip[..4].iter().enumerate() {
+            if i > 0 {
+                s.push('.');
+            }
+            crate::writer::push_u64(&mut s, *o as u64);
+        }
+        s
     } else {
         std::net::Ipv6Addr::from(*ip).to_string()
     }
 }
 
+/// `aa:bb:cc:dd:ee:ff`, without `core::fmt` (two per flow row).
 fn mac_string(m: &[u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        m[0], m[1], m[2], m[3], m[4], m[5]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(17);
+    for (i, b) in m.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 0xf) as usize] as char);
+    }
+    s
 }
 
 fn dir_basic(v: &mut Vec<Value>, d: &DirStats) {

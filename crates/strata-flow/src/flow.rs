@@ -97,7 +97,7 @@ pub struct Flow {
     pub plugins: Vec<Box<dyn crate::plugin::PluginState>>,
     /// The row this flow was encoded to by the streamer's encoder (on a metering thread when
     /// threaded), everything after the `id` column.
-    pub encoded: Option<Box<str>>,
+    pub encoded: Option<String>,
     /// Sort key of the expiry event (for deterministic output across threads).
     pub(crate) order: (u64, u8, u64),
 }
