@@ -16,6 +16,9 @@ use crate::{
     null, ppp, pppoe, radiotap, sctp, sll, tcp, udp, vlan, vxlan,
 };
 
+/// MPLS-in-UDP's destination port (RFC 7510), which Wireshark decodes by default.
+pub const MPLS_UDP_PORT: u16 = 6635;
+
 /// Most layers a frame may have; deeper stacks (tunnel bombs) stop with an error.
 pub const MAX_LAYERS: usize = 32;
 
@@ -1009,6 +1012,10 @@ impl<'a> Decoder<'a, '_> {
                 }
                 Err(e) => return self.fail(Proto::GtpU, e),
             }
+        }
+        if port(MPLS_UDP_PORT) {
+            // MPLS over UDP (RFC 7510).
+            return self.mpls();
         }
         if port(3544) {
             if let Some(n) = teredo_prefix(self.rest()) {

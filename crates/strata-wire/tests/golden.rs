@@ -103,7 +103,6 @@ const MPLS_OVER_UDP: &[&str] = &[
 ];
 
 #[test]
-#[ignore = "decoder gap: no MPLS-over-UDP (RFC 7510, UDP port 6635) dispatch; decoding stops after UDP"]
 fn mpls_over_udp() {
     let frame = hex(MPLS_OVER_UDP);
     let d = run(LinkType::ETHERNET, &frame);
