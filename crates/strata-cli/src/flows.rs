@@ -140,10 +140,18 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         // Rows are encoded where flows expire: on the metering threads when threaded.
         let (names, opts) = (std::sync::Arc::new(names.clone()), streamer.opts.clone());
         streamer = streamer.with_encoder(move |flow| {
+            // Encode into a per-thread scratch buffer, then keep an exact-size copy: with
+            // threads, every flow of the end-of-input flush holds its row at once.
+            thread_local! {
+                static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(4096));
+            }
             let v = columns::values(flow, &opts);
-            let mut tail = String::with_capacity(2048);
-            strata_flow::writer::encode_tail(text, &names, &v, &mut tail);
-            flow.encoded = Some(tail);
+            flow.encoded = Some(SCRATCH.with(|s| {
+                let mut s = s.borrow_mut();
+                s.clear();
+                strata_flow::writer::encode_tail(text, &names, &v, &mut s);
+                s.as_str().to_owned()
+            }));
         });
     }
     let mut w = Sink::open(format, &a.output, names, streamer.column_kinds())?;

@@ -256,12 +256,23 @@ impl Streamer {
     {
         let threads = self.opts.threads.max(1);
         let mut next_id = 0u64;
-        // With one thread the encoder runs here; threaded, the workers ran it.
-        let inline_encoder = if threads == 1 {
-            self.encoder.clone()
+        // With one metering thread the encoder runs on a helper thread (flows go there in
+        // expiry order and come back encoded, a batch behind); threaded, the workers ran it.
+        let mut pipe = if threads == 1 {
+            self.encoder.clone().and_then(EncodePipe::spawn)
         } else {
             None
         };
+        let mut deliver =
+            |batch: Vec<Box<Flow>>, sink: &mut F, stats: &mut RunStats| -> std::io::Result<()> {
+                for mut f in batch {
+                    f.id = next_id;
+                    next_id += 1;
+                    stats.flows += 1;
+                    sink(*f)?;
+                }
+                Ok(())
+            };
         let mut emit = |flows: &mut Vec<Box<Flow>>,
                         sink: &mut F,
                         stats: &mut RunStats|
@@ -270,16 +281,18 @@ impl Streamer {
             if !flows.is_sorted_by_key(|f| f.order) {
                 flows.sort_by_key(|f| f.order);
             }
-            for mut f in flows.drain(..) {
-                if let Some(enc) = &inline_encoder {
-                    enc(&mut f);
+            match &mut pipe {
+                // Nothing expired in this batch: nothing to hand over (an empty push means the
+                // end of the run, see below).
+                Some(_) if flows.is_empty() => Ok(()),
+                Some(p) => {
+                    for batch in p.push(std::mem::take(flows)) {
+                        deliver(batch, sink, stats)?;
+                    }
+                    Ok(())
                 }
-                f.id = next_id;
-                next_id += 1;
-                stats.flows += 1;
-                sink(*f)?;
+                None => deliver(std::mem::take(flows), sink, stats),
             }
-            Ok(())
         };
         let mut stats = RunStats::default();
         let mut clock = Clock::new(self.opts.time_unit);
@@ -327,6 +340,12 @@ impl Streamer {
                 emit(&mut expired, &mut sink, &mut stats)?;
                 if !more {
                     break;
+                }
+            }
+            // The last encoded batches come back from the pipe.
+            if let Some(p) = &mut pipe {
+                for batch in p.push(Vec::new()) {
+                    deliver(batch, &mut sink, &mut stats)?;
                 }
             }
             stats.evicted = meter.stats.flows_evicted;
@@ -606,6 +625,80 @@ impl Streamer {
         stats.evicted = meter_stats.iter().map(|m| m.flows_evicted).sum();
         stats.max_active_flows = meter_stats.iter().map(|m| m.max_active_flows).sum();
         Ok(failure)
+    }
+}
+
+/// The encoder on its own thread, for one metering thread: batches in, encoded batches out,
+/// in order. An empty batch asks for everything still in flight.
+struct EncodePipe {
+    tx: Option<mpsc::SyncSender<Vec<Box<Flow>>>>,
+    rx: mpsc::Receiver<Vec<Box<Flow>>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    in_flight: usize,
+}
+
+impl EncodePipe {
+    fn spawn(enc: Arc<Encoder>) -> Option<EncodePipe> {
+        let (tx, jobs) = mpsc::sync_channel::<Vec<Box<Flow>>>(4);
+        let (done, rx) = mpsc::sync_channel::<Vec<Box<Flow>>>(4);
+        let handle = std::thread::Builder::new()
+            .name("strata-encode".into())
+            .spawn(move || {
+                while let Ok(mut batch) = jobs.recv() {
+                    for f in &mut batch {
+                        enc(f);
+                    }
+                    if done.send(batch).is_err() {
+                        return;
+                    }
+                }
+            })
+            .ok()?;
+        Some(EncodePipe {
+            tx: Some(tx),
+            rx,
+            handle: Some(handle),
+            in_flight: 0,
+        })
+    }
+
+    /// Hands a batch over and returns the batches encoded meanwhile (all of them, in order,
+    /// when `batch` is empty: the end of the run).
+    fn push(&mut self, batch: Vec<Box<Flow>>) -> Vec<Vec<Box<Flow>>> {
+        let mut ready = Vec::new();
+        let last = batch.is_empty();
+        if !last {
+            if let Some(tx) = &self.tx {
+                if tx.send(batch).is_ok() {
+                    self.in_flight += 1;
+                }
+            }
+        }
+        // Keep up to two batches in flight while metering goes on.
+        let keep = if last { 0 } else { 2 };
+        while self.in_flight > keep {
+            match self.rx.recv() {
+                Ok(b) => {
+                    self.in_flight -= 1;
+                    ready.push(b);
+                }
+                Err(_) => {
+                    self.in_flight = 0;
+                    break;
+                }
+            }
+        }
+        ready
+    }
+}
+
+impl Drop for EncodePipe {
+    fn drop(&mut self) {
+        self.tx = None;
+        while self.rx.recv().is_ok() {}
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
     }
 }
 
