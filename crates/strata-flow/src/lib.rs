@@ -630,6 +630,8 @@ impl Streamer {
 
 /// The encoder on its own thread, for one metering thread: batches in, encoded batches out,
 /// in order. An empty batch asks for everything still in flight.
+// Boxed flows on purpose: a batch moves through two channels.
+#[allow(clippy::vec_box)]
 struct EncodePipe {
     tx: Option<mpsc::SyncSender<Vec<Box<Flow>>>>,
     rx: mpsc::Receiver<Vec<Box<Flow>>>,
@@ -637,6 +639,7 @@ struct EncodePipe {
     in_flight: usize,
 }
 
+#[allow(clippy::vec_box)]
 impl EncodePipe {
     fn spawn(enc: Arc<Encoder>) -> Option<EncodePipe> {
         let (tx, jobs) = mpsc::sync_channel::<Vec<Box<Flow>>>(4);
