@@ -18,6 +18,10 @@ pub struct Args {
     /// Capture filter (tcpdump syntax), run in the kernel.
     #[arg(short = 'f', value_name = "BPF")]
     filter: Option<String>,
+    /// Display filter (Wireshark syntax), run on the dissected packet: only matching packets
+    /// are printed, written and counted.
+    #[arg(short = 'Y', value_name = "FILTER")]
+    display_filter: Option<String>,
     /// Stop after N packets.
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
@@ -33,6 +37,14 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
+    // A bad display filter is refused before anything is captured.
+    let mut display = match &a.display_filter {
+        Some(y) => Some(
+            strata_dissect::filter::Filter::new(y).map_err(|e| format!("sniff: -Y {y:?}: {e}"))?,
+        ),
+        None => None,
+    };
+    let mut dissector = strata_dissect::Dissector::new();
     let sniffer = Sniffer::open(SniffOptions {
         iface: a.iface,
         filter: a.filter,
@@ -51,6 +63,11 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let mut failed = None;
     let stats = sniffer
         .run(|p| {
+            if let Some(y) = &mut display {
+                if !y.matches(&dissector.dissect(p)) {
+                    return Verdict::Skip;
+                }
+            }
             match &mut writer {
                 Some(w) => {
                     if let Err(e) = w.write_packet(p) {

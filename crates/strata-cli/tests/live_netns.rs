@@ -254,3 +254,48 @@ fn live_flows_expire_on_the_wall_clock() {
         "flow written only at {at:?}"
     );
 }
+
+/// `strata sniff -Y`: the display filter selects on the dissected packet (loopback only).
+#[test]
+fn sniff_with_a_display_filter() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 && skip("not root") {
+        return;
+    }
+    let lab = Lab::new();
+    let strata = env!("CARGO_BIN_EXE_strata");
+    let cap = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &lab.a,
+            strata,
+            "sniff",
+            "-i",
+            "lo",
+            "--timeout",
+            "2",
+        ])
+        .args(["-Y", "udp.dstport == 9 && !icmp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("strata starts");
+    thread::sleep(Duration::from_millis(700));
+    for port in [9, 10, 9] {
+        let o = sh(&format!(
+            "echo x | ip netns exec {} socat -u - UDP4-SENDTO:127.0.0.1:{port}",
+            lab.a
+        ));
+        assert!(o.status.success(), "socat failed");
+    }
+    let out = cap.wait_with_output().expect("sniff ends by itself");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines.iter().all(|l| l.contains("UDP") && l.ends_with(":9")),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 packets captured"));
+}
