@@ -254,7 +254,7 @@ impl ReadAhead {
                         break;
                     }
                     if !progressed {
-                        std::thread::sleep(std::time::Duration::from_micros(50));
+                        std::thread::sleep(std::time::Duration::from_micros(500));
                     }
                 }
                 std::hint::black_box(sink);
