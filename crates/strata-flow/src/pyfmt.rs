@@ -4,6 +4,23 @@
 //! Python writes `325.0` (Rust `325`) and switches to exponent form below 1e-4 or from 1e16 on
 //! (`1e-05`, `1e+16`).
 
+/// A fixed buffer `core::fmt` can write into (a float's `{:e}` is at most 24 bytes), so
+/// formatting allocates nothing.
+struct Stack {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl std::fmt::Write for Stack {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Appends `x` as Python's `repr(x)` would print it.
 pub fn push_float(out: &mut String, x: f64) {
     use std::fmt::Write;
@@ -20,14 +37,25 @@ pub fn push_float(out: &mut String, x: f64) {
         return;
     }
     // Shortest round-trip digits and the decimal exponent, from Rust's `{:e}`.
-    let e = format!("{x:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let mut e = Stack {
+        buf: [0; 40],
+        len: 0,
+    };
+    let _ = write!(e, "{x:e}");
+    let e = std::str::from_utf8(&e.buf[..e.len]).unwrap_or("0e0");
+    let (mant, exp) = e.split_once('e').unwrap_or((e, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let (neg, mant) = match mant.strip_prefix('-') {
         Some(m) => (true, m),
         None => (false, mant),
     };
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let mut digit_buf = [0u8; 32];
+    let mut n_digits = 0;
+    for b in mant.bytes().filter(|&b| b != b'.').take(32) {
+        digit_buf[n_digits] = b;
+        n_digits += 1;
+    }
+    let digits = std::str::from_utf8(&digit_buf[..n_digits]).unwrap_or("0");
     if neg {
         out.push('-');
     }
@@ -35,7 +63,7 @@ pub fn push_float(out: &mut String, x: f64) {
         let n = digits.len() as i32;
         if exp >= 0 {
             if n <= exp + 1 {
-                out.push_str(&digits);
+                out.push_str(digits);
                 for _ in 0..(exp + 1 - n) {
                     out.push('0');
                 }
@@ -50,7 +78,7 @@ pub fn push_float(out: &mut String, x: f64) {
             for _ in 0..(-exp - 1) {
                 out.push('0');
             }
-            out.push_str(&digits);
+            out.push_str(digits);
         }
     } else {
         out.push_str(&digits[..1]);
