@@ -6,7 +6,6 @@
 //! that `setns`-es into the sender namespace; the capture runs on a thread in the other one.
 //! Needs root and `ip`; otherwise prints SKIPPED (fails if `CI` is set).
 
-use std::process::Command;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -54,25 +53,6 @@ fn capture(ns: &Netns, opts: LiveOptions) -> Captured {
         .expect("capture did not open");
     send_traffic(ns.b.clone()).join().expect("sender");
     capturer.join().expect("capturer")
-}
-
-fn is_icmp(f: &[u8]) -> bool {
-    f.len() >= 34 && f[12..14] == [0x08, 0x00] && f[23] == 1
-}
-
-fn is_udp(f: &[u8]) -> bool {
-    f.len() >= 34 && f[12..14] == [0x08, 0x00] && f[23] == 17
-}
-
-fn root_and_ip() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return !skip("live capture tests need root");
-    }
-    if Command::new("ip").arg("-V").output().is_err() {
-        return !skip("`ip` (iproute2) not found");
-    }
-    true
 }
 
 #[test]

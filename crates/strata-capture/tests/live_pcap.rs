@@ -5,7 +5,6 @@
 //! libpcap compiles. Needs root and `ip`; otherwise prints SKIPPED (fails if `CI` is set).
 #![cfg(feature = "libpcap")]
 
-use std::process::Command;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,21 +16,6 @@ use strata_capture::{LinkType, PacketSource, Timestamp};
 // Helpers copied from live_netns.rs.
 mod common;
 use common::*;
-
-fn is_icmp(f: &[u8]) -> bool {
-    f.len() >= 34 && f[12..14] == [0x08, 0x00] && f[23] == 1
-}
-
-fn root_and_ip() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return !skip("live capture tests need root");
-    }
-    if Command::new("ip").arg("-V").output().is_err() {
-        return !skip("`ip` (iproute2) not found");
-    }
-    true
-}
 
 #[test]
 fn libpcap_icmp_filter_captures_echo_both_ways_intact() {

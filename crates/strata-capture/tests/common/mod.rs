@@ -141,3 +141,25 @@ pub fn send_traffic(ns: String) -> thread::JoinHandle<()> {
         }
     })
 }
+
+/// An Ethernet/IPv4 frame carrying ICMP.
+pub fn is_icmp(f: &[u8]) -> bool {
+    f.len() >= 34 && f[12..14] == [0x08, 0x00] && f[23] == 1
+}
+
+/// An Ethernet/IPv4 frame carrying UDP.
+pub fn is_udp(f: &[u8]) -> bool {
+    f.len() >= 34 && f[12..14] == [0x08, 0x00] && f[23] == 17
+}
+
+/// True when the live tests can run (root and iproute2); otherwise says SKIPPED (fails in CI).
+pub fn root_and_ip() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return !skip("live capture tests need root");
+    }
+    if Command::new("ip").arg("-V").output().is_err() {
+        return !skip("`ip` (iproute2) not found");
+    }
+    true
+}
