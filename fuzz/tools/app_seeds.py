@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Seed corpora for the application-parser fuzz targets, from a directory of captures.
+
+    python3 fuzz/tools/app_seeds.py /work/shared/corpus/pcap fuzz/corpus [MAX_PER_TARGET]
+
+Reads every capture with seeds.py's reader, finds each packet's IPv4/IPv6 TCP or UDP payload
+(Ethernet with VLAN tags, raw IP, NULL/LOOP, SLL, SLL2; IP fragments and truncated headers
+skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct input:
+
+  app_dns/       UDP payloads on 53/5353/5355, and TCP 53 messages without their 2-byte
+                 length (plus the raw TCP payloads, which the target also reads as a stream)
+  app_http/      TCP payloads starting with an HTTP method or HTTP/, UDP 1900 (SSDP)
+  app_tls/       TCP payloads starting with a TLS record header, and their handshake bodies
+  app_dhcp/      UDP 67/68 payloads
+  app_ntp/       UDP 123 payloads
+  app_ssh/       TCP 22 payloads (banners and binary packets)
+  app_dispatch/  source port, destination port (2 bytes each) + payload, of every payload
+  dissect_app/, flow_classify/
+                 conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
+                 packets (TCP: SYN/FIN/RST and payload packets; UDP: datagrams), direction from
+                 the first packet, in order (offset byte 0). Both targets share the corpus.
+
+Each directory gets at most MAX_PER_TARGET (default 3000) inputs, round-robin over the
+capture files so that every capture contributes.
+"""
+import hashlib
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seeds import packets  # noqa: E402
+
+MARKER = b"\xffSEG"
+CONV_PKTS = 48
+HTTP_START = (b"GET ", b"POST ", b"HEAD ", b"PUT ", b"DELETE ", b"OPTIONS ", b"CONNECT ",
+              b"NOTIFY ", b"M-SEARCH ", b"SUBSCRIBE ", b"PROPFIND ", b"PATCH ", b"HTTP/1.")
+
+
+def l3(lt, p):
+    if lt == 1:
+        o, et = 14, p[12:14]
+        while et in (b"\x81\x00", b"\x88\xa8") and len(p) >= o + 4:
+            et, o = p[o + 2:o + 4], o + 4
+        return o if et in (b"\x08\x00", b"\x86\xdd") else None
+    if lt in (12, 14, 101, 228, 229):
+        return 0
+    if lt in (0, 108):
+        return 4
+    if lt == 113:
+        return 16 if p[14:16] in (b"\x08\x00", b"\x86\xdd") else None
+    if lt == 276:
+        return 20 if p[0:2] in (b"\x08\x00", b"\x86\xdd") else None
+    return None
+
+
+def l4(lt, p):
+    """(proto, src, dst, sport, dport, flags, payload) or None."""
+    o = l3(lt, p)
+    if o is None or len(p) < o + 20:
+        return None
+    v = p[o] >> 4
+    if v == 4:
+        ihl = (p[o] & 15) * 4
+        tot = struct.unpack(">H", p[o + 2:o + 4])[0]
+        if ihl < 20 or struct.unpack(">H", p[o + 6:o + 8])[0] & 0x3FFF:
+            return None
+        proto, src, dst = p[o + 9], p[o + 12:o + 16], p[o + 16:o + 20]
+        end = min(len(p), o + tot) if tot >= ihl else len(p)
+        o += ihl
+    elif v == 6:
+        if len(p) < o + 40:
+            return None
+        plen = struct.unpack(">H", p[o + 4:o + 6])[0]
+        proto, src, dst = p[o + 6], p[o + 8:o + 24], p[o + 24:o + 40]
+        end = min(len(p), o + 40 + plen)
+        o += 40
+    else:
+        return None
+    if proto == 6 and end >= o + 20:
+        off = (p[o + 12] >> 4) * 4
+        if off < 20 or o + off > end:
+            return None
+        sp, dp = struct.unpack(">HH", p[o:o + 4])
+        return 6, src, dst, sp, dp, p[o + 13] & 0x3F, p[o + off:end]
+    if proto == 17 and end >= o + 8:
+        sp, dp = struct.unpack(">HH", p[o:o + 4])
+        return 17, src, dst, sp, dp, 0, p[o + 8:end]
+    return None
+
+
+def ports(sp, dp, *want):
+    return sp in want or dp in want
+
+
+def tls_start(b):
+    return len(b) >= 5 and 20 <= b[0] <= 24 and b[1] == 3 and b[2] <= 4
+
+
+def main():
+    src, dst = sys.argv[1], sys.argv[2]
+    limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
+    names = ["app_dns", "app_http", "app_tls", "app_dhcp", "app_ntp", "app_ssh", "app_dispatch",
+             "dissect_app"]
+    per = {n: [] for n in names}  # per target: list (per capture) of lists of seeds
+    for fname in sorted(os.listdir(src)):
+        _, pkts = packets(os.path.join(src, fname))
+        got = {n: [] for n in names}
+        convs = {}
+        for lt, p in pkts:
+            r = l4(lt, p)
+            if r is None:
+                continue
+            proto, s, d, sp, dp, flags, pl = r
+            if pl:
+                got["app_dispatch"].append(struct.pack(">HH", sp, dp) + pl)
+            if proto == 17 and pl:
+                if ports(sp, dp, 53, 5353, 5355):
+                    got["app_dns"].append(pl)
+                if ports(sp, dp, 67, 68):
+                    got["app_dhcp"].append(pl)
+                if ports(sp, dp, 123):
+                    got["app_ntp"].append(pl)
+                if ports(sp, dp, 1900):
+                    got["app_http"].append(pl)
+            if proto == 6 and pl:
+                if ports(sp, dp, 53):
+                    got["app_dns"].append(pl)
+                    if len(pl) > 2:
+                        got["app_dns"].append(pl[2:])
+                if pl.startswith(HTTP_START):
+                    got["app_http"].append(pl)
+                if tls_start(pl):
+                    got["app_tls"].append(pl)
+                    if pl[0] == 22 and len(pl) > 9:
+                        got["app_tls"].append(pl[5:])  # the handshake protocol body
+                        got["app_tls"].append(pl[9:])  # the first message's body (a hello)
+                if ports(sp, dp, 22):
+                    got["app_ssh"].append(pl)
+            # Conversations.
+            key = (proto,) + tuple(sorted([(s, sp), (d, dp)]))
+            c = convs.get(key)
+            if c is None:
+                if proto == 6 and not pl and not flags & 2:
+                    continue
+                c = convs[key] = {"client": (s, sp), "v6": len(s) == 16, "proto": proto,
+                                  "cport": sp, "sport": dp, "segs": []}
+            if len(c["segs"]) >= CONV_PKTS or (proto == 6 and not pl and not flags & 7):
+                continue
+            server = (s, sp) != c["client"]
+            ctl = (0x80 if server else 0) | flags
+            c["segs"].append(bytes([ctl, 0]) + pl)
+        for c in convs.values():
+            hdr = bytes([(1 if c["proto"] == 17 else 0) | (2 if c["v6"] else 0)])
+            hdr += struct.pack(">HH", c["cport"], c["sport"])
+            got["dissect_app"].append(hdr + MARKER.join(c["segs"]))
+        for n in names:
+            if got[n]:
+                per[n].append(list(dict.fromkeys(got[n])))
+    for n in names:
+        outdirs = [os.path.join(dst, n)]
+        if n == "dissect_app":
+            outdirs.append(os.path.join(dst, "flow_classify"))
+        for d in outdirs:
+            os.makedirs(d, exist_ok=True)
+        lists, count, i, seen = per[n], 0, 0, set()
+        while count < limit and any(i < len(u) for u in lists):
+            for u in lists:
+                if i < len(u) and count < limit:
+                    s = u[i][:65536]
+                    h = hashlib.sha1(s).hexdigest()
+                    if h in seen:
+                        continue
+                    seen.add(h)
+                    for d in outdirs:
+                        with open(os.path.join(d, h), "wb") as f:
+                            f.write(s)
+                    count += 1
+            i += 1
+        print(f"{n}: {count} seeds from {len(lists)} captures"
+              + (" (also flow_classify)" if n == "dissect_app" else ""))
+
+
+if __name__ == "__main__":
+    main()
