@@ -14,6 +14,7 @@
 pub const MARKER: &[u8] = b"\xffSEG";
 pub const MAX_SEGS: usize = 64;
 
+#[derive(Clone, Copy)]
 pub struct Seg<'a> {
     pub server: bool,
     pub cut: bool,

@@ -18,7 +18,9 @@ skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct inpu
   dissect_app/, flow_classify/
                  conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
                  packets (TCP: SYN/FIN/RST and payload packets; UDP: datagrams), direction from
-                 the first packet, in order (offset byte 0). Both targets share the corpus.
+                 the first packet, in order (offset byte 0). Both targets share the corpus;
+                 flow_classify also gets 3 QUIC seeds (RFC 9001's ClientHello CRYPTO frame,
+                 whole and split), which the target protects as client Initials.
 
 Each directory gets at most MAX_PER_TARGET (default 3000) inputs, round-robin over the
 capture files so that every capture contributes.
@@ -97,6 +99,37 @@ def tls_start(b):
     return len(b) >= 5 and 20 <= b[0] <= 24 and b[1] == 3 and b[2] <= 4
 
 
+# RFC 9001 Appendix A.2: the client Initial's CRYPTO frame (a ClientHello for example.com).
+RFC9001_FRAMES = bytes.fromhex(
+    "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868"
+    "04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578"
+    "616d706c652e636f6dff01000100000a00080006001d00170018001000070005"
+    "04616c706e000500050100000000003300260024001d00209370b2c9caa47fba"
+    "baf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b000302030400"
+    "0d0010000e0403050306030203080408050806002d00020101001c0002400100"
+    "3900320408ffffffffffffffff05048000ffff07048000ffff08011001048000"
+    "75300901100f088394c8f03e51570806048000ffff")
+
+
+def quic_seeds():
+    """flow_classify conversations whose UDP segments (flag 0x20) the target protects as QUIC
+    Initials: the RFC's CRYPTO frame whole, split over two packets, and reversed, with an
+    ACK and a PING frame in front."""
+    hello = RFC9001_FRAMES[4:]  # after type 06, offset 00, 2-byte length
+
+    def crypto(off, data):
+        return bytes([6, 0x40 | off >> 8, off & 0xFF, 0x40 | len(data) >> 8, len(data) & 0xFF]) + data
+
+    hdr = bytes([1]) + struct.pack(">HH", 51000, 443)
+    seg = lambda frames, server=False: bytes([(0x80 if server else 0) | 0x20, 0]) + frames
+    a, b = crypto(0, hello[:100]), crypto(100, hello[100:])
+    return [
+        hdr + seg(RFC9001_FRAMES),
+        hdr + MARKER.join([seg(b"\x02\x00\x00\x00\x00\x01" + a), seg(b, True), seg(b)]),
+        hdr + MARKER.join([seg(b), seg(a)]),
+    ]
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
@@ -157,6 +190,11 @@ def main():
         for n in names:
             if got[n]:
                 per[n].append(list(dict.fromkeys(got[n])))
+    quic_dir = os.path.join(dst, "flow_classify")
+    os.makedirs(quic_dir, exist_ok=True)
+    for q in quic_seeds():
+        with open(os.path.join(quic_dir, hashlib.sha1(q).hexdigest()), "wb") as f:
+            f.write(q)
     for n in names:
         outdirs = [os.path.join(dst, n)]
         if n == "dissect_app":
