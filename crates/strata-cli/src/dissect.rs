@@ -49,6 +49,10 @@ pub struct Args {
     /// Capture filter (BPF, tcpdump syntax) for live capture.
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
+    /// Statistics, printed at the end: conv,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER],
+    /// follow,tcp,ascii|raw|hex,STREAM (repeatable; as tshark's `-z`).
+    #[arg(short = 'z', value_name = "STATISTIC")]
+    stats: Vec<String>,
     /// Quiet: print no per-packet output.
     #[arg(short = 'q')]
     quiet: bool,
@@ -140,6 +144,10 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             Some(strata_dissect::filter::Filter::new(f).map_err(|e| format!("-Y {f:?}: {e}"))?)
         }
     };
+    let mut stats = strata_dissect::stats::Stats::default();
+    for z in &a.stats {
+        stats.push(strata_dissect::stats::Stat::parse(z)?);
+    }
     let mut sink = match &a.write {
         None => None,
         Some(path) => Some(match a.write_format.as_str() {
@@ -221,6 +229,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         };
         n += 1;
         let frame = dissector.dissect(&pkt);
+        if !stats.is_empty() {
+            stats.frame(&frame);
+        }
         // As tshark: frames keep their numbers, `-c` counts frames read, and only the
         // frames that pass are printed and written.
         if let Some(flt) = &mut filter {
@@ -249,6 +260,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             buf.clear();
         }
     }
+    stats.draw(&mut buf);
     if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {
         return broken_pipe_ok(e);
     }

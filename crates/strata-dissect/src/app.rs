@@ -72,6 +72,9 @@ pub struct AppState {
     /// Bytes of reassembled messages of the current frame; layers marked `reassembled` point
     /// here.
     pub stream: Vec<u8>,
+    /// The current frame's TCP payload belongs to a stream whose protocol is known, even if
+    /// no message completes in it (Wireshark then shows no `data`).
+    pub claimed: bool,
     convs: HashMap<Key, Conv>,
     pub stats: Stats,
 }
@@ -122,6 +125,7 @@ impl AppState {
     pub fn dissect(&mut self, decoded: &Decoded, frame: &[u8], datagram: &[u8]) {
         self.layers.clear();
         self.stream.clear();
+        self.claimed = false;
         let Some((s, e)) = decoded.app else {
             return;
         };
@@ -303,6 +307,7 @@ impl AppState {
         let Some((proto, kind)) = conv.proto else {
             return;
         };
+        self.claimed = true;
         let cut = p.len() < declared;
         if proto == Proto::AppNamed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which

@@ -21,6 +21,8 @@ pub struct Frame<'a> {
     pub app: &'a [Layer],
     /// Reassembled application messages; app layers marked `reassembled` point into it.
     pub stream: &'a [u8],
+    /// The TCP payload belongs to a stream of a known application protocol.
+    pub claimed: bool,
 }
 
 /// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).

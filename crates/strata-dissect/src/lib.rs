@@ -21,6 +21,7 @@ pub mod fields;
 pub mod filter;
 pub mod frame;
 pub mod printer;
+pub mod stats;
 pub mod text;
 
 pub use frame::Frame;
@@ -87,6 +88,7 @@ impl Dissector {
         Frame {
             app: &self.app.layers,
             stream: &self.app.stream,
+            claimed: self.app.claimed,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,

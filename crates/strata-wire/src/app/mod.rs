@@ -123,6 +123,59 @@ pub static NAMES: &[&str] = &[
     "IRC",
 ];
 
+/// Wireshark's filter name (the display-filter and protocol-hierarchy name) of a [`NAMES`]
+/// entry, by its index.
+pub fn filter_name(kind: u8) -> &'static str {
+    match NAMES.get(kind as usize).copied().unwrap_or("") {
+        "VNC" => "vnc",
+        "SMB2" => "smb2",
+        "SMB" => "smb",
+        "NBNS" => "nbns",
+        "CIP I/O" => "cipio",
+        "ISAKMP" => "isakmp",
+        "ESP" => "esp",
+        "Bitcoin" => "bitcoin",
+        "PFCP" => "pfcp",
+        "OpcUa" => "opcua",
+        "OpenVPN" => "openvpn",
+        "Modbus/TCP" => "mbtcp",
+        "SIP" => "sip",
+        "XMPP/XML" => "xmpp",
+        "FTP" => "ftp",
+        "RTSP" => "rtsp",
+        "SMTP" => "smtp",
+        "STUN" => "stun",
+        "Syslog" => "syslog",
+        "SNMP" => "snmp",
+        "POP" => "pop",
+        "AMQP" => "amqp",
+        "TELNET" => "telnet",
+        "PGSQL" => "pgsql",
+        "BGP" => "bgp",
+        "DHCPv6" => "dhcpv6",
+        "KRB5" => "kerberos",
+        "Kafka" => "kafka",
+        "TDS" => "tds",
+        "IMAP" => "imap",
+        "NNTP" => "nntp",
+        "RSYNC" => "rsync",
+        "Git" => "git",
+        "MGCP" => "mgcp",
+        "TFTP" => "tftp",
+        "GQUIC" => "gquic",
+        "QUIC" => "quic",
+        "BitTorrent" => "bittorrent",
+        "CIP" => "cip",
+        "MQTT" => "mqtt",
+        "RADIUS" => "radius",
+        "LDAP" => "ldap",
+        "MySQL" => "mysql",
+        "Redis" => "redis",
+        "IRC" => "irc",
+        _ => "data",
+    }
+}
+
 fn named(name: &str) -> Option<(Proto, u8)> {
     NAMES
         .iter()
