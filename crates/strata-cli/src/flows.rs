@@ -9,7 +9,7 @@ use strata_capture::file::MultiFileReader;
 use strata_capture::{CaptureError, LinkType, Packet, PacketSource};
 use strata_flow::columns;
 use strata_flow::value::Value;
-use strata_flow::writer::{FlowWriter, Format};
+use strata_flow::writer::{FlowWriter, Format, RowEncoder};
 use strata_flow::{
     Accounting, Compat, FlowOptions, PacketIndices, Plugin, Streamer, TcpHandshakeRtt, TimeUnit,
 };
@@ -136,23 +136,19 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     };
     let mut streamer = Streamer::new(opts.clone()).with_plugins(plugins);
     let names = streamer.column_names();
-    if let (OutFormat::Text(text), None) = (format, &a.interface) {
-        // Rows are encoded where flows expire: on the metering threads when threaded.
-        let (names, opts) = (std::sync::Arc::new(names.clone()), streamer.opts.clone());
-        streamer = streamer.with_encoder(move |flow| {
-            // Encode into a per-thread scratch buffer, then keep an exact-size copy: with
-            // threads, every flow of the end-of-input flush holds its row at once.
-            thread_local! {
-                static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::new(String::with_capacity(4096));
-            }
-            let v = columns::values(flow, &opts);
-            flow.encoded = Some(SCRATCH.with(|s| {
-                let mut s = s.borrow_mut();
-                s.clear();
-                strata_flow::writer::encode_tail(text, &names, &v, &mut s);
-                s.as_str().to_owned()
-            }));
-        });
+    // Text rows are encoded straight from each flow, where flows expire: on the metering
+    // threads when threaded, on a helper thread with one meter.
+    let row_encoder = match format {
+        OutFormat::Text(text) => Some(std::sync::Arc::new(RowEncoder::new(
+            text,
+            &streamer.opts,
+            &names,
+        ))),
+        OutFormat::Parquet => None,
+    };
+    if let (Some(enc), None) = (&row_encoder, &a.interface) {
+        let enc = enc.clone();
+        streamer = streamer.with_encoder(move |flow, out| enc.encode(flow, out));
     }
     let mut w = Sink::open(format, &a.output, names, streamer.column_kinds())?;
     let started = Instant::now();
@@ -165,8 +161,16 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         let opts_ref = streamer.opts.clone();
         let stop =
             || crate::interfaces::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d);
+        let mut row = String::new();
         let result = streamer.run_live(&mut cap, stop, |mut flow| {
-            w.write_row(&columns::values(&mut flow, &opts_ref))?;
+            match (&mut w, &row_encoder) {
+                (Sink::Text(t), Some(enc)) => {
+                    row.clear();
+                    enc.encode(&mut flow, &mut row);
+                    t.write_encoded(flow.id, &row)?;
+                }
+                _ => w.write_row(&columns::values(&mut flow, &opts_ref))?,
+            }
             // Each flow is written as it expires.
             w.flush()
         });
@@ -212,14 +216,18 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         // Refuse a bad filter before reading anything.
         bpf::compile(f, LinkType::ETHERNET, 262_144).map_err(|e| e.to_string())?;
     }
-    let opts_ref = streamer.opts.clone();
-    let result = streamer.run(src, |mut flow| match (&mut w, flow.encoded.take()) {
-        (Sink::Text(t), Some(tail)) => t.write_encoded(flow.id, &tail),
-        _ => {
-            let v = columns::values(&mut flow, &opts_ref);
-            w.write_row(&v)
+    let result = match &mut w {
+        // Encoded already: the row after its id.
+        Sink::Text(t) => streamer.run_rows(src, |flow, row| t.write_encoded(flow.id, row)),
+        #[cfg(feature = "parquet")]
+        Sink::Parquet(_) => {
+            let opts_ref = streamer.opts.clone();
+            streamer.run(src, |mut flow| {
+                let v = columns::values(&mut flow, &opts_ref);
+                w.write_row(&v)
+            })
         }
-    });
+    };
     // Finished even after a capture error: the flows before it make a valid file.
     w.finish().map_err(|e| format!("{}: {e}", a.output))?;
     let s = streamer.stats;

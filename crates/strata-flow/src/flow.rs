@@ -95,14 +95,17 @@ pub struct Flow {
     pub app: crate::app::AppInfo,
     /// Per-plugin state.
     pub plugins: Vec<Box<dyn crate::plugin::PluginState>>,
-    /// The row this flow was encoded to by the streamer's encoder (on a metering thread when
-    /// threaded), everything after the `id` column.
-    pub encoded: Option<String>,
     /// Sort key of the expiry event (for deterministic output across threads).
     pub(crate) order: (u64, u8, u64),
 }
 
 impl Flow {
+    /// The first `--splt` packets.
+    #[inline]
+    pub fn splt(&self) -> &[SpltEntry] {
+        &self.splt
+    }
+
     pub fn new(p: &FlowPacket, splt: usize) -> Flow {
         Flow {
             id: 0,
@@ -127,7 +130,6 @@ impl Flow {
             rst_seen: false,
             app: crate::app::AppInfo::default(),
             plugins: Vec::new(),
-            encoded: None,
             order: (0, 0, 0),
         }
     }

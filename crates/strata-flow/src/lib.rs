@@ -158,8 +158,162 @@ pub enum FlowError {
     Worker,
 }
 
-/// Where merged, ordered batches of expired flows go.
-type EmitFn<'a> = dyn FnMut(Vec<Box<Flow>>, &mut RunStats) -> std::io::Result<()> + 'a;
+/// Where expired flows go, in expiry order, with their encoded row ("" without an encoder).
+type SinkFn<'a> = dyn FnMut(Box<Flow>, &str) -> std::io::Result<()> + 'a;
+
+/// Expired flows in expiry order and, once encoded, their rows: row `i` is
+/// `text[ends[i - 1]..ends[i]]`. The buffers go round between threads and are reused.
+#[allow(clippy::vec_box)]
+#[derive(Default)]
+struct Done {
+    flows: Vec<Box<Flow>>,
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Done {
+    fn encode(&mut self, enc: &Encoder) {
+        self.text.clear();
+        self.ends.clear();
+        for f in &mut self.flows {
+            enc(f, &mut self.text);
+            self.ends.push(self.text.len());
+        }
+    }
+
+    /// The row of flow `i` ("" when not encoded).
+    fn row<'t>(text: &'t str, ends: &[usize], i: usize) -> &'t str {
+        match ends.get(i) {
+            Some(&end) => &text[if i == 0 { 0 } else { ends[i - 1] }..end],
+            None => "",
+        }
+    }
+}
+
+/// Numbers flows and hands them to the sink; with one meter, sends them through the encoder
+/// thread first.
+struct Out<'a> {
+    pipe: Option<EncodePipe>,
+    spare: Vec<Done>,
+    next_id: u64,
+    sink: &'a mut SinkFn<'a>,
+}
+
+impl Out<'_> {
+    fn deliver_one(
+        &mut self,
+        mut f: Box<Flow>,
+        row: &str,
+        stats: &mut RunStats,
+    ) -> std::io::Result<()> {
+        f.id = self.next_id;
+        self.next_id += 1;
+        stats.flows += 1;
+        (self.sink)(f, row)
+    }
+
+    /// Delivers every flow of `d` (in order), leaving its buffers empty for reuse.
+    fn deliver(&mut self, d: &mut Done, stats: &mut RunStats) -> std::io::Result<()> {
+        let mut flows = std::mem::take(&mut d.flows);
+        for (i, f) in flows.drain(..).enumerate() {
+            self.deliver_one(f, Done::row(&d.text, &d.ends, i), stats)?;
+        }
+        d.flows = flows;
+        d.text.clear();
+        d.ends.clear();
+        Ok(())
+    }
+
+    /// The flows one meter expired during a batch: ordered, encoded (on the encoder thread,
+    /// coming back a batch or two later) and delivered. `flows` is left empty for reuse.
+    #[allow(clippy::vec_box)]
+    fn emit(&mut self, flows: &mut Vec<Box<Flow>>, stats: &mut RunStats) -> std::io::Result<()> {
+        if flows.is_empty() {
+            return Ok(());
+        }
+        if !flows.is_sorted_by_key(|f| f.order) {
+            flows.sort_by_key(|f| f.order);
+        }
+        let mut d = self.spare.pop().unwrap_or_default();
+        std::mem::swap(&mut d.flows, flows);
+        let ready = match &mut self.pipe {
+            Some(p) => p.push(Some(d)),
+            None => vec![d],
+        };
+        for mut r in ready {
+            self.deliver(&mut r, stats)?;
+            self.spare.push(r);
+        }
+        Ok(())
+    }
+
+    /// Delivers what the encoder thread still holds.
+    fn finish(&mut self, stats: &mut RunStats) -> std::io::Result<()> {
+        let ready = match &mut self.pipe {
+            Some(p) => p.push(None),
+            None => Vec::new(),
+        };
+        for mut r in ready {
+            self.deliver(&mut r, stats)?;
+        }
+        Ok(())
+    }
+
+    /// Merges the shards' flows of one batch (each in expiry order) into the single meter's
+    /// order and delivers them.
+    fn merge(&mut self, parts: &mut [Done], stats: &mut RunStats) -> std::io::Result<()> {
+        for d in parts.iter_mut() {
+            if !d.flows.is_sorted_by_key(|f| f.order) {
+                // Not expected (a meter expires in order); keep rows with their flows anyway.
+                let mut rows: Vec<(Box<Flow>, String)> = d
+                    .flows
+                    .drain(..)
+                    .enumerate()
+                    .map(|(i, f)| (f, Done::row(&d.text, &d.ends, i).to_string()))
+                    .collect();
+                rows.sort_by_key(|(f, _)| f.order);
+                d.text.clear();
+                d.ends.clear();
+                for (f, r) in rows {
+                    d.flows.push(f);
+                    d.text.push_str(&r);
+                    d.ends.push(d.text.len());
+                }
+            }
+        }
+        let mut iters: Vec<_> = parts
+            .iter_mut()
+            .map(|d| (std::mem::take(&mut d.flows).into_iter().peekable(), 0usize))
+            .collect();
+        loop {
+            let mut best: Option<(usize, (u64, u8, u64))> = None;
+            for (w, (it, _)) in iters.iter_mut().enumerate() {
+                if let Some(f) = it.peek() {
+                    if best.is_none_or(|(_, o)| f.order < o) {
+                        best = Some((w, f.order));
+                    }
+                }
+            }
+            let Some((w, _)) = best else { break };
+            let (it, i) = &mut iters[w];
+            let f = it.next().expect("peeked");
+            let d = &parts[w];
+            let row = Done::row(&d.text, &d.ends, *i);
+            *i += 1;
+            // Not `deliver_one`'s borrow of self across `parts`: inline.
+            let mut f = f;
+            f.id = self.next_id;
+            self.next_id += 1;
+            stats.flows += 1;
+            (self.sink)(f, row)?;
+        }
+        for d in parts.iter_mut() {
+            d.text.clear();
+            d.ends.clear();
+        }
+        Ok(())
+    }
+}
 
 /// Packets per batch handed to the meters; expired flows are ordered per batch.
 const BATCH: usize = 4096;
@@ -196,8 +350,9 @@ pub struct Streamer {
     pub stats: RunStats,
 }
 
-/// Turns an expired flow into its output (typically fills `Flow::encoded`).
-pub type Encoder = dyn Fn(&mut Flow) + Send + Sync;
+/// Turns an expired flow into its output row, appended to the buffer (see
+/// [`Streamer::run_rows`]).
+pub type Encoder = dyn Fn(&mut Flow, &mut String) + Send + Sync;
 
 /// A predicate on captured packets.
 pub type PacketFilter = dyn FnMut(&strata_capture::Packet) -> bool + Send;
@@ -224,7 +379,10 @@ impl Streamer {
 
     /// Runs `enc` on every expired flow before the sink sees it, on the metering threads when
     /// `threads > 1` (row formatting is a large share of the work; the sink then only writes).
-    pub fn with_encoder(mut self, enc: impl Fn(&mut Flow) + Send + Sync + 'static) -> Streamer {
+    pub fn with_encoder(
+        mut self,
+        enc: impl Fn(&mut Flow, &mut String) + Send + Sync + 'static,
+    ) -> Streamer {
         self.encoder = Some(Arc::new(enc));
         self
     }
@@ -248,51 +406,43 @@ impl Streamer {
 
     /// Meters `src` to its end, calling `sink` with each expired flow in expiry order (ids
     /// assigned 0, 1, 2, ...). A capture error ends the run after the flows before it are
-    /// flushed and delivered.
-    pub fn run<S, F>(&mut self, mut src: S, mut sink: F) -> Result<RunStats, FlowError>
+    /// flushed and delivered. An encoder set with [`Streamer::with_encoder`] still runs, but
+    /// its rows are only seen through [`Streamer::run_rows`].
+    pub fn run<S, F>(&mut self, src: S, mut sink: F) -> Result<RunStats, FlowError>
     where
         S: PacketSource,
         F: FnMut(Flow) -> std::io::Result<()>,
     {
+        self.run_inner(src, &mut |f: Box<Flow>, _: &str| sink(*f))
+    }
+
+    /// As [`Streamer::run`], with each flow's row as the encoder made it (everything after the
+    /// `id` column, which is only known here; "" without an encoder).
+    pub fn run_rows<S, F>(&mut self, src: S, mut sink: F) -> Result<RunStats, FlowError>
+    where
+        S: PacketSource,
+        F: FnMut(&Flow, &str) -> std::io::Result<()>,
+    {
+        self.run_inner(src, &mut |f: Box<Flow>, row: &str| sink(&f, row))
+    }
+
+    fn run_inner<S: PacketSource>(
+        &mut self,
+        mut src: S,
+        sink: &mut SinkFn,
+    ) -> Result<RunStats, FlowError> {
         let threads = self.opts.threads.max(1);
-        let mut next_id = 0u64;
         // With one metering thread the encoder runs on a helper thread (flows go there in
-        // expiry order and come back encoded, a batch behind); threaded, the workers ran it.
-        let mut pipe = if threads == 1 {
-            self.encoder.clone().and_then(EncodePipe::spawn)
-        } else {
-            None
-        };
-        let mut deliver =
-            |batch: Vec<Box<Flow>>, sink: &mut F, stats: &mut RunStats| -> std::io::Result<()> {
-                for mut f in batch {
-                    f.id = next_id;
-                    next_id += 1;
-                    stats.flows += 1;
-                    sink(*f)?;
-                }
-                Ok(())
-            };
-        let mut emit = |flows: &mut Vec<Box<Flow>>,
-                        sink: &mut F,
-                        stats: &mut RunStats|
-         -> std::io::Result<()> {
-            // One meter expires in order already; merged shards need the sort.
-            if !flows.is_sorted_by_key(|f| f.order) {
-                flows.sort_by_key(|f| f.order);
-            }
-            match &mut pipe {
-                // Nothing expired in this batch: nothing to hand over (an empty push means the
-                // end of the run, see below).
-                Some(_) if flows.is_empty() => Ok(()),
-                Some(p) => {
-                    for batch in p.push(std::mem::take(flows)) {
-                        deliver(batch, sink, stats)?;
-                    }
-                    Ok(())
-                }
-                None => deliver(std::mem::take(flows), sink, stats),
-            }
+        // expiry order and come back encoded, a batch behind); threaded, the workers run it.
+        let mut out = Out {
+            pipe: if threads == 1 {
+                self.encoder.clone().and_then(EncodePipe::spawn)
+            } else {
+                None
+            },
+            spare: Vec::new(),
+            next_id: 0,
+            sink,
         };
         let mut stats = RunStats::default();
         let mut clock = Clock::new(self.opts.time_unit);
@@ -331,23 +481,19 @@ impl Streamer {
                 }
                 if stats.packets % BATCH as u64 == 0 {
                     meter.take_expired(&mut expired);
-                    emit(&mut expired, &mut sink, &mut stats)?;
+                    out.emit(&mut expired, &mut stats)?;
                 }
             }
             loop {
                 let more = meter.flush_some(BATCH);
                 meter.take_expired(&mut expired);
-                emit(&mut expired, &mut sink, &mut stats)?;
+                out.emit(&mut expired, &mut stats)?;
                 if !more {
                     break;
                 }
             }
             // The last encoded batches come back from the pipe.
-            if let Some(p) = &mut pipe {
-                for batch in p.push(Vec::new()) {
-                    deliver(batch, &mut sink, &mut stats)?;
-                }
-            }
+            out.finish(&mut stats)?;
             stats.evicted = meter.stats.flows_evicted;
             stats.max_active_flows = meter.stats.max_active_flows;
         } else {
@@ -358,7 +504,7 @@ impl Streamer {
                 &mut filter,
                 &mut clock,
                 &mut stats,
-                &mut |mut flows, stats| emit(&mut flows, &mut sink, stats),
+                &mut out,
             )?;
         }
         self.stats = stats;
@@ -462,14 +608,17 @@ impl Streamer {
         filter: &mut Option<Box<PacketFilter>>,
         clock: &mut Clock,
         stats: &mut RunStats,
-        emit: &mut EmitFn,
+        out: &mut Out,
     ) -> Result<Option<CaptureError>, FlowError> {
+        /// A batch of work for one meter; it comes back emptied for reuse, with the flows it
+        /// expired in `done` (the buffers of an earlier reply, reused).
         struct Batch {
             work: Vec<Work>,
             arena: Vec<u8>,
             last: bool,
+            done: Done,
         }
-        type Reply = (Vec<Box<Flow>>, MeterStats);
+        type Reply = (Batch, MeterStats);
         let mut to_workers = Vec::new();
         let mut from_workers = Vec::new();
         let mut handles = Vec::new();
@@ -481,7 +630,7 @@ impl Streamer {
             let encoder = self.encoder.clone();
             handles.push(std::thread::spawn(move || {
                 let mut meter = Meter::new(opts, plugins);
-                while let Ok(b) = rx.recv() {
+                while let Ok(mut b) = rx.recv() {
                     for w in &b.work {
                         match *w {
                             Work::Scan { index, tick } => meter.scan(tick, index),
@@ -500,19 +649,17 @@ impl Streamer {
                             }
                         }
                     }
-                    if b.last {
+                    let last = b.last;
+                    if last {
                         meter.flush();
                     }
-                    let mut flows: Vec<Box<Flow>> = meter.drain().collect();
+                    b.work.clear();
+                    b.arena.clear();
+                    meter.take_expired(&mut b.done.flows);
                     if let Some(enc) = &encoder {
-                        for f in &mut flows {
-                            enc(f);
-                        }
+                        b.done.encode(&**enc);
                     }
-                    if rtx.send((flows, meter.stats)).is_err() {
-                        return;
-                    }
-                    if b.last {
+                    if rtx.send((b, meter.stats)).is_err() || last {
                         return;
                     }
                 }
@@ -520,31 +667,46 @@ impl Streamer {
             to_workers.push(tx);
             from_workers.push(rrx);
         }
-        let new_batches = || -> Vec<Batch> {
-            (0..threads)
-                .map(|_| Batch {
-                    work: Vec::with_capacity(BATCH),
-                    arena: Vec::with_capacity(BATCH * 256),
-                    last: false,
+        // Emptied batches back from each worker, reused for that worker.
+        let mut pool: Vec<Vec<Batch>> = (0..threads).map(|_| Vec::new()).collect();
+        let new_batches = |pool: &mut Vec<Vec<Batch>>| -> Vec<Batch> {
+            pool.iter_mut()
+                .map(|p| {
+                    p.pop().unwrap_or_else(|| Batch {
+                        work: Vec::with_capacity(BATCH),
+                        arena: Vec::with_capacity(BATCH * 256),
+                        last: false,
+                        done: Done::default(),
+                    })
                 })
                 .collect()
         };
-        let mut batches = new_batches();
+        let mut batches = new_batches(&mut pool);
         let mut index = 0u64;
         let mut in_flight = 0usize;
         let mut failure = None;
         let mut meter_stats = vec![MeterStats::default(); threads];
-        let mut collect =
-            |stats: &mut RunStats, meter_stats: &mut Vec<MeterStats>| -> Result<(), FlowError> {
-                let mut all = Vec::new();
-                for (i, rx) in from_workers.iter().enumerate() {
-                    let (flows, ms) = rx.recv().map_err(|_| FlowError::Worker)?;
-                    all.extend(flows);
-                    meter_stats[i] = ms;
-                }
-                emit(all, stats)?;
-                Ok(())
-            };
+        let mut parts: Vec<Done> = Vec::with_capacity(threads);
+        let mut collect = |stats: &mut RunStats,
+                           meter_stats: &mut Vec<MeterStats>,
+                           pool: &mut Vec<Vec<Batch>>,
+                           out: &mut Out|
+         -> Result<(), FlowError> {
+            let mut back = Vec::with_capacity(threads);
+            for (i, rx) in from_workers.iter().enumerate() {
+                let (mut b, ms) = rx.recv().map_err(|_| FlowError::Worker)?;
+                parts.push(std::mem::take(&mut b.done));
+                back.push(b);
+                meter_stats[i] = ms;
+            }
+            out.merge(&mut parts, stats)?;
+            for (i, (mut b, d)) in back.into_iter().zip(parts.drain(..)).enumerate() {
+                b.done = d;
+                b.last = false;
+                pool[i].push(b);
+            }
+            Ok(())
+        };
         let mut queued = 0usize;
         loop {
             let pkt = match src.next_packet() {
@@ -599,15 +761,20 @@ impl Streamer {
             }
             if done || queued >= BATCH {
                 queued = 0;
-                let mut full = std::mem::replace(&mut batches, new_batches());
-                for (i, mut b) in full.drain(..).enumerate() {
+                let next = if done {
+                    Vec::new()
+                } else {
+                    new_batches(&mut pool)
+                };
+                let full = std::mem::replace(&mut batches, next);
+                for (i, mut b) in full.into_iter().enumerate() {
                     b.last = done;
                     to_workers[i].send(b).map_err(|_| FlowError::Worker)?;
                 }
                 in_flight += 1;
                 // Keep one batch in flight while reading the next.
                 if in_flight > 1 {
-                    collect(stats, &mut meter_stats)?;
+                    collect(stats, &mut meter_stats, &mut pool, out)?;
                     in_flight -= 1;
                 }
             }
@@ -616,7 +783,7 @@ impl Streamer {
             }
         }
         while in_flight > 0 {
-            collect(stats, &mut meter_stats)?;
+            collect(stats, &mut meter_stats, &mut pool, out)?;
             in_flight -= 1;
         }
         for h in handles {
@@ -629,28 +796,23 @@ impl Streamer {
 }
 
 /// The encoder on its own thread, for one metering thread: batches in, encoded batches out,
-/// in order. An empty batch asks for everything still in flight.
-// Boxed flows on purpose: a batch moves through two channels.
-#[allow(clippy::vec_box)]
+/// in order.
 struct EncodePipe {
-    tx: Option<mpsc::SyncSender<Vec<Box<Flow>>>>,
-    rx: mpsc::Receiver<Vec<Box<Flow>>>,
+    tx: Option<mpsc::SyncSender<Done>>,
+    rx: mpsc::Receiver<Done>,
     handle: Option<std::thread::JoinHandle<()>>,
     in_flight: usize,
 }
 
-#[allow(clippy::vec_box)]
 impl EncodePipe {
     fn spawn(enc: Arc<Encoder>) -> Option<EncodePipe> {
-        let (tx, jobs) = mpsc::sync_channel::<Vec<Box<Flow>>>(4);
-        let (done, rx) = mpsc::sync_channel::<Vec<Box<Flow>>>(4);
+        let (tx, jobs) = mpsc::sync_channel::<Done>(4);
+        let (done, rx) = mpsc::sync_channel::<Done>(4);
         let handle = std::thread::Builder::new()
             .name("strata-encode".into())
             .spawn(move || {
                 while let Ok(mut batch) = jobs.recv() {
-                    for f in &mut batch {
-                        enc(f);
-                    }
+                    batch.encode(&*enc);
                     if done.send(batch).is_err() {
                         return;
                     }
@@ -666,15 +828,13 @@ impl EncodePipe {
     }
 
     /// Hands a batch over and returns the batches encoded meanwhile (all of them, in order,
-    /// when `batch` is empty: the end of the run).
-    fn push(&mut self, batch: Vec<Box<Flow>>) -> Vec<Vec<Box<Flow>>> {
+    /// when `batch` is None: the end of the run).
+    fn push(&mut self, batch: Option<Done>) -> Vec<Done> {
         let mut ready = Vec::new();
-        let last = batch.is_empty();
-        if !last {
-            if let Some(tx) = &self.tx {
-                if tx.send(batch).is_ok() {
-                    self.in_flight += 1;
-                }
+        let last = batch.is_none();
+        if let (Some(batch), Some(tx)) = (batch, &self.tx) {
+            if tx.send(batch).is_ok() {
+                self.in_flight += 1;
             }
         }
         // Keep up to two batches in flight while metering goes on.

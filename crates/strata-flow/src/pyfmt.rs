@@ -36,6 +36,15 @@ pub fn push_float(out: &mut String, x: f64) {
         out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
         return;
     }
+    // Whole numbers below 1e16 (most means and gaps): Python prints the integer and `.0`.
+    if x.fract() == 0.0 && x.abs() < 1e16 {
+        if x < 0.0 {
+            out.push('-');
+        }
+        crate::writer::push_u64(out, x.abs() as u64);
+        out.push_str(".0");
+        return;
+    }
     // Shortest round-trip digits and the decimal exponent, from Rust's `{:e}`.
     let mut e = Stack {
         buf: [0; 40],
@@ -113,5 +122,9 @@ mod tests {
         assert_eq!(py(123456789012345.6), "123456789012345.6");
         assert_eq!(py(-2.5), "-2.5");
         assert_eq!(py(0.0), "0.0");
+        assert_eq!(py(9999999999999998.0), "9999999999999998.0");
+        assert_eq!(py(1e15), "1000000000000000.0");
+        assert_eq!(py(-7.0), "-7.0");
+        assert_eq!(py(-1e16), "-1e+16");
     }
 }
