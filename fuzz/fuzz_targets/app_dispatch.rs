@@ -1,8 +1,9 @@
 //! `strata_wire::app` dispatch (mod.rs): `udp_port`, `tcp_port`, `by_ports`, `tcp_heuristic`,
-//! `tcp_named`, `tcp_named_heuristic`, `udp_named` and the `NAMES` table.
+//! `tcp_named`, `tcp_named_heuristic`, `udp_named`, the `NAMES` table and `filter_name`.
 //! Input: source port, destination port (2 bytes each, big-endian), then the L4 payload.
 //! Checks: no panic; `by_ports` is the lower port's registration, else the higher's, and
-//! symmetric; a name-only result indexes `NAMES`; only application protocols come back.
+//! symmetric; a name-only result indexes `NAMES` and has a filter name (`filter_name` is
+//! lower-case, "data" exactly past the table); only application protocols come back.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,7 +13,15 @@ use strata_wire::Proto;
 fn check(r: Option<(Proto, u8)>) {
     let Some((p, k)) = r else { return };
     match p {
-        Proto::AppNamed => assert!((k as usize) < app::NAMES.len(), "name index {k}"),
+        Proto::AppNamed => {
+            assert!((k as usize) < app::NAMES.len(), "name index {k}");
+            let f = app::filter_name(k);
+            assert!(
+                f != "data" && !f.is_empty(),
+                "{} has no filter name",
+                app::NAMES[k as usize]
+            );
+        }
         Proto::Dns => assert!(k <= app::dns_flavor::LLMNR),
         Proto::Http => assert!(k <= 1),
         Proto::Tls | Proto::Dhcp | Proto::Ntp | Proto::Ssh => assert_eq!(k, 0),
@@ -61,4 +70,17 @@ fuzz_target!(|data: &[u8]| {
     for n in app::NAMES {
         assert!(!n.is_empty());
     }
+    // Every byte as a NAMES index: a lower-case filter name, "data" past the table.
+    let k = data[0];
+    let f = app::filter_name(k);
+    assert!(
+        f.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+        "{f:?}"
+    );
+    assert_eq!(
+        f == "data",
+        k as usize >= app::NAMES.len(),
+        "filter_name({k}) = {f}"
+    );
 });
