@@ -14,146 +14,213 @@
 //! pair of integers `(a, b)` is the range a..=b, and an address with a prefix (`'198.18.0.0/30'`,
 //! `'2001:db8::/126'`) makes one packet per address; `/` binds like `*` (left to right), so
 //! `IP()/TCP()*3` is three packets and `IP()/('A'*100)` a 100-byte payload.
+//!
+//! # Cost
+//!
+//! Callers parse a spec for every packet they craft (`strata craft`, `strata send`, the
+//! benchmark against Scapy), so parsing, not building, is the cost of crafting. Hence:
+//! - the lexer walks the bytes of the `&str`, and its tokens are `Copy` and borrow the spec;
+//!   a string literal's escapes are checked while lexing but decoded only when the literal
+//!   becomes a [`Value`], and a literal without escapes is copied once, into that value;
+//! - the parser evaluates as it goes instead of building a syntax tree, and sets each field as
+//!   soon as its argument is read;
+//! - a field value that stands for one packet (the common case) is set once and never cloned;
+//!   only lists, ranges and networks are expanded into alternatives;
+//! - the layers of the last packet are moved, not cloned, into the result.
+//!
+//! Positions are byte offsets while parsing; an error leaving [`parse`] counts characters, as
+//! the user reads the spec.
+//!
+//! Errors come out in the order of a parser that reads the whole spec before evaluating it:
+//! a lexing error anywhere first, then the first syntax error, then the first evaluation error
+//! (an unknown field, a bad value ...). Evaluating while parsing keeps that order by recording
+//! the first evaluation error and parsing on without evaluating ([`Parser::failed`]).
 
 use crate::error::{did_you_mean, CraftError, Result};
 use crate::packet::{set_field, Layer, Packet};
 use crate::value::Value;
 use core::net::{Ipv4Addr, Ipv6Addr};
+use std::borrow::Cow;
 
 /// The most packets one spec may expand to (a /12 of IPv4 addresses).
 pub const MAX_PACKETS: usize = 1 << 20;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Name(String),
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok<'a> {
+    Name(&'a str),
     Int(i128),
     Float(f64),
-    Str(String),
-    Bytes(Vec<u8>),
-    Punct(char),
+    Str(Lit<'a>),
+    Bytes(Lit<'a>),
+    Punct(u8),
     End,
 }
 
-/// A token and its 1-based column.
-type Spanned = (Tok, usize);
+/// A string or bytes literal as written, checked but not decoded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Lit<'a> {
+    /// The text between the quotes.
+    body: &'a str,
+    /// Byte offset of the opening quote, where decoding starts again.
+    quote: usize,
+    /// `r'...'`: backslashes are kept.
+    raw: bool,
+    /// No escape sequence: the value's bytes are `body`'s.
+    plain: bool,
+}
 
-fn syntax(col: usize, msg: impl Into<String>) -> CraftError {
+/// A token and its 1-based byte position in the spec.
+type Spanned<'a> = (Tok<'a>, usize);
+
+fn syntax(pos: usize, msg: impl Into<String>) -> CraftError {
     CraftError::Syntax {
-        col,
+        col: pos,
         msg: msg.into(),
     }
 }
 
-fn lex(src: &str) -> Result<Vec<Spanned>> {
-    let chars: Vec<char> = src.chars().collect();
+/// The character starting at byte `i` (ASCII without decoding).
+fn char_at(src: &str, i: usize) -> Option<char> {
+    match src.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => Some(b as char),
+        Some(_) => src.get(i..)?.chars().next(),
+        None => None,
+    }
+}
+
+fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
+    let bytes = src.as_bytes();
+    // Tokens average a few bytes; this avoids regrowing the vector for typical specs.
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 2);
     let mut i = 0;
-    let mut out = Vec::new();
-    while i < chars.len() {
-        let c = chars[i];
-        let col = i + 1;
+    while let Some(c) = char_at(src, i) {
+        let pos = i + 1;
         if c.is_whitespace() {
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
         // String and bytes literals, with an optional b/r prefix.
-        let prefix_len = string_prefix(&chars[i..]);
-        if let Some(p) = prefix_len {
-            let prefix: String = chars[i..i + p].iter().collect::<String>().to_lowercase();
-            let (bytes, raw) = (prefix.contains('b'), prefix.contains('r'));
-            let (text, next) = read_string(&chars, i + p, raw, bytes)?;
-            i = next;
+        if let Some(p) = string_prefix(&bytes[i..]) {
+            let prefix = &bytes[i..i + p];
+            let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
+            let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
+            let quote = i + p;
+            let (end, plain) = scan_literal(src, quote, raw, is_bytes, None)?;
+            let lit = Lit {
+                body: &src[quote + 1..end - 1],
+                quote,
+                raw,
+                plain,
+            };
             out.push((
-                if bytes {
-                    Tok::Bytes(text)
+                if is_bytes {
+                    Tok::Bytes(lit)
                 } else {
-                    Tok::Str(utf8(text))
+                    Tok::Str(lit)
                 },
-                col,
+                pos,
             ));
+            i = end;
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
             let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
             {
-                // An exponent sign belongs to the number: 1e-3.
                 i += 1;
-                if i < chars.len()
-                    && matches!(chars[i], '+' | '-')
-                    && matches!(chars[i - 1], 'e' | 'E')
-                    && !chars[start..i].iter().any(|c| matches!(c, 'x' | 'X'))
+                // An exponent sign belongs to the number: 1e-3 (but not 0x1e-3).
+                if i < bytes.len()
+                    && matches!(bytes[i], b'+' | b'-')
+                    && matches!(bytes[i - 1], b'e' | b'E')
+                    && !bytes[start..i].iter().any(|c| matches!(c, b'x' | b'X'))
                 {
                     i += 1;
                 }
             }
-            let text: String = chars[start..i].iter().filter(|c| **c != '_').collect();
-            out.push((number(&text, col)?, col));
+            let text = &src[start..i];
+            let text: Cow<str> = if text.contains('_') {
+                text.replace('_', "").into()
+            } else {
+                text.into()
+            };
+            out.push((number(&text, pos)?, pos));
             continue;
         }
         if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
+            i += c.len_utf8();
+            while let Some(c) = char_at(src, i).filter(|c| c.is_alphanumeric() || *c == '_') {
+                i += c.len_utf8();
             }
-            out.push((Tok::Name(chars[start..i].iter().collect()), col));
+            out.push((Tok::Name(&src[start..i]), pos));
             continue;
         }
-        if "()[],=/*+-".contains(c) {
-            out.push((Tok::Punct(c), col));
+        if b"()[],=/*+-".contains(&bytes[i]) {
+            out.push((Tok::Punct(bytes[i]), pos));
             i += 1;
             continue;
         }
-        return Err(syntax(col, format!("unexpected character '{c}'")));
+        return Err(syntax(pos, format!("unexpected character '{c}'")));
     }
-    out.push((Tok::End, chars.len() + 1));
+    out.push((Tok::End, bytes.len() + 1));
     Ok(out)
 }
 
-/// Our strings hold one char per code point, written as UTF-8 bytes while lexing; turn them back.
-fn utf8(b: Vec<u8>) -> String {
-    String::from_utf8(b).unwrap_or_default()
-}
-
 /// Length of a string prefix (`'`, `b'`, `rb"` ...) at the start of `s`, if a literal starts.
-fn string_prefix(s: &[char]) -> Option<usize> {
+fn string_prefix(s: &[u8]) -> Option<usize> {
     let mut n = 0;
-    while n < 2 && s.get(n).is_some_and(|c| matches!(c, 'b' | 'B' | 'r' | 'R')) {
+    while n < 2
+        && s.get(n)
+            .is_some_and(|c| matches!(c, b'b' | b'B' | b'r' | b'R'))
+    {
         n += 1;
     }
-    matches!(s.get(n), Some('\'' | '"')).then_some(n)
+    matches!(s.get(n), Some(b'\'' | b'"')).then_some(n)
 }
 
-/// Reads a quoted literal starting at the quote; returns its bytes (UTF-8 for `str`) and the
-/// index after the closing quote.
-fn read_string(chars: &[char], start: usize, raw: bool, bytes: bool) -> Result<(Vec<u8>, usize)> {
-    let quote = chars[start];
-    let mut out = Vec::new();
-    let mut i = start + 1;
-    let push_char = |out: &mut Vec<u8>, c: char| {
-        let mut buf = [0u8; 4];
-        out.extend(c.encode_utf8(&mut buf).as_bytes());
+/// Reads the quoted literal whose opening quote is at byte `quote`: returns the byte offset
+/// after the closing quote and whether the body had no escape sequence. With `out`, also
+/// writes the literal's bytes there (UTF-8 for a `str`).
+///
+/// One function both checks a literal (the lexer, without `out`) and decodes it (when it
+/// becomes a value), so the two cannot disagree.
+fn scan_literal(
+    src: &str,
+    quote: usize,
+    raw: bool,
+    bytes: bool,
+    mut out: Option<&mut Vec<u8>>,
+) -> Result<(usize, bool)> {
+    let q = char::from(src.as_bytes()[quote]);
+    let mut plain = true;
+    let mut i = quote + 1;
+    let push_char = |out: &mut Option<&mut Vec<u8>>, c: char| {
+        if let Some(out) = out {
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     };
     loop {
-        let Some(&c) = chars.get(i) else {
-            return Err(syntax(start + 1, "string is not closed"));
+        let at = i;
+        let Some(c) = char_at(src, i) else {
+            return Err(syntax(quote + 1, "string is not closed"));
         };
-        i += 1;
-        if c == quote {
-            return Ok((out, i));
+        i += c.len_utf8();
+        if c == q {
+            return Ok((i, plain));
         }
         if c != '\\' || raw {
             if bytes && !c.is_ascii() {
-                return Err(syntax(i, "bytes literals take ASCII characters only"));
+                return Err(syntax(at + 1, "bytes literals take ASCII characters only"));
             }
             push_char(&mut out, c);
             continue;
         }
-        let Some(&e) = chars.get(i) else {
-            return Err(syntax(i, "string is not closed"));
+        plain = false;
+        let Some(e) = char_at(src, i) else {
+            return Err(syntax(at + 1, "string is not closed"));
         };
-        i += 1;
+        i += e.len_utf8();
         let code: u32 = match e {
             'n' => 10,
             'r' => 13,
@@ -164,23 +231,28 @@ fn read_string(chars: &[char], start: usize, raw: bool, bytes: bool) -> Result<(
             'v' => 11,
             '\\' | '\'' | '"' => e as u32,
             'x' => {
-                let hex: String = chars.get(i..i + 2).unwrap_or_default().iter().collect();
-                let v = u32::from_str_radix(&hex, 16)
-                    .map_err(|_| syntax(i - 1, "\\x needs two hex digits"))?;
-                i += 2;
+                // Exactly two characters, whatever they are; from_str_radix judges them.
+                let two = src[i..]
+                    .char_indices()
+                    .nth(1)
+                    .map(|(k, c)| &src[i..i + k + c.len_utf8()]);
+                let v = two
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| syntax(at + 1, "\\x needs two hex digits"))?;
+                i += two.map_or(0, str::len);
                 v
             }
             '0'..='7' => {
-                let mut v = e.to_digit(8).unwrap_or(0);
+                let mut v = e as u32 - '0' as u32;
                 let mut n = 1;
                 while n < 3 {
-                    match chars.get(i).and_then(|d| d.to_digit(8)) {
-                        Some(d) => {
-                            v = v * 8 + d;
+                    match src.as_bytes().get(i) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
                             i += 1;
                             n += 1;
                         }
-                        None => break,
+                        _ => break,
                     }
                 }
                 v
@@ -192,227 +264,31 @@ fn read_string(chars: &[char], start: usize, raw: bool, bytes: bool) -> Result<(
             }
         };
         if bytes {
-            out.push((code & 0xff) as u8);
+            if let Some(out) = &mut out {
+                out.push((code & 0xff) as u8);
+            }
         } else {
             push_char(&mut out, char::from_u32(code).unwrap_or('\u{fffd}'));
         }
     }
 }
 
-fn number(text: &str, col: usize) -> Result<Tok> {
-    let lower = text.to_ascii_lowercase();
-    let radix = |p: &str, r: u32| {
-        i128::from_str_radix(&lower[p.len()..], r)
-            .map(Tok::Int)
-            .map_err(|_| syntax(col, format!("'{text}' is not a number")))
+fn number(text: &str, pos: usize) -> Result<Tok<'static>> {
+    let bad = || syntax(pos, format!("'{text}' is not a number"));
+    let radix = match text.get(..2) {
+        Some(p) if p.eq_ignore_ascii_case("0x") => 16,
+        Some(p) if p.eq_ignore_ascii_case("0o") => 8,
+        Some(p) if p.eq_ignore_ascii_case("0b") => 2,
+        _ => 0,
     };
-    if lower.starts_with("0x") {
-        radix("0x", 16)
-    } else if lower.starts_with("0o") {
-        radix("0o", 8)
-    } else if lower.starts_with("0b") {
-        radix("0b", 2)
-    } else if lower.contains(['.', 'e']) {
-        lower
-            .parse::<f64>()
-            .map(Tok::Float)
-            .map_err(|_| syntax(col, format!("'{text}' is not a number")))
-    } else {
-        lower
-            .parse::<i128>()
+    if radix != 0 {
+        i128::from_str_radix(&text[2..], radix)
             .map(Tok::Int)
-            .map_err(|_| syntax(col, format!("'{text}' is not a number")))
-    }
-}
-
-/// The syntax tree.
-#[derive(Debug, Clone)]
-enum Expr {
-    Lit(Value, usize),
-    List(Vec<Expr>, usize),
-    Tuple(Vec<Expr>, usize),
-    Call {
-        name: String,
-        col: usize,
-        args: Vec<Arg>,
-    },
-    Bin {
-        op: char,
-        l: Box<Expr>,
-        r: Box<Expr>,
-        col: usize,
-    },
-    Neg(Box<Expr>, usize),
-}
-
-#[derive(Debug, Clone)]
-struct Arg {
-    name: Option<(String, usize)>,
-    value: Expr,
-}
-
-impl Expr {
-    fn col(&self) -> usize {
-        match self {
-            Expr::Lit(_, c) | Expr::List(_, c) | Expr::Tuple(_, c) | Expr::Neg(_, c) => *c,
-            Expr::Call { col, .. } | Expr::Bin { col, .. } => *col,
-        }
-    }
-}
-
-struct Parser {
-    toks: Vec<Spanned>,
-    pos: usize,
-}
-
-impl Parser {
-    fn peek(&self) -> &Spanned {
-        &self.toks[self.pos.min(self.toks.len() - 1)]
-    }
-    fn next(&mut self) -> Spanned {
-        let t = self.peek().clone();
-        self.pos += 1;
-        t
-    }
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek().0 == Tok::Punct(c) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn expect(&mut self, c: char, what: &str) -> Result<()> {
-        if self.eat(c) {
-            Ok(())
-        } else {
-            let (t, col) = self.peek().clone();
-            Err(syntax(
-                col,
-                format!("expected {what}, found {}", describe(&t)),
-            ))
-        }
-    }
-
-    fn expr(&mut self) -> Result<Expr> {
-        let mut l = self.term()?;
-        loop {
-            let (t, col) = self.peek().clone();
-            match t {
-                Tok::Punct(op @ ('+' | '-')) => {
-                    self.pos += 1;
-                    let r = self.term()?;
-                    l = Expr::Bin {
-                        op,
-                        l: Box::new(l),
-                        r: Box::new(r),
-                        col,
-                    };
-                }
-                _ => return Ok(l),
-            }
-        }
-    }
-
-    fn term(&mut self) -> Result<Expr> {
-        let mut l = self.unary()?;
-        loop {
-            let (t, col) = self.peek().clone();
-            match t {
-                Tok::Punct(op @ ('/' | '*')) => {
-                    self.pos += 1;
-                    let r = self.unary()?;
-                    l = Expr::Bin {
-                        op,
-                        l: Box::new(l),
-                        r: Box::new(r),
-                        col,
-                    };
-                }
-                _ => return Ok(l),
-            }
-        }
-    }
-
-    fn unary(&mut self) -> Result<Expr> {
-        let col = self.peek().1;
-        if self.eat('-') {
-            return Ok(Expr::Neg(Box::new(self.unary()?), col));
-        }
-        self.atom()
-    }
-
-    fn atom(&mut self) -> Result<Expr> {
-        let (t, col) = self.next();
-        Ok(match t {
-            Tok::Int(i) => Expr::Lit(Value::Int(i), col),
-            Tok::Float(f) => Expr::Lit(Value::Float(f), col),
-            Tok::Str(s) => Expr::Lit(Value::Str(s), col),
-            Tok::Bytes(b) => Expr::Lit(Value::Bytes(b), col),
-            Tok::Name(n) if n == "None" => Expr::Lit(Value::None, col),
-            Tok::Name(n) if n == "True" => Expr::Lit(Value::Bool(true), col),
-            Tok::Name(n) if n == "False" => Expr::Lit(Value::Bool(false), col),
-            Tok::Name(name) => {
-                if !self.eat('(') {
-                    return Err(syntax(col, format!("{name} needs parentheses: {name}()")));
-                }
-                let mut args = Vec::new();
-                while !self.eat(')') {
-                    args.push(self.arg()?);
-                    if !self.eat(',') {
-                        self.expect(')', "',' or ')'")?;
-                        break;
-                    }
-                }
-                Expr::Call { name, col, args }
-            }
-            Tok::Punct('(') => {
-                if self.eat(')') {
-                    return Ok(Expr::Tuple(Vec::new(), col));
-                }
-                let first = self.expr()?;
-                if self.eat(')') {
-                    return Ok(first);
-                }
-                let mut items = vec![first];
-                while self.eat(',') {
-                    if self.eat(')') {
-                        return Ok(Expr::Tuple(items, col));
-                    }
-                    items.push(self.expr()?);
-                }
-                self.expect(')', "',' or ')'")?;
-                Expr::Tuple(items, col)
-            }
-            Tok::Punct('[') => {
-                let mut items = Vec::new();
-                while !self.eat(']') {
-                    items.push(self.expr()?);
-                    if !self.eat(',') {
-                        self.expect(']', "',' or ']'")?;
-                        break;
-                    }
-                }
-                Expr::List(items, col)
-            }
-            t => return Err(syntax(col, format!("unexpected {}", describe(&t)))),
-        })
-    }
-
-    fn arg(&mut self) -> Result<Arg> {
-        if let (Tok::Name(n), col) = self.peek().clone() {
-            if self.toks.get(self.pos + 1).map(|t| &t.0) == Some(&Tok::Punct('=')) {
-                self.pos += 2;
-                return Ok(Arg {
-                    name: Some((n, col)),
-                    value: self.expr()?,
-                });
-            }
-        }
-        Ok(Arg {
-            name: None,
-            value: self.expr()?,
-        })
+            .map_err(|_| bad())
+    } else if text.contains(['.', 'e', 'E']) {
+        text.parse::<f64>().map(Tok::Float).map_err(|_| bad())
+    } else {
+        text.parse::<i128>().map(Tok::Int).map_err(|_| bad())
     }
 }
 
@@ -423,106 +299,306 @@ fn describe(t: &Tok) -> String {
         Tok::Float(f) => f.to_string(),
         Tok::Str(_) => "a string".into(),
         Tok::Bytes(_) => "bytes".into(),
-        Tok::Punct(c) => format!("'{c}'"),
+        Tok::Punct(c) => format!("'{}'", char::from(*c)),
         Tok::End => "the end".into(),
     }
 }
 
-/// One layer call with, per field, the values it expands to.
-#[derive(Debug, Clone)]
-struct LayerTpl {
-    layer: Layer,
-    /// (field, column of its value, alternatives) for fields with more than one value.
-    varying: Vec<(String, usize, Vec<Value>)>,
+/// Packets being composed: layers with the fields already set, the fields that make more
+/// than one packet, and how many times the whole stack is repeated.
+struct Stack {
+    layers: Vec<Layer>,
+    varying: Vec<Varying>,
+    repeat: usize,
 }
 
-/// What an expression evaluates to: a value, or packets (layers and a repeat count).
+/// A field given a list, range or network: its alternatives, one packet each.
+struct Varying {
+    /// Index of the layer in [`Stack::layers`].
+    layer: usize,
+    field: &'static str,
+    alts: Vec<Value>,
+}
+
+/// What an expression evaluates to.
 enum Val {
     V(Value),
-    P(Vec<LayerTpl>, usize),
+    P(Stack),
+    /// Not evaluated: an earlier evaluation failed (see [`Parser::failed`]).
+    Failed,
 }
 
-fn eval(e: &Expr) -> Result<Val> {
-    match e {
-        Expr::Lit(v, _) => Ok(Val::V(v.clone())),
-        Expr::List(items, _) => Ok(Val::V(Value::List(values(items)?))),
-        Expr::Tuple(items, _) => Ok(Val::V(Value::Tuple(values(items)?))),
-        Expr::Neg(inner, col) => match eval(inner)? {
-            Val::V(Value::Int(i)) => Ok(Val::V(Value::Int(-i))),
+/// An expression's value and its 1-based byte position: that of its first token, of its
+/// operator for `a op b`, of the opening bracket for a tuple or list.
+type Valued = (Val, usize);
+
+struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Spanned<'a>>,
+    pos: usize,
+    /// The first evaluation error. Once set, the parser checks the rest of the syntax without
+    /// evaluating, so a later syntax error is still the one reported.
+    failed: Option<CraftError>,
+}
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Spanned<'a> {
+        self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+    fn next(&mut self) -> Spanned<'a> {
+        let t = self.peek();
+        self.pos += 1;
+        t
+    }
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek().0 == Tok::Punct(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, c: u8, what: &str) -> Result<()> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            let (t, pos) = self.peek();
+            Err(syntax(
+                pos,
+                format!("expected {what}, found {}", describe(&t)),
+            ))
+        }
+    }
+
+    /// Whether evaluation is still on (no evaluation error so far).
+    fn live(&self) -> bool {
+        self.failed.is_none()
+    }
+
+    /// Runs one evaluation step while evaluation is on; its error is kept, not returned.
+    fn eval<T>(&mut self, step: impl FnOnce() -> Result<T>) -> Option<T> {
+        if !self.live() {
+            return None;
+        }
+        step().map_err(|e| self.failed = Some(e)).ok()
+    }
+
+    /// [`Parser::eval`] for a step giving a value.
+    fn eval_val(&mut self, step: impl FnOnce() -> Result<Val>) -> Val {
+        self.eval(step).unwrap_or(Val::Failed)
+    }
+
+    /// The field value an expression stands for (`None` once evaluation is off).
+    fn value(&mut self, (v, pos): Valued) -> Option<Value> {
+        match v {
+            Val::V(v) => Some(v),
+            Val::P(_) => self.eval(|| Err(syntax(pos, "a packet cannot be a field value here"))),
+            Val::Failed => None,
+        }
+    }
+
+    fn expr(&mut self) -> Result<Valued> {
+        let (mut l, mut lpos) = self.term()?;
+        while let (Tok::Punct(op @ (b'+' | b'-')), pos) = self.peek() {
+            self.pos += 1;
+            let (r, rpos) = self.term()?;
+            l = self.eval_val(|| binary(op, l, r, pos, (lpos, rpos)));
+            lpos = pos;
+        }
+        Ok((l, lpos))
+    }
+
+    fn term(&mut self) -> Result<Valued> {
+        let (mut l, mut lpos) = self.unary()?;
+        while let (Tok::Punct(op @ (b'/' | b'*')), pos) = self.peek() {
+            self.pos += 1;
+            let (r, rpos) = self.unary()?;
+            l = self.eval_val(|| binary(op, l, r, pos, (lpos, rpos)));
+            lpos = pos;
+        }
+        Ok((l, lpos))
+    }
+
+    fn unary(&mut self) -> Result<Valued> {
+        let pos = self.peek().1;
+        if !self.eat(b'-') {
+            return self.atom();
+        }
+        let (v, _) = self.unary()?;
+        let v = self.eval_val(|| match v {
+            Val::V(Value::Int(i)) => Ok(Val::V(Value::Int(i.wrapping_neg()))),
             Val::V(Value::Float(f)) => Ok(Val::V(Value::Float(-f))),
-            _ => Err(syntax(*col, "'-' applies to numbers only")),
-        },
-        Expr::Call { name, args, .. } => call(name, args),
-        Expr::Bin { op, l, r, col } => binary(*op, eval(l)?, eval(r)?, *col, (l.col(), r.col())),
+            _ => Err(syntax(pos, "'-' applies to numbers only")),
+        });
+        Ok((v, pos))
     }
-}
 
-fn values(items: &[Expr]) -> Result<Vec<Value>> {
-    items.iter().map(value).collect()
-}
-
-/// Evaluates an expression that must be a field value, not packets.
-fn value(e: &Expr) -> Result<Value> {
-    match eval(e)? {
-        Val::V(v) => Ok(v),
-        Val::P(..) => Err(syntax(e.col(), "a packet cannot be a field value here")),
-    }
-}
-
-fn call(name: &str, args: &[Arg]) -> Result<Val> {
-    let Some(mut layer) = Layer::by_class(name) else {
-        // Not a layer: a value object such as DNSQR(...) or IPOption_NOP(), checked by the
-        // field that receives it.
-        let args = args
-            .iter()
-            .map(|a| Ok((a.name.as_ref().map(|(n, _)| n.clone()), value(&a.value)?)))
-            .collect::<Result<_>>()?;
-        return Ok(Val::V(Value::Call {
-            name: name.to_string(),
-            args,
-        }));
-    };
-    let mut varying = Vec::new();
-    for a in args {
-        let vcol = a.value.col();
-        let (field, fcol) = match &a.name {
-            Some((n, c)) => (n.as_str(), *c),
-            // Raw('abc'): the first field of a payload layer.
-            None if matches!(layer, Layer::Raw(_)) => ("load", vcol),
-            None => {
-                return Err(syntax(
-                    vcol,
-                    format!("{name} takes keyword arguments (field=value)"),
-                ))
+    fn atom(&mut self) -> Result<Valued> {
+        let (t, pos) = self.next();
+        let v = match t {
+            Tok::Int(i) => Val::V(Value::Int(i)),
+            Tok::Float(f) => Val::V(Value::Float(f)),
+            Tok::Str(lit) if self.live() => {
+                let b = self.decode(lit, false)?;
+                Val::V(Value::Str(String::from_utf8(b).unwrap_or_default()))
             }
+            Tok::Bytes(lit) if self.live() => Val::V(Value::Bytes(self.decode(lit, true)?)),
+            Tok::Str(_) | Tok::Bytes(_) => Val::Failed,
+            Tok::Name("None") => Val::V(Value::None),
+            Tok::Name("True") => Val::V(Value::Bool(true)),
+            Tok::Name("False") => Val::V(Value::Bool(false)),
+            Tok::Name(name) => self.call(name, pos)?,
+            Tok::Punct(b'(') => {
+                if self.eat(b')') {
+                    return Ok((Val::V(Value::Tuple(Vec::new())), pos));
+                }
+                let first = self.expr()?;
+                if self.eat(b')') {
+                    return Ok(first);
+                }
+                let mut items = Vec::new();
+                items.extend(self.value(first));
+                while self.eat(b',') {
+                    if self.eat(b')') {
+                        return Ok((self.eval_val(|| Ok(Val::V(Value::Tuple(items)))), pos));
+                    }
+                    let item = self.expr()?;
+                    items.extend(self.value(item));
+                }
+                self.expect(b')', "',' or ')'")?;
+                self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
+            }
+            Tok::Punct(b'[') => {
+                let mut items = Vec::new();
+                while !self.eat(b']') {
+                    let item = self.expr()?;
+                    items.extend(self.value(item));
+                    if !self.eat(b',') {
+                        self.expect(b']', "',' or ']'")?;
+                        break;
+                    }
+                }
+                self.eval_val(|| Ok(Val::V(Value::List(items))))
+            }
+            t => return Err(syntax(pos, format!("unexpected {}", describe(&t)))),
         };
-        let v = value(&a.value)?;
-        // Check the name first, so a typo is reported as such whatever the value.
-        if !layer.proto().fields().contains(&field) {
-            return Err(set_field(layer.proto_mut(), field, &Value::None)
-                .err()
-                .map_or_else(|| syntax(fcol, "unknown field"), |e| e.at_column(fcol)));
-        }
-        let alts = expand(name, field, &v).map_err(|msg| CraftError::BadValue {
-            col: Some(vcol),
-            layer: layer.proto().class(),
-            field: field.to_string(),
-            msg,
-        })?;
-        // Set the first alternative on the template: it validates the value and is what a
-        // single-valued field keeps.
-        for alt in &alts {
-            set_field(layer.proto_mut(), field, alt).map_err(|e| e.at_column(vcol))?;
-        }
-        if let Some(first) = alts.first() {
-            set_field(layer.proto_mut(), field, first).map_err(|e| e.at_column(vcol))?;
-        }
-        varying.retain(|(f, _, _): &(String, usize, Vec<Value>)| f != field);
-        if alts.len() != 1 {
-            varying.push((field.to_string(), vcol, alts));
-        }
+        Ok((v, pos))
     }
-    Ok(Val::P(vec![LayerTpl { layer, varying }], 1))
+
+    /// A literal's bytes (UTF-8 for a `str`): the body as is, or decoded when it has escapes.
+    fn decode(&self, lit: Lit, bytes: bool) -> Result<Vec<u8>> {
+        if lit.plain {
+            return Ok(lit.body.as_bytes().to_vec());
+        }
+        let mut out = Vec::with_capacity(lit.body.len());
+        scan_literal(self.src, lit.quote, lit.raw, bytes, Some(&mut out))?;
+        Ok(out)
+    }
+
+    /// `NAME(args)`: a layer, with each argument set as soon as it is read; or a value object
+    /// (`DNSQR(...)`, `IPOption_NOP()`) that the field receiving it checks.
+    fn call(&mut self, name: &'a str, pos: usize) -> Result<Val> {
+        if !self.eat(b'(') {
+            return Err(syntax(pos, format!("{name} needs parentheses: {name}()")));
+        }
+        let mut layer = Layer::by_class(name);
+        let mut varying: Vec<Varying> = Vec::new();
+        let mut call_args = Vec::new();
+        while !self.eat(b')') {
+            let keyword = match (self.peek(), self.toks.get(self.pos + 1)) {
+                ((Tok::Name(n), npos), Some((Tok::Punct(b'='), _))) => {
+                    self.pos += 2;
+                    Some((n, npos))
+                }
+                _ => None,
+            };
+            // A layer takes keyword arguments only (Raw's load aside), and says so before its
+            // value is evaluated: keep evaluation off while the value is read.
+            let positional_error = keyword.is_none()
+                && self.live()
+                && layer.as_ref().is_some_and(|l| !matches!(l, Layer::Raw(_)));
+            let positional_msg = || format!("{name} takes keyword arguments (field=value)");
+            if positional_error {
+                self.failed = Some(syntax(pos, positional_msg()));
+            }
+            let arg = self.expr()?;
+            let vpos = arg.1;
+            if positional_error {
+                self.failed = Some(syntax(vpos, positional_msg()));
+            }
+            let value = self.value(arg);
+            match (&mut layer, value) {
+                (Some(l), Some(v)) => {
+                    let (field, fpos) = keyword.unwrap_or(("load", vpos));
+                    self.eval(|| set_arg(l, name, &mut varying, (field, fpos), v, vpos));
+                }
+                (None, Some(v)) => call_args.push((keyword.map(|(n, _)| n.to_string()), v)),
+                (_, None) => {}
+            }
+            if !self.eat(b',') {
+                self.expect(b')', "',' or ')'")?;
+                break;
+            }
+        }
+        Ok(match layer {
+            _ if !self.live() => Val::Failed,
+            Some(layer) => Val::P(Stack {
+                layers: vec![layer],
+                varying,
+                repeat: 1,
+            }),
+            None => Val::V(Value::Call {
+                name: name.to_string(),
+                args: call_args,
+            }),
+        })
+    }
+}
+
+/// Sets one `field=value` argument of a layer call (at `fpos` / `vpos` in the spec). A value
+/// standing for several packets is checked in full, its first alternative set on the layer,
+/// and the alternatives kept in `varying`.
+fn set_arg(
+    layer: &mut Layer,
+    class: &str,
+    varying: &mut Vec<Varying>,
+    (field, fpos): (&str, usize),
+    v: Value,
+    vpos: usize,
+) -> Result<()> {
+    // Check the name first, so a typo is reported as such whatever the value.
+    let Some(&field) = layer.proto().fields().iter().find(|f| **f == field) else {
+        return Err(set_field(layer.proto_mut(), field, &Value::None)
+            .err()
+            .map_or_else(|| syntax(fpos, "unknown field"), |e| e.at_column(fpos)));
+    };
+    // A later argument for the same field replaces an earlier one.
+    varying.retain(|d| d.field != field);
+    if !is_generator(class, field, &v) {
+        return set_field(layer.proto_mut(), field, &v).map_err(|e| e.at_column(vpos));
+    }
+    let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
+        col: Some(vpos),
+        layer: layer.proto().class(),
+        field: field.to_string(),
+        msg,
+    })?;
+    // Every alternative must be a valid value (the first bad one is reported); the layer
+    // keeps the first.
+    for alt in &alts {
+        set_field(layer.proto_mut(), field, alt).map_err(|e| e.at_column(vpos))?;
+    }
+    if let Some(first) = alts.first() {
+        set_field(layer.proto_mut(), field, first).map_err(|e| e.at_column(vpos))?;
+    }
+    if alts.len() != 1 {
+        varying.push(Varying {
+            layer: 0,
+            field,
+            alts,
+        });
+    }
+    Ok(())
 }
 
 /// Fields whose list value is one value (Scapy's list fields), not one packet per item.
@@ -530,18 +606,30 @@ fn is_list_field(field: &str) -> bool {
     matches!(field, "options" | "addresses" | "qd" | "an" | "ns" | "ar")
 }
 
+/// Whether a value may stand for other values than itself under Scapy's generator rules
+/// ([`expand`]); other values are set as they are.
+fn is_generator(class: &str, field: &str, v: &Value) -> bool {
+    !is_list_field(field)
+        && match v {
+            Value::List(_) => true,
+            Value::Tuple(t) => matches!(t.as_slice(), [Value::Int(_), Value::Int(_)]),
+            Value::Str(s) => s.contains('/') && is_address_field(class, field),
+            _ => false,
+        }
+}
+
 /// Scapy's generator rules: the values one field value stands for.
-fn expand(class: &str, field: &str, v: &Value) -> core::result::Result<Vec<Value>, String> {
+fn expand(class: &str, field: &str, v: Value) -> core::result::Result<Vec<Value>, String> {
     if is_list_field(field) {
-        return Ok(vec![v.clone()]);
+        return Ok(vec![v]);
     }
     let items = match v {
-        Value::List(items) => items.clone(),
-        v => vec![v.clone()],
+        Value::List(items) => items,
+        v => vec![v],
     };
     let mut out = Vec::new();
     for item in items {
-        match &item {
+        match item {
             Value::Tuple(t) if t.len() == 2 => match (&t[0], &t[1]) {
                 (Value::Int(a), Value::Int(b)) => {
                     if b < a {
@@ -552,12 +640,12 @@ fn expand(class: &str, field: &str, v: &Value) -> core::result::Result<Vec<Value
                     }
                     out.extend((*a..=*b).map(Value::Int));
                 }
-                _ => out.push(item.clone()),
+                _ => out.push(Value::Tuple(t)),
             },
             Value::Str(s) if s.contains('/') && is_address_field(class, field) => {
-                out.extend(network(s)?.into_iter().map(Value::Str));
+                out.extend(network(&s)?.into_iter().map(Value::Str));
             }
-            _ => out.push(item.clone()),
+            item => out.push(item),
         }
         if out.len() > MAX_PACKETS {
             return Err(format!("more than {MAX_PACKETS} values"));
@@ -603,50 +691,59 @@ fn network(s: &str) -> core::result::Result<Vec<String>, String> {
     Err(format!("'{s}' is not an address/prefix"))
 }
 
-fn binary(op: char, l: Val, r: Val, col: usize, cols: (usize, usize)) -> Result<Val> {
+fn unknown_layer(name: String, pos: usize) -> CraftError {
+    CraftError::UnknownLayer {
+        col: pos,
+        hint: did_you_mean(&name, Layer::classes()),
+        name,
+    }
+}
+
+/// A `Raw` layer carrying a bare string or bytes (`IP()/'payload'`).
+fn raw_layer(v: &Value) -> Result<Layer> {
+    let mut layer = Layer::from(crate::layers::Raw::new());
+    set_field(layer.proto_mut(), "load", v)?;
+    Ok(layer)
+}
+
+/// `l op r`, at `pos`; `operands` are the positions of `l` and `r`.
+fn binary(op: u8, l: Val, r: Val, pos: usize, operands: (usize, usize)) -> Result<Val> {
     use Value::*;
-    let bad = |what: &str| Err(syntax(col, what.to_string()));
+    let bad = |what: &str| Err(syntax(pos, what.to_string()));
     match (op, l, r) {
-        ('/', Val::P(mut a, n), Val::P(b, m)) => {
-            if n != 1 || m != 1 {
+        (b'/', Val::P(mut a), Val::P(b)) => {
+            if a.repeat != 1 || b.repeat != 1 {
                 return bad("'/' of repeated packets: repeat the whole stack instead");
             }
-            a.extend(b);
-            Ok(Val::P(a, 1))
+            let shift = a.layers.len();
+            a.layers.extend(b.layers);
+            a.varying.extend(b.varying.into_iter().map(|d| Varying {
+                layer: d.layer + shift,
+                ..d
+            }));
+            Ok(Val::P(a))
         }
-        ('/', Val::P(mut a, 1), Val::V(v @ (Str(_) | Bytes(_)))) => {
-            let mut layer = Layer::from(crate::layers::Raw::new());
-            set_field(layer.proto_mut(), "load", &v)?;
-            a.push(LayerTpl {
-                layer,
-                varying: Vec::new(),
-            });
-            Ok(Val::P(a, 1))
+        (b'/', Val::P(mut a), Val::V(v @ (Str(_) | Bytes(_)))) if a.repeat == 1 => {
+            a.layers.push(raw_layer(&v)?);
+            Ok(Val::P(a))
         }
-        ('/', Val::V(Value::Call { name, .. }), _) => Err(CraftError::UnknownLayer {
-            col: cols.0,
-            hint: did_you_mean(&name, Layer::classes()),
-            name,
-        }),
-        ('/', _, Val::V(Value::Call { name, .. })) => Err(CraftError::UnknownLayer {
-            col: cols.1,
-            hint: did_you_mean(&name, Layer::classes()),
-            name,
-        }),
-        ('/', ..) => bad("'/' stacks layers: Layer()/Layer() or Layer()/'payload'"),
-        ('*', Val::P(a, n), Val::V(Int(k))) | ('*', Val::V(Int(k)), Val::P(a, n)) => {
-            let k = usize::try_from(k).map_err(|_| syntax(col, "negative repeat count"))?;
-            Ok(Val::P(a, n.saturating_mul(k)))
+        (b'/', Val::V(Value::Call { name, .. }), _) => Err(unknown_layer(name, operands.0)),
+        (b'/', _, Val::V(Value::Call { name, .. })) => Err(unknown_layer(name, operands.1)),
+        (b'/', ..) => bad("'/' stacks layers: Layer()/Layer() or Layer()/'payload'"),
+        (b'*', Val::P(mut a), Val::V(Int(k))) | (b'*', Val::V(Int(k)), Val::P(mut a)) => {
+            let k = usize::try_from(k).map_err(|_| syntax(pos, "negative repeat count"))?;
+            a.repeat = a.repeat.saturating_mul(k);
+            Ok(Val::P(a))
         }
-        ('*', Val::V(a), Val::V(b)) => match (a, b) {
+        (b'*', Val::V(a), Val::V(b)) => match (a, b) {
             (Str(s), Int(k)) | (Int(k), Str(s)) => {
-                Ok(Val::V(Str(s.repeat(count(k, s.len(), col)?))))
+                Ok(Val::V(Str(s.repeat(count(k, s.len(), pos)?))))
             }
             (Bytes(s), Int(k)) | (Int(k), Bytes(s)) => {
-                Ok(Val::V(Bytes(s.repeat(count(k, s.len(), col)?))))
+                Ok(Val::V(Bytes(s.repeat(count(k, s.len(), pos)?))))
             }
             (List(s), Int(k)) | (Int(k), List(s)) => {
-                let k = count(k, s.len(), col)?;
+                let k = count(k, s.len(), pos)?;
                 Ok(Val::V(List(
                     s.iter().cycle().take(s.len() * k).cloned().collect(),
                 )))
@@ -654,7 +751,7 @@ fn binary(op: char, l: Val, r: Val, col: usize, cols: (usize, usize)) -> Result<
             (Int(a), Int(b)) => Ok(Val::V(Int(a.saturating_mul(b)))),
             _ => bad("'*' repeats a string, bytes, list or packet by an integer"),
         },
-        ('+', Val::V(a), Val::V(b)) => match (a, b) {
+        (b'+', Val::V(a), Val::V(b)) => match (a, b) {
             (Str(a), Str(b)) => Ok(Val::V(Str(a + &b))),
             (Bytes(mut a), Bytes(b)) => {
                 a.extend(b);
@@ -667,16 +764,19 @@ fn binary(op: char, l: Val, r: Val, col: usize, cols: (usize, usize)) -> Result<
             (Int(a), Int(b)) => Ok(Val::V(Int(a.saturating_add(b)))),
             _ => bad("'+' joins two strings, two bytes, two lists or two integers"),
         },
-        ('-', Val::V(Int(a)), Val::V(Int(b))) => Ok(Val::V(Int(a.saturating_sub(b)))),
-        _ => bad(&format!("'{op}' does not apply to these operands")),
+        (b'-', Val::V(Int(a)), Val::V(Int(b))) => Ok(Val::V(Int(a.saturating_sub(b)))),
+        _ => bad(&format!(
+            "'{}' does not apply to these operands",
+            char::from(op)
+        )),
     }
 }
 
 /// A repeat count, bounded so `'A'*10**12` is an error, not an allocation failure.
-fn count(k: i128, unit: usize, col: usize) -> Result<usize> {
-    let k = usize::try_from(k.max(0)).map_err(|_| syntax(col, "repeat count too large"))?;
+fn count(k: i128, unit: usize, pos: usize) -> Result<usize> {
+    let k = usize::try_from(k.max(0)).map_err(|_| syntax(pos, "repeat count too large"))?;
     if k.saturating_mul(unit.max(1)) > 1 << 24 {
-        return Err(syntax(col, "repeated value larger than 16 MiB"));
+        return Err(syntax(pos, "repeated value larger than 16 MiB"));
     }
     Ok(k)
 }
@@ -684,50 +784,60 @@ fn count(k: i128, unit: usize, col: usize) -> Result<usize> {
 /// Parses a spec into the packets it stands for, in Scapy's order: the first layer's fields
 /// vary slowest, and within a layer the field given last varies slowest.
 pub fn parse(spec: &str) -> Result<Vec<Packet>> {
+    parse_stack(spec)
+        .and_then(packets)
+        .map_err(|e| char_columns(e, spec))
+}
+
+/// The packets a spec stands for, before expansion; error positions in bytes.
+fn parse_stack(spec: &str) -> Result<Stack> {
     let mut p = Parser {
+        src: spec,
         toks: lex(spec)?,
         pos: 0,
+        failed: None,
     };
-    let e = p.expr()?;
-    let (t, col) = p.peek().clone();
+    let (v, vpos) = p.expr()?;
+    let (t, pos) = p.peek();
     if t != Tok::End {
         return Err(syntax(
-            col,
+            pos,
             format!("unexpected {} after the expression", describe(&t)),
         ));
     }
-    let (layers, repeat) = match eval(&e)? {
-        Val::P(l, n) => (l, n),
-        Val::V(Value::Call { name, .. }) => {
-            return Err(CraftError::UnknownLayer {
-                col: e.col(),
-                hint: did_you_mean(&name, Layer::classes()),
-                name,
-            })
-        }
-        Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => {
-            let mut layer = Layer::from(crate::layers::Raw::new());
-            set_field(layer.proto_mut(), "load", &v)?;
-            (
-                vec![LayerTpl {
-                    layer,
-                    varying: Vec::new(),
-                }],
-                1,
-            )
-        }
-        Val::V(v) => return Err(syntax(1, format!("{} is not a packet", v.describe()))),
-    };
+    if let Some(e) = p.failed {
+        return Err(e);
+    }
+    match v {
+        Val::P(stack) => Ok(stack),
+        Val::V(Value::Call { name, .. }) => Err(unknown_layer(name, vpos)),
+        Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => Ok(Stack {
+            layers: vec![raw_layer(&v)?],
+            varying: Vec::new(),
+            repeat: 1,
+        }),
+        Val::V(v) => Err(syntax(1, format!("{} is not a packet", v.describe()))),
+        // `Failed` comes with `p.failed` set, returned above.
+        Val::Failed => unreachable!("evaluation failed without an error"),
+    }
+}
+
+/// Expands a stack into its packets: one per combination of the varying fields' values (an
+/// odometer whose last dimension turns fastest), the whole repeated `repeat` times.
+fn packets(stack: Stack) -> Result<Vec<Packet>> {
+    let Stack {
+        mut layers,
+        varying,
+        repeat,
+    } = stack;
     // Dimensions in nesting order: outer layer first, and within a layer the last field first.
-    let mut dims: Vec<(usize, &str, &[Value])> = Vec::new();
-    for (i, l) in layers.iter().enumerate() {
-        for (f, _, alts) in l.varying.iter().rev() {
-            dims.push((i, f.as_str(), alts.as_slice()));
-        }
+    let mut dims: Vec<&Varying> = Vec::with_capacity(varying.len());
+    for i in 0..layers.len() {
+        dims.extend(varying.iter().filter(|d| d.layer == i).rev());
     }
     let per_round = dims
         .iter()
-        .try_fold(1usize, |acc, (_, _, a)| acc.checked_mul(a.len()))
+        .try_fold(1usize, |acc, d| acc.checked_mul(d.alts.len()))
         .filter(|n| *n <= MAX_PACKETS)
         .ok_or(CraftError::TooManyPackets { max: MAX_PACKETS })?;
     if per_round.saturating_mul(repeat) > MAX_PACKETS {
@@ -735,26 +845,57 @@ pub fn parse(spec: &str) -> Result<Vec<Packet>> {
     }
     let mut out = Vec::with_capacity(per_round * repeat);
     let mut idx = vec![0usize; dims.len()];
-    for _ in 0..per_round {
-        let mut pkt: Vec<Layer> = layers.iter().map(|l| l.layer.clone()).collect();
+    for n in 0..per_round {
+        // The round's last packet takes the template's layers; the others copy them.
+        let mut pkt = if n + 1 < per_round {
+            layers.clone()
+        } else {
+            core::mem::take(&mut layers)
+        };
         for (d, &k) in dims.iter().zip(&idx) {
-            set_field(pkt[d.0].proto_mut(), d.1, &d.2[k])?;
+            set_field(pkt[d.layer].proto_mut(), d.field, &d.alts[k])?;
         }
         out.push(Packet { layers: pkt });
         // Odometer: the last dimension turns fastest.
         for j in (0..dims.len()).rev() {
             idx[j] += 1;
-            if idx[j] < dims[j].2.len() {
+            if idx[j] < dims[j].alts.len() {
                 break;
             }
             idx[j] = 0;
         }
     }
-    let once = out.clone();
     for _ in 1..repeat {
-        out.extend(once.iter().cloned());
+        out.extend_from_within(..per_round);
     }
     Ok(out)
+}
+
+/// Turns an error's byte position into the character column the user sees (they differ only
+/// after non-ASCII text).
+fn char_columns(e: CraftError, spec: &str) -> CraftError {
+    if spec.is_ascii() {
+        return e;
+    }
+    let col = |pos: usize| {
+        spec.get(..pos.saturating_sub(1))
+            .map_or(pos, |before| before.chars().count() + 1)
+    };
+    match e {
+        CraftError::Syntax { col: pos, msg } => CraftError::Syntax { col: col(pos), msg },
+        CraftError::UnknownLayer {
+            col: pos,
+            name,
+            hint,
+        } => CraftError::UnknownLayer {
+            col: col(pos),
+            name,
+            hint,
+        },
+        e @ (CraftError::UnknownField { col: Some(pos), .. }
+        | CraftError::BadValue { col: Some(pos), .. }) => e.at_column(col(pos)),
+        e => e,
+    }
 }
 
 #[cfg(test)]
