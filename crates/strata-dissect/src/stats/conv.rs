@@ -4,9 +4,10 @@
 //! packet seen; `->` counts A→B, `<-` counts B→A, as in TShark's `tap-iousers.c`. Every layer
 //! of the type counts (an IP-in-IP frame is in two IP conversations); a frame's bytes are its
 //! length on the wire; the datagram quoted by an ICMP error is not counted. Rows are printed by total frames, descending, ties in the order the
-//! conversations began. TCP conversations are split like Wireshark's `tcp.stream`: a SYN whose
-//! sequence number differs from the first one seen in that direction starts a new one.
+//! conversations began. A TCP conversation is one `tcp.stream` ([`super::streams`]), so a port
+//! reused by a new connection is a new row.
 
+use super::streams::TcpStreams;
 use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
@@ -68,11 +69,12 @@ impl Addr {
 
 type Endpoint = (Addr, u16);
 
-/// The hash key: the endpoints in canonical order, and for TCP the stream generation.
+/// The hash key: the endpoints in canonical order, and for TCP the stream number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     lo: Endpoint,
     hi: Endpoint,
+    stream: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -87,8 +89,6 @@ struct Conv {
     /// Relative to the capture's first frame, in nanoseconds.
     start: i128,
     stop: i128,
-    /// TCP: the first sequence number seen from A and from B.
-    base_seq: [Option<u32>; 2],
 }
 
 /// One conversation table being filled.
@@ -109,12 +109,19 @@ impl ConvTable {
 
     /// Counts every layer of this table's type in `f`; `rel` is the frame's time relative to
     /// the capture's first frame.
-    pub fn frame(&mut self, f: &Frame, rel: i128) {
+    pub fn frame(&mut self, f: &Frame, rel: i128, streams: &TcpStreams) {
         let mut ip = None;
         // The datagram an ICMP error quotes is not tapped (Wireshark dissects it "in error").
         for l in f.all_layers().filter(|l| !l.quoted) {
-            if let Some((src, dst, tcp)) = self.endpoints(f, ip, l) {
-                self.add(src, dst, tcp, f.len as u64, rel);
+            if let Some((src, dst)) = self.endpoints(f, ip, l) {
+                let stream = match l.proto {
+                    Proto::Tcp => match streams.of(l) {
+                        Some(s) => s.stream,
+                        None => continue,
+                    },
+                    _ => u32::MAX,
+                };
+                self.add(src, dst, stream, f.len as u64, rel);
             }
             if matches!(l.proto, Proto::Ipv4 | Proto::Ipv6) {
                 ip = Some(l);
@@ -123,65 +130,33 @@ impl ConvTable {
     }
 
     /// The source and destination of `l` if it is this table's layer (`ip`: the innermost IP
-    /// layer before it); for TCP also the sequence number and whether it is a pure SYN.
-    #[allow(clippy::type_complexity)]
-    fn endpoints(
-        &self,
-        f: &Frame,
-        ip: Option<&Layer>,
-        l: &Layer,
-    ) -> Option<(Endpoint, Endpoint, Option<(u32, bool)>)> {
+    /// layer before it).
+    fn endpoints(&self, f: &Frame, ip: Option<&Layer>, l: &Layer) -> Option<(Endpoint, Endpoint)> {
         let h = f.header(l);
         match (self.kind, l.proto) {
             (ConvType::Eth, Proto::Eth) => {
                 let dst = Addr::Mac(h.get(0..6)?.try_into().ok()?);
                 let src = Addr::Mac(h.get(6..12)?.try_into().ok()?);
-                Some(((src, 0), (dst, 0), None))
+                Some(((src, 0), (dst, 0)))
             }
             (ConvType::Ipv4, Proto::Ipv4) | (ConvType::Ipv6, Proto::Ipv6) => {
                 let (s, d) = ip_addrs(f, l)?;
-                Some(((s, 0), (d, 0), None))
+                Some(((s, 0), (d, 0)))
             }
             (ConvType::Tcp, Proto::Tcp) | (ConvType::Udp, Proto::Udp) => {
                 let (s, d) = ip_addrs(f, ip?)?;
                 let sport = u16::from_be_bytes(h.get(0..2)?.try_into().ok()?);
                 let dport = u16::from_be_bytes(h.get(2..4)?.try_into().ok()?);
-                let seq = if l.proto == Proto::Tcp {
-                    let seq = u32::from_be_bytes(h.get(4..8)?.try_into().ok()?);
-                    let flags = *h.get(13)?;
-                    Some((seq, flags & 0x12 == 0x02))
-                } else {
-                    None
-                };
-                Some(((s, sport), (d, dport), seq))
+                Some(((s, sport), (d, dport)))
             }
             _ => None,
         }
     }
 
-    fn add(
-        &mut self,
-        src: Endpoint,
-        dst: Endpoint,
-        tcp: Option<(u32, bool)>,
-        bytes: u64,
-        rel: i128,
-    ) {
-        let key = if src <= dst {
-            Key { lo: src, hi: dst }
-        } else {
-            Key { lo: dst, hi: src }
-        };
-        let mut idx = self.map.get(&key).copied();
-        if let (Some(i), Some((seq, true))) = (idx, tcp) {
-            // Port reuse: a new SYN with another initial sequence number is a new stream.
-            let c = &self.convs[i];
-            let dir = usize::from(c.a != src);
-            if c.base_seq[dir].is_some_and(|b| b != seq) {
-                idx = None;
-            }
-        }
-        let i = match idx {
+    fn add(&mut self, src: Endpoint, dst: Endpoint, stream: u32, bytes: u64, rel: i128) {
+        let (lo, hi) = if src <= dst { (src, dst) } else { (dst, src) };
+        let key = Key { lo, hi, stream };
+        let i = match self.map.get(&key).copied() {
             Some(i) => i,
             None => {
                 self.convs.push(Conv {
@@ -193,7 +168,6 @@ impl ConvTable {
                     tx_bytes: 0,
                     start: rel,
                     stop: rel,
-                    base_seq: [None; 2],
                 });
                 self.map.insert(key, self.convs.len() - 1);
                 self.convs.len() - 1
@@ -207,10 +181,6 @@ impl ConvTable {
         } else {
             c.rx_frames += 1;
             c.rx_bytes += bytes;
-        }
-        if let Some((seq, _)) = tcp {
-            let dir = usize::from(!forward);
-            c.base_seq[dir].get_or_insert(seq);
         }
         if rel > c.stop {
             c.stop = rel;

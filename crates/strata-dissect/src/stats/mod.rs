@@ -5,7 +5,9 @@
 //! `-z` options, as TShark draws them.
 
 pub mod conv;
+pub mod follow;
 pub mod phs;
+pub mod streams;
 
 use crate::filter::Filter;
 use crate::frame::Frame;
@@ -14,6 +16,7 @@ use crate::frame::Frame;
 enum Kind {
     Conv(conv::ConvTable),
     Phs(phs::Hierarchy),
+    Follow(follow::Follow),
 }
 
 /// One `-z` statistic with its optional filter.
@@ -23,9 +26,17 @@ pub struct Stat {
 }
 
 impl Stat {
-    /// Parses a `-z` argument: `conv,eth|ip|ipv6|tcp|udp[,FILTER]` or `io,phs[,FILTER]`.
-    /// `follow,...` is handled by [`crate::follow`], not here.
+    /// Parses a `-z` argument: `conv,eth|ip|ipv6|tcp|udp[,FILTER]`, `io,phs[,FILTER]` or
+    /// `follow,tcp,ascii|raw|hex,STREAM`.
     pub fn parse(arg: &str) -> Result<Stat, String> {
+        if let Some(rest) = arg.strip_prefix("follow,") {
+            return Ok(Stat {
+                kind: Kind::Follow(
+                    follow::Follow::parse(rest).map_err(|e| format!("-z {arg}: {e}"))?,
+                ),
+                filter: None,
+            });
+        }
         let mut parts = arg.splitn(3, ',');
         let (what, sub) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
         let filter = match parts.next() {
@@ -50,15 +61,16 @@ impl Stat {
     }
 
     /// Counts `f`; `rel` is its time relative to the capture's first frame, in nanoseconds.
-    pub fn frame(&mut self, f: &Frame, rel: i128) {
+    pub fn frame(&mut self, f: &Frame, rel: i128, streams: &streams::TcpStreams) {
         if let Some((_, flt)) = &mut self.filter {
             if !flt.matches(f) {
                 return;
             }
         }
         match &mut self.kind {
-            Kind::Conv(t) => t.frame(f, rel),
+            Kind::Conv(t) => t.frame(f, rel, streams),
             Kind::Phs(h) => h.frame(f),
+            Kind::Follow(fo) => fo.frame(f, streams),
         }
     }
 
@@ -68,6 +80,7 @@ impl Stat {
         match &self.kind {
             Kind::Conv(t) => t.draw(filter, out),
             Kind::Phs(h) => h.draw(filter, out),
+            Kind::Follow(fo) => fo.draw(out),
         }
     }
 }
@@ -77,6 +90,7 @@ impl Stat {
 pub struct Stats {
     stats: Vec<Stat>,
     first_ns: Option<i128>,
+    streams: streams::TcpStreams,
 }
 
 impl Stats {
@@ -89,8 +103,9 @@ impl Stats {
     pub fn frame(&mut self, f: &Frame) {
         let now = f.ts.as_nanos();
         let rel = now - *self.first_ns.get_or_insert(now);
+        self.streams.frame(f);
         for s in &mut self.stats {
-            s.frame(f, rel);
+            s.frame(f, rel, &self.streams);
         }
     }
     /// Appends every table, last `-z` first.
