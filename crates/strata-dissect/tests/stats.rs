@@ -146,3 +146,60 @@ fn protocol_hierarchy_against_tshark() {
     );
     assert!(pct >= 60.0, "io,phs agreement fell to {pct:.2}% of lines");
 }
+
+/// `-z follow,tcp` against TShark run here (CI installs it): the lab samples in all three
+/// views, and every eighth shared capture's streams 0, 1 and 3 in the raw view.
+#[test]
+fn follow_tcp_against_tshark() {
+    let Some(shared) = shared_dir() else { return };
+    let tshark = std::process::Command::new("tshark")
+        .arg("--version")
+        .output();
+    if tshark.map(|o| !o.status.success()).unwrap_or(true) {
+        eprintln!("SKIPPED: tshark not installed");
+        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+        return;
+    }
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
+    let mut cases: Vec<(PathBuf, String)> = Vec::new();
+    for s in ["lab-web.pcap", "lab-mixed.pcap"] {
+        for mode in ["ascii", "raw", "hex"] {
+            for n in 0..8 {
+                cases.push((samples.join(s), format!("follow,tcp,{mode},{n}")));
+            }
+        }
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/pcap"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    for f in files.iter().step_by(8) {
+        for n in [0, 1, 3] {
+            cases.push((f.clone(), format!("follow,tcp,raw,{n}")));
+        }
+    }
+    let mut differ = Vec::new();
+    for (path, z) in &cases {
+        let want = std::process::Command::new("tshark")
+            .args(["-n", "-q", "-z", z, "-r"])
+            .arg(path)
+            .output()
+            .unwrap()
+            .stdout;
+        if tables(path, &[z]) != want {
+            differ.push(format!(
+                "{} {z}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    let pct = 100.0 * (cases.len() - differ.len()) as f64 / cases.len() as f64;
+    eprintln!(
+        "follow,tcp: {}/{} streams equal to TShark ({pct:.2}%); differing: {differ:?}",
+        cases.len() - differ.len(),
+        cases.len()
+    );
+    assert!(pct >= 95.0, "follow agrees on only {pct:.2}%");
+}
