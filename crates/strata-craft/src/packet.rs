@@ -21,7 +21,9 @@ pub trait Proto {
     /// The field names the layer accepts, in Scapy's order.
     fn fields(&self) -> &'static [&'static str];
     /// Sets one field (already known to be in `fields()`); `Value::None` restores the default.
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()>;
+    /// The value is given, not lent, so a layer that keeps it (payload bytes, the option list
+    /// `show()` prints as written) need not copy it.
+    fn set(&mut self, field: &str, v: Value) -> Conv<()>;
     /// Where a builder method keeps the first error until `build()` reports it.
     fn deferred(&mut self) -> &mut Option<CraftError>;
     fn deferred_ref(&self) -> &Option<CraftError>;
@@ -54,7 +56,7 @@ impl Cx<'_> {
 
 /// Sets a field by name with the checks every entry point shares: the field must exist (with a
 /// suggestion when it does not), and the value must convert.
-pub fn set_field(p: &mut dyn Proto, field: &str, v: &Value) -> Result<()> {
+pub fn set_field(p: &mut dyn Proto, field: &str, v: Value) -> Result<()> {
     if !p.fields().contains(&field) {
         return Err(CraftError::UnknownField {
             col: None,
@@ -74,7 +76,7 @@ pub fn set_field(p: &mut dyn Proto, field: &str, v: &Value) -> Result<()> {
 /// The builder methods' path: a bad value is kept and reported by `build()`, so builders chain
 /// without `Result`s.
 pub(crate) fn set_or_defer(p: &mut dyn Proto, field: &str, v: Value) {
-    if let Err(e) = set_field(p, field, &v) {
+    if let Err(e) = set_field(p, field, v) {
         let slot = p.deferred();
         if slot.is_none() {
             *slot = Some(e);

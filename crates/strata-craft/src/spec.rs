@@ -93,14 +93,19 @@ fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
     // Tokens average a few bytes; this avoids regrowing the vector for typical specs.
     let mut out = Vec::with_capacity(bytes.len() / 3 + 2);
     let mut i = 0;
-    while let Some(c) = char_at(src, i) {
+    // Dispatch on the first byte; a non-ASCII byte is decoded into its character and judged
+    // as a character (Unicode whitespace, letters in names).
+    while let Some(&b) = bytes.get(i) {
         let pos = i + 1;
+        let c = if b.is_ascii() {
+            b as char
+        } else {
+            char_at(src, i).unwrap_or(char::REPLACEMENT_CHARACTER)
+        };
         if c.is_whitespace() {
             i += c.len_utf8();
-            continue;
-        }
-        // String and bytes literals, with an optional b/r prefix.
-        if let Some(p) = string_prefix(&bytes[i..]) {
+        } else if let Some(p) = string_prefix(&bytes[i..]) {
+            // String and bytes literals, with an optional b/r prefix.
             let prefix = &bytes[i..i + p];
             let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
             let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
@@ -121,9 +126,9 @@ fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
                 pos,
             ));
             i = end;
-            continue;
-        }
-        if c.is_ascii_digit() || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        } else if b.is_ascii_digit()
+            || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             let start = i;
             while i < bytes.len()
                 && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
@@ -145,23 +150,29 @@ fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
                 text.into()
             };
             out.push((number(&text, pos)?, pos));
-            continue;
-        }
-        if c.is_alphabetic() || c == '_' {
+        } else if c.is_alphabetic() || c == '_' {
             let start = i;
             i += c.len_utf8();
-            while let Some(c) = char_at(src, i).filter(|c| c.is_alphanumeric() || *c == '_') {
-                i += c.len_utf8();
+            loop {
+                match bytes.get(i) {
+                    Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
+                    Some(b) if !b.is_ascii() => match char_at(src, i) {
+                        Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                        _ => break,
+                    },
+                    _ => break,
+                }
             }
             out.push((Tok::Name(&src[start..i]), pos));
-            continue;
-        }
-        if b"()[],=/*+-".contains(&bytes[i]) {
-            out.push((Tok::Punct(bytes[i]), pos));
+        } else if matches!(
+            b,
+            b'(' | b')' | b'[' | b']' | b',' | b'=' | b'/' | b'*' | b'+' | b'-'
+        ) {
+            out.push((Tok::Punct(b), pos));
             i += 1;
-            continue;
+        } else {
+            return Err(syntax(pos, format!("unexpected character '{c}'")));
         }
-        return Err(syntax(pos, format!("unexpected character '{c}'")));
     }
     out.push((Tok::End, bytes.len() + 1));
     Ok(out)
@@ -201,6 +212,17 @@ fn scan_literal(
         }
     };
     loop {
+        // Ordinary text goes in one run: only the quote, a backslash (unless raw) and, in
+        // bytes, a non-ASCII character need a closer look.
+        let rest = &src.as_bytes()[i..];
+        let run = rest
+            .iter()
+            .position(|&b| b == q as u8 || (b == b'\\' && !raw) || (bytes && !b.is_ascii()))
+            .unwrap_or(rest.len());
+        if let Some(out) = &mut out {
+            out.extend_from_slice(&rest[..run]);
+        }
+        i += run;
         let at = i;
         let Some(c) = char_at(src, i) else {
             return Err(syntax(quote + 1, "string is not closed"));
@@ -568,14 +590,14 @@ fn set_arg(
 ) -> Result<()> {
     // Check the name first, so a typo is reported as such whatever the value.
     let Some(&field) = layer.proto().fields().iter().find(|f| **f == field) else {
-        return Err(set_field(layer.proto_mut(), field, &Value::None)
+        return Err(set_field(layer.proto_mut(), field, Value::None)
             .err()
             .map_or_else(|| syntax(fpos, "unknown field"), |e| e.at_column(fpos)));
     };
     // A later argument for the same field replaces an earlier one.
     varying.retain(|d| d.field != field);
     if !is_generator(class, field, &v) {
-        return set_field(layer.proto_mut(), field, &v).map_err(|e| e.at_column(vpos));
+        return set_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos));
     }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
@@ -585,11 +607,8 @@ fn set_arg(
     })?;
     // Every alternative must be a valid value (the first bad one is reported); the layer
     // keeps the first.
-    for alt in &alts {
-        set_field(layer.proto_mut(), field, alt).map_err(|e| e.at_column(vpos))?;
-    }
-    if let Some(first) = alts.first() {
-        set_field(layer.proto_mut(), field, first).map_err(|e| e.at_column(vpos))?;
+    for alt in alts.iter().chain(alts.first()) {
+        set_field(layer.proto_mut(), field, alt.clone()).map_err(|e| e.at_column(vpos))?;
     }
     if alts.len() != 1 {
         varying.push(Varying {
@@ -700,7 +719,7 @@ fn unknown_layer(name: String, pos: usize) -> CraftError {
 }
 
 /// A `Raw` layer carrying a bare string or bytes (`IP()/'payload'`).
-fn raw_layer(v: &Value) -> Result<Layer> {
+fn raw_layer(v: Value) -> Result<Layer> {
     let mut layer = Layer::from(crate::layers::Raw::new());
     set_field(layer.proto_mut(), "load", v)?;
     Ok(layer)
@@ -724,7 +743,7 @@ fn binary(op: u8, l: Val, r: Val, pos: usize, operands: (usize, usize)) -> Resul
             Ok(Val::P(a))
         }
         (b'/', Val::P(mut a), Val::V(v @ (Str(_) | Bytes(_)))) if a.repeat == 1 => {
-            a.layers.push(raw_layer(&v)?);
+            a.layers.push(raw_layer(v)?);
             Ok(Val::P(a))
         }
         (b'/', Val::V(Value::Call { name, .. }), _) => Err(unknown_layer(name, operands.0)),
@@ -812,7 +831,7 @@ fn parse_stack(spec: &str) -> Result<Stack> {
         Val::P(stack) => Ok(stack),
         Val::V(Value::Call { name, .. }) => Err(unknown_layer(name, vpos)),
         Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => Ok(Stack {
-            layers: vec![raw_layer(&v)?],
+            layers: vec![raw_layer(v)?],
             varying: Vec::new(),
             repeat: 1,
         }),
@@ -853,7 +872,7 @@ fn packets(stack: Stack) -> Result<Vec<Packet>> {
             core::mem::take(&mut layers)
         };
         for (d, &k) in dims.iter().zip(&idx) {
-            set_field(pkt[d.layer].proto_mut(), d.field, &d.alts[k])?;
+            set_field(pkt[d.layer].proto_mut(), d.field, d.alts[k].clone())?;
         }
         out.push(Packet { layers: pkt });
         // Odometer: the last dimension turns fastest.

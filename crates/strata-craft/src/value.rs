@@ -6,9 +6,10 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 use strata_wire::MacAddr;
 
 /// A field value as Scapy's expression syntax writes it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// Python's `None`: "compute it" for automatic fields.
+    #[default]
     None,
     Bool(bool),
     Int(i128),
@@ -122,23 +123,37 @@ impl Value {
         }
     }
 
+    /// [`Value::bytes`] of a value the caller owns: the bytes are moved, not copied.
+    pub fn into_bytes(self) -> Conv<Vec<u8>> {
+        match self {
+            Value::Str(s) => Ok(s.into_bytes()),
+            Value::Bytes(b) => Ok(b),
+            v => Err(format!("expects str or bytes, got {}", v.describe())),
+        }
+    }
+
     /// Text of a `str` (or UTF-8 `bytes`) value.
     pub fn text(&self) -> Conv<String> {
+        self.as_text().map(str::to_string)
+    }
+
+    /// [`Value::text`] borrowed, for values that are parsed, not kept (addresses).
+    pub fn as_text(&self) -> Conv<&str> {
         match self {
-            Value::Str(s) => Ok(s.clone()),
-            Value::Bytes(b) => String::from_utf8(b.clone()).map_err(|_| "expects text".into()),
+            Value::Str(s) => Ok(s),
+            Value::Bytes(b) => core::str::from_utf8(b).map_err(|_| "expects text".into()),
             v => Err(format!("expects a string, got {}", v.describe())),
         }
     }
 
     pub fn ipv4(&self) -> Conv<Ipv4Addr> {
-        let s = self.text()?;
+        let s = self.as_text()?;
         s.parse()
             .map_err(|_| format!("'{s}' is not an IPv4 address (names are not resolved)"))
     }
 
     pub fn ipv6(&self) -> Conv<Ipv6Addr> {
-        let s = self.text()?;
+        let s = self.as_text()?;
         s.parse()
             .map_err(|_| format!("'{s}' is not an IPv6 address (names are not resolved)"))
     }
@@ -151,7 +166,7 @@ impl Value {
                 Ok(MacAddr(m))
             }
             v => {
-                let s = v.text()?;
+                let s = v.as_text()?;
                 s.parse()
                     .map_err(|_| format!("'{s}' is not a MAC address (aa:bb:cc:dd:ee:ff)"))
             }
@@ -161,10 +176,15 @@ impl Value {
     /// The items of a list field: a list or tuple as is, a single value as a list of one
     /// (Scapy accepts `qd=DNSQR()` for `qd=[DNSQR()]`).
     pub fn items(&self) -> Vec<Value> {
+        self.item_slice().to_vec()
+    }
+
+    /// [`Value::items`] without copying them.
+    pub fn item_slice(&self) -> &[Value] {
         match self {
-            Value::List(v) | Value::Tuple(v) => v.clone(),
-            Value::None => Vec::new(),
-            v => vec![v.clone()],
+            Value::List(v) | Value::Tuple(v) => v,
+            Value::None => &[],
+            v => core::slice::from_ref(v),
         }
     }
 }

@@ -50,17 +50,17 @@ impl Proto for Arp {
             "hwtype", "ptype", "hwlen", "plen", "op", "hwsrc", "psrc", "hwdst", "pdst",
         ]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "hwtype" => self.hwtype = opt(v, Value::u16)?,
-            "ptype" => self.ptype = opt(v, |v| v.enumerated(16, ETHER_TYPES).map(|x| x as u16))?,
-            "hwlen" => self.hwlen = opt(v, Value::u8)?,
-            "plen" => self.plen = opt(v, Value::u8)?,
-            "op" => self.op = opt(v, |v| v.enumerated(16, ARP_OPS).map(|x| x as u16))?,
-            "hwsrc" => self.hwsrc = opt(v, Value::mac)?,
-            "psrc" => self.psrc = opt(v, Value::ipv4)?,
-            "hwdst" => self.hwdst = opt(v, Value::mac)?,
-            _ => self.pdst = opt(v, Value::ipv4)?,
+            "hwtype" => self.hwtype = opt(&v, Value::u16)?,
+            "ptype" => self.ptype = opt(&v, |v| v.enumerated(16, ETHER_TYPES).map(|x| x as u16))?,
+            "hwlen" => self.hwlen = opt(&v, Value::u8)?,
+            "plen" => self.plen = opt(&v, Value::u8)?,
+            "op" => self.op = opt(&v, |v| v.enumerated(16, ARP_OPS).map(|x| x as u16))?,
+            "hwsrc" => self.hwsrc = opt(&v, Value::mac)?,
+            "psrc" => self.psrc = opt(&v, Value::ipv4)?,
+            "hwdst" => self.hwdst = opt(&v, Value::mac)?,
+            _ => self.pdst = opt(&v, Value::ipv4)?,
         }
         Ok(())
     }

@@ -10,6 +10,7 @@ use crate::names::{name_of, DNS_CLASSES, DNS_OPCODES, DNS_RCODES, DNS_TYPES};
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
 use crate::value::{escape_bytes, Conv, Value};
 use core::net::{Ipv4Addr, Ipv6Addr};
+use std::borrow::Cow;
 use strata_wire::bytes::{be16, put16};
 
 /// A DNS message. Scapy's defaults: id 0, rd 1, one question `DNSQR()` for
@@ -33,16 +34,18 @@ pub struct Dns {
     pub ancount: Option<u16>,
     pub nscount: Option<u16>,
     pub arcount: Option<u16>,
-    /// Encoded records of each section, with their number and a summary for `show()`.
+    /// The records of each section: qd, an, ns, ar.
     sections: [Section; 4],
     deferred: Option<CraftError>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Section {
-    bytes: Vec<u8>,
+    /// The records, encoded (borrowed for the default question, so `DNS()` costs nothing).
+    bytes: Cow<'static, [u8]>,
     count: usize,
-    shown: Vec<String>,
+    /// The records as given, which `show()` summarises (`None` for the default question).
+    given: Value,
 }
 
 builders!(Dns {
@@ -106,25 +109,23 @@ impl Dns {
             out.extend(c.unwrap_or(s.count as u16).to_be_bytes());
         }
         for s in &self.sections {
-            out.extend(&s.bytes);
+            out.extend_from_slice(&s.bytes);
         }
         out
     }
 }
 
+/// Scapy's `DNSQR()`: `www.example.com.`, type A, class IN (checked against
+/// `encode_record` in the tests).
+const DEFAULT_QUESTION: &[u8] = b"\x03www\x07example\x03com\x00\x00\x01\x00\x01";
+
+/// The question section of `DNS()`: one `DNSQR()`.
 fn default_question() -> Section {
-    let mut s = Section::default();
-    let q = Value::Call {
-        name: "DNSQR".into(),
-        args: Vec::new(),
-    };
-    // The default question always encodes.
-    if let Ok(b) = encode_record(&q, true) {
-        s.bytes = b;
-        s.count = 1;
-        s.shown = vec![summary(&q)];
+    Section {
+        bytes: Cow::Borrowed(DEFAULT_QUESTION),
+        count: 1,
+        given: Value::None,
     }
-    s
 }
 
 /// Scapy's `dns_encode`: length-prefixed labels cut at 63 bytes, ending with the root label.
@@ -144,8 +145,8 @@ pub fn encode_name(name: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Encodes one `DNSQR(...)` (question) or `DNSRR(...)` (resource record).
-fn encode_record(v: &Value, question: bool) -> Conv<Vec<u8>> {
+/// Encodes one `DNSQR(...)` (question) or `DNSRR(...)` (resource record) at the end of `out`.
+fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
     let (name, args) = match v {
         Value::Call { name, args } => (name.as_str(), args),
         other => {
@@ -193,15 +194,17 @@ fn encode_record(v: &Value, question: bool) -> Conv<Vec<u8>> {
     let named = |k: &str, bits: u32, table: &[(&str, u64)], d: u64| {
         arg(k).map_or(Ok(d), |v| v.enumerated(bits, table))
     };
-    let mut out = Vec::new();
     if question {
-        let qname = arg("qname").map_or(Ok(b"www.example.com.".to_vec()), Value::bytes)?;
+        let qname = match arg("qname") {
+            Some(v) => Cow::Owned(v.bytes()?),
+            None => Cow::Borrowed(&b"www.example.com."[..]),
+        };
         out.extend(encode_name(&qname));
         out.extend((named("qtype", 16, DNS_TYPES, 1)? as u16).to_be_bytes());
         let class = ((int("unicastresponse", 1, 0)? as u16) << 15)
             | named("qclass", 15, DNS_CLASSES, 1)? as u16;
         out.extend(class.to_be_bytes());
-        return Ok(out);
+        return Ok(());
     }
     let rrname = arg("rrname").map_or(Ok(Vec::new()), Value::bytes)?;
     let ty = named("type", 16, DNS_TYPES, 1)? as u16;
@@ -243,7 +246,7 @@ fn encode_record(v: &Value, question: bool) -> Conv<Vec<u8>> {
     let rdlen = int("rdlen", 16, rdata.len() as u64)? as u16;
     out.extend(rdlen.to_be_bytes());
     out.extend(rdata);
-    Ok(out)
+    Ok(())
 }
 
 /// One line per record for `show()`.
@@ -273,25 +276,25 @@ impl Proto for Dns {
             "qdcount", "ancount", "nscount", "arcount", "qd", "an", "ns", "ar",
         ]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
-        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
         match field {
-            "length" => self.length = opt(v, Value::u16)?,
-            "id" => self.id = opt(v, Value::u16)?,
-            "qr" => self.qr = bit(v)?,
-            "opcode" => self.opcode = opt(v, |v| v.enumerated(4, DNS_OPCODES).map(|x| x as u8))?,
-            "aa" => self.aa = bit(v)?,
-            "tc" => self.tc = bit(v)?,
-            "rd" => self.rd = bit(v)?,
-            "ra" => self.ra = bit(v)?,
-            "z" => self.z = bit(v)?,
-            "ad" => self.ad = bit(v)?,
-            "cd" => self.cd = bit(v)?,
-            "rcode" => self.rcode = opt(v, |v| v.enumerated(4, DNS_RCODES).map(|x| x as u8))?,
-            "qdcount" => self.qdcount = opt(v, Value::u16)?,
-            "ancount" => self.ancount = opt(v, Value::u16)?,
-            "nscount" => self.nscount = opt(v, Value::u16)?,
-            "arcount" => self.arcount = opt(v, Value::u16)?,
+            "length" => self.length = opt(&v, Value::u16)?,
+            "id" => self.id = opt(&v, Value::u16)?,
+            "qr" => self.qr = bit(&v)?,
+            "opcode" => self.opcode = opt(&v, |v| v.enumerated(4, DNS_OPCODES).map(|x| x as u8))?,
+            "aa" => self.aa = bit(&v)?,
+            "tc" => self.tc = bit(&v)?,
+            "rd" => self.rd = bit(&v)?,
+            "ra" => self.ra = bit(&v)?,
+            "z" => self.z = bit(&v)?,
+            "ad" => self.ad = bit(&v)?,
+            "cd" => self.cd = bit(&v)?,
+            "rcode" => self.rcode = opt(&v, |v| v.enumerated(4, DNS_RCODES).map(|x| x as u8))?,
+            "qdcount" => self.qdcount = opt(&v, Value::u16)?,
+            "ancount" => self.ancount = opt(&v, Value::u16)?,
+            "nscount" => self.nscount = opt(&v, Value::u16)?,
+            "arcount" => self.arcount = opt(&v, Value::u16)?,
             section => {
                 let i = ["qd", "an", "ns", "ar"]
                     .iter()
@@ -301,13 +304,15 @@ impl Proto for Dns {
                     self.sections[0] = default_question();
                     return Ok(());
                 }
-                let mut s = Section::default();
-                for item in v.items() {
-                    s.bytes.extend(encode_record(&item, i == 0)?);
-                    s.count += 1;
-                    s.shown.push(summary(&item));
+                let mut bytes = Vec::new();
+                for item in v.item_slice() {
+                    encode_record(item, i == 0, &mut bytes)?;
                 }
-                self.sections[i] = s;
+                self.sections[i] = Section {
+                    bytes: bytes.into(),
+                    count: v.item_slice().len(),
+                    given: v,
+                };
             }
         }
         Ok(())
@@ -375,8 +380,17 @@ impl Proto for Dns {
             ("nscount", be16(m, 8).to_string()),
             ("arcount", be16(m, 10).to_string()),
         ]);
-        for (name, s) in ["qd", "an", "ns", "ar"].iter().zip(&self.sections) {
-            v.push((name, format!("[{}]", s.shown.join(", "))));
+        for (i, (name, s)) in ["qd", "an", "ns", "ar"]
+            .iter()
+            .zip(&self.sections)
+            .enumerate()
+        {
+            let shown: Vec<String> = if i == 0 && s.given == Value::None {
+                vec!["DNSQR()".into()]
+            } else {
+                s.given.item_slice().iter().map(summary).collect()
+            };
+            v.push((name, format!("[{}]", shown.join(", "))));
         }
         let _ = (hex, escape_bytes, name_of(DNS_TYPES, 0));
         v
@@ -420,3 +434,19 @@ record_builders!(DnsRr, "DNSRR" {
     rrname => "rrname", type_ => "type", cacheflush => "cacheflush", rclass => "rclass",
     ttl => "ttl", rdlen => "rdlen", rdata => "rdata",
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_question_is_dnsqr() {
+        let q = Value::Call {
+            name: "DNSQR".into(),
+            args: Vec::new(),
+        };
+        let mut b = Vec::new();
+        encode_record(&q, true, &mut b).unwrap();
+        assert_eq!(b, DEFAULT_QUESTION);
+    }
+}

@@ -36,12 +36,12 @@ impl Proto for Dot1Q {
     fn fields(&self) -> &'static [&'static str] {
         &["prio", "dei", "vlan", "type"]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "prio" => self.prio = opt(v, |v| v.uint(3).map(|x| x as u8))?,
-            "dei" => self.dei = opt(v, |v| v.uint(1).map(|x| x == 1))?,
-            "vlan" => self.vlan = opt(v, |v| v.uint(12).map(|x| x as u16))?,
-            _ => self.r#type = opt(v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
+            "prio" => self.prio = opt(&v, |v| v.uint(3).map(|x| x as u8))?,
+            "dei" => self.dei = opt(&v, |v| v.uint(1).map(|x| x == 1))?,
+            "vlan" => self.vlan = opt(&v, |v| v.uint(12).map(|x| x as u16))?,
+            _ => self.r#type = opt(&v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
         }
         Ok(())
     }

@@ -45,11 +45,11 @@ impl Proto for Ether {
     fn fields(&self) -> &'static [&'static str] {
         &["dst", "src", "type"]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "dst" => self.dst = opt(v, Value::mac)?,
-            "src" => self.src = opt(v, Value::mac)?,
-            _ => self.r#type = opt(v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
+            "dst" => self.dst = opt(&v, Value::mac)?,
+            "src" => self.src = opt(&v, Value::mac)?,
+            _ => self.r#type = opt(&v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
         }
         Ok(())
     }

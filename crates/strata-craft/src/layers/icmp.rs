@@ -130,23 +130,23 @@ impl Proto for Icmp {
             "unused",
         ]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "type" => self.r#type = opt(v, |v| v.enumerated(8, ICMP_TYPES).map(|x| x as u8))?,
-            "code" => self.code = opt(v, Value::u8)?,
-            "chksum" => self.chksum = opt(v, Value::u16)?,
-            "id" => self.id = opt(v, Value::u16)?,
-            "seq" => self.seq = opt(v, Value::u16)?,
-            "ts_ori" => self.ts_ori = opt(v, Value::u32)?,
-            "ts_rx" => self.ts_rx = opt(v, Value::u32)?,
-            "ts_tx" => self.ts_tx = opt(v, Value::u32)?,
-            "gw" => self.gw = opt(v, Value::ipv4)?,
-            "ptr" => self.ptr = opt(v, Value::u8)?,
-            "reserved" => self.reserved = opt(v, Value::u8)?,
-            "length" => self.length = opt(v, Value::u8)?,
-            "addr_mask" => self.addr_mask = opt(v, Value::ipv4)?,
-            "nexthopmtu" => self.nexthopmtu = opt(v, Value::u16)?,
-            _ => self.unused = opt(v, Value::u32)?,
+            "type" => self.r#type = opt(&v, |v| v.enumerated(8, ICMP_TYPES).map(|x| x as u8))?,
+            "code" => self.code = opt(&v, Value::u8)?,
+            "chksum" => self.chksum = opt(&v, Value::u16)?,
+            "id" => self.id = opt(&v, Value::u16)?,
+            "seq" => self.seq = opt(&v, Value::u16)?,
+            "ts_ori" => self.ts_ori = opt(&v, Value::u32)?,
+            "ts_rx" => self.ts_rx = opt(&v, Value::u32)?,
+            "ts_tx" => self.ts_tx = opt(&v, Value::u32)?,
+            "gw" => self.gw = opt(&v, Value::ipv4)?,
+            "ptr" => self.ptr = opt(&v, Value::u8)?,
+            "reserved" => self.reserved = opt(&v, Value::u8)?,
+            "length" => self.length = opt(&v, Value::u8)?,
+            "addr_mask" => self.addr_mask = opt(&v, Value::ipv4)?,
+            "nexthopmtu" => self.nexthopmtu = opt(&v, Value::u16)?,
+            _ => self.unused = opt(&v, Value::u32)?,
         }
         Ok(())
     }

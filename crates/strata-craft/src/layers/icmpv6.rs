@@ -276,39 +276,44 @@ impl Proto for Icmpv6 {
             ],
         }
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
-        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
         match field {
-            "type" => self.r#type = opt(v, |v| v.enumerated(8, ICMPV6_TYPES).map(|x| x as u8))?,
-            "code" => self.code = opt(v, Value::u8)?,
-            "cksum" => self.cksum = opt(v, Value::u16)?,
-            "id" => self.id = opt(v, Value::u16)?,
-            "seq" => self.seq = opt(v, Value::u16)?,
-            "data" => self.data = opt(v, Value::bytes)?.unwrap_or_default(),
+            "type" => self.r#type = opt(&v, |v| v.enumerated(8, ICMPV6_TYPES).map(|x| x as u8))?,
+            "code" => self.code = opt(&v, Value::u8)?,
+            "cksum" => self.cksum = opt(&v, Value::u16)?,
+            "id" => self.id = opt(&v, Value::u16)?,
+            "seq" => self.seq = opt(&v, Value::u16)?,
+            "data" => {
+                self.data = match v {
+                    Value::None => Vec::new(),
+                    v => v.into_bytes()?,
+                }
+            }
             "res" => {
                 let bits = match self.class {
                     C::NeighborAdvert => 29,
                     C::RouterAdvert => 2,
                     _ => 32,
                 };
-                self.res = opt(v, |v| v.uint(bits).map(|x| x as u32))?
+                self.res = opt(&v, |v| v.uint(bits).map(|x| x as u32))?
             }
-            "tgt" => self.tgt = opt(v, Value::ipv6)?,
-            "R" => self.r = bit(v)?,
-            "S" => self.s = bit(v)?,
-            "O" => self.o = bit(v)?,
-            "M" => self.m = bit(v)?,
-            "H" => self.h = bit(v)?,
-            "P" => self.p = bit(v)?,
-            "prf" => self.prf = opt(v, |v| v.uint(2).map(|x| x as u8))?,
-            "chlim" => self.chlim = opt(v, Value::u8)?,
-            "routerlifetime" => self.routerlifetime = opt(v, Value::u16)?,
-            "reachabletime" => self.reachabletime = opt(v, Value::u32)?,
-            "retranstimer" => self.retranstimer = opt(v, Value::u32)?,
-            "length" => self.length = opt(v, Value::u8)?,
-            "unused" => self.unused = opt(v, |v| v.uint(24).map(|x| x as u32))?,
-            "mtu" => self.mtu = opt(v, Value::u32)?,
-            _ => self.ptr = opt(v, Value::u32)?,
+            "tgt" => self.tgt = opt(&v, Value::ipv6)?,
+            "R" => self.r = bit(&v)?,
+            "S" => self.s = bit(&v)?,
+            "O" => self.o = bit(&v)?,
+            "M" => self.m = bit(&v)?,
+            "H" => self.h = bit(&v)?,
+            "P" => self.p = bit(&v)?,
+            "prf" => self.prf = opt(&v, |v| v.uint(2).map(|x| x as u8))?,
+            "chlim" => self.chlim = opt(&v, Value::u8)?,
+            "routerlifetime" => self.routerlifetime = opt(&v, Value::u16)?,
+            "reachabletime" => self.reachabletime = opt(&v, Value::u32)?,
+            "retranstimer" => self.retranstimer = opt(&v, Value::u32)?,
+            "length" => self.length = opt(&v, Value::u8)?,
+            "unused" => self.unused = opt(&v, |v| v.uint(24).map(|x| x as u32))?,
+            "mtu" => self.mtu = opt(&v, Value::u32)?,
+            _ => self.ptr = opt(&v, Value::u32)?,
         }
         Ok(())
     }
@@ -535,23 +540,23 @@ impl Proto for NdOpt {
             NdOptClass::Mtu => &["type", "len", "res", "mtu"],
         }
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
-        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
         match field {
-            "type" => self.r#type = opt(v, Value::u8)?,
-            "len" => self.len = opt(v, Value::u8)?,
-            "lladdr" => self.lladdr = opt(v, Value::mac)?,
-            "prefixlen" => self.prefixlen = opt(v, Value::u8)?,
-            "L" => self.l = bit(v)?,
-            "A" => self.a = bit(v)?,
-            "R" => self.r = bit(v)?,
-            "res1" => self.res1 = opt(v, |v| v.uint(5).map(|x| x as u8))?,
-            "validlifetime" => self.validlifetime = opt(v, Value::u32)?,
-            "preferredlifetime" => self.preferredlifetime = opt(v, Value::u32)?,
-            "res2" => self.res2 = opt(v, Value::u32)?,
-            "prefix" => self.prefix = opt(v, Value::ipv6)?,
-            "res" => self.res = opt(v, Value::u16)?,
-            _ => self.mtu = opt(v, Value::u32)?,
+            "type" => self.r#type = opt(&v, Value::u8)?,
+            "len" => self.len = opt(&v, Value::u8)?,
+            "lladdr" => self.lladdr = opt(&v, Value::mac)?,
+            "prefixlen" => self.prefixlen = opt(&v, Value::u8)?,
+            "L" => self.l = bit(&v)?,
+            "A" => self.a = bit(&v)?,
+            "R" => self.r = bit(&v)?,
+            "res1" => self.res1 = opt(&v, |v| v.uint(5).map(|x| x as u8))?,
+            "validlifetime" => self.validlifetime = opt(&v, Value::u32)?,
+            "preferredlifetime" => self.preferredlifetime = opt(&v, Value::u32)?,
+            "res2" => self.res2 = opt(&v, Value::u32)?,
+            "prefix" => self.prefix = opt(&v, Value::ipv6)?,
+            "res" => self.res = opt(&v, Value::u16)?,
+            _ => self.mtu = opt(&v, Value::u32)?,
         }
         Ok(())
     }

@@ -97,9 +97,9 @@ fn encode_options(v: &Value) -> Conv<Vec<u8>> {
         return v.bytes();
     }
     let mut out = Vec::new();
-    for item in v.items() {
+    for item in v.item_slice() {
         match item {
-            Value::Call { name, args } => out.extend(encode_option(&name, &args)?),
+            Value::Call { name, args } => out.extend(encode_option(name, args)?),
             Value::Bytes(b) => out.extend(b),
             other => {
                 return Err(format!(
@@ -198,21 +198,21 @@ impl Proto for Ip {
             "dst", "options",
         ]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "version" => self.version = opt(v, |v| v.uint(4).map(|x| x as u8))?,
-            "ihl" => self.ihl = opt(v, |v| v.uint(4).map(|x| x as u8))?,
-            "tos" => self.tos = opt(v, Value::u8)?,
-            "len" => self.len = opt(v, Value::u16)?,
-            "id" => self.id = opt(v, Value::u16)?,
-            "flags" => self.flags = opt(v, |v| v.flags(3, IP_FLAGS).map(|x| x as u8))?,
-            "frag" => self.frag = opt(v, |v| v.uint(13).map(|x| x as u16))?,
-            "ttl" => self.ttl = opt(v, Value::u8)?,
-            "proto" => self.proto = opt(v, |v| v.enumerated(8, IP_PROTOS).map(|x| x as u8))?,
-            "chksum" => self.chksum = opt(v, Value::u16)?,
-            "src" => self.src = opt(v, Value::ipv4)?,
-            "dst" => self.dst = opt(v, Value::ipv4)?,
-            _ => self.options = encode_options(v)?,
+            "version" => self.version = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
+            "ihl" => self.ihl = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
+            "tos" => self.tos = opt(&v, Value::u8)?,
+            "len" => self.len = opt(&v, Value::u16)?,
+            "id" => self.id = opt(&v, Value::u16)?,
+            "flags" => self.flags = opt(&v, |v| v.flags(3, IP_FLAGS).map(|x| x as u8))?,
+            "frag" => self.frag = opt(&v, |v| v.uint(13).map(|x| x as u16))?,
+            "ttl" => self.ttl = opt(&v, Value::u8)?,
+            "proto" => self.proto = opt(&v, |v| v.enumerated(8, IP_PROTOS).map(|x| x as u8))?,
+            "chksum" => self.chksum = opt(&v, Value::u16)?,
+            "src" => self.src = opt(&v, Value::ipv4)?,
+            "dst" => self.dst = opt(&v, Value::ipv4)?,
+            _ => self.options = encode_options(&v)?,
         }
         Ok(())
     }

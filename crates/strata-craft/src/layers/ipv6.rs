@@ -80,16 +80,16 @@ impl Proto for Ipv6 {
     fn fields(&self) -> &'static [&'static str] {
         &["version", "tc", "fl", "plen", "nh", "hlim", "src", "dst"]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "version" => self.version = opt(v, |v| v.uint(4).map(|x| x as u8))?,
-            "tc" => self.tc = opt(v, Value::u8)?,
-            "fl" => self.fl = opt(v, |v| v.uint(20).map(|x| x as u32))?,
-            "plen" => self.plen = opt(v, Value::u16)?,
-            "nh" => self.nh = opt(v, |v| v.enumerated(8, IPV6_NH).map(|x| x as u8))?,
-            "hlim" => self.hlim = opt(v, Value::u8)?,
-            "src" => self.src = opt(v, Value::ipv6)?,
-            _ => self.dst = opt(v, Value::ipv6)?,
+            "version" => self.version = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
+            "tc" => self.tc = opt(&v, Value::u8)?,
+            "fl" => self.fl = opt(&v, |v| v.uint(20).map(|x| x as u32))?,
+            "plen" => self.plen = opt(&v, Value::u16)?,
+            "nh" => self.nh = opt(&v, |v| v.enumerated(8, IPV6_NH).map(|x| x as u8))?,
+            "hlim" => self.hlim = opt(&v, Value::u8)?,
+            "src" => self.src = opt(&v, Value::ipv6)?,
+            _ => self.dst = opt(&v, Value::ipv6)?,
         }
         Ok(())
     }
@@ -252,7 +252,7 @@ impl Ipv6Ext {
         self.options = encode_tlv_options(&self.options_value, self.autopad)?;
         self.home_address = None;
         if let (Ipv6ExtKind::DestOpt, [Value::Call { name, args }]) =
-            (self.kind, self.options_value.items().as_slice())
+            (self.kind, self.options_value.item_slice())
         {
             if name == "HAO" {
                 let hoa = args.iter().find(|(n, _)| n.as_deref() == Some("hoa"));
@@ -324,8 +324,8 @@ fn encode_tlv_options(v: &Value, autopad: bool) -> Conv<Vec<u8>> {
     }
     let mut out = Vec::new();
     let mut pos = 2;
-    for item in v.items() {
-        let (bytes, x, y) = encode_tlv_option(&item)?;
+    for item in v.item_slice() {
+        let (bytes, x, y) = encode_tlv_option(item)?;
         if autopad {
             // Scapy's alignment_delta: distance to the next position of the form x*n + y.
             let (p, x, y) = (pos as i64, x as i64, y as i64);
@@ -369,32 +369,36 @@ impl Proto for Ipv6Ext {
             Ipv6ExtKind::Fragment => &["nh", "res1", "offset", "res2", "m", "id"],
         }
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
         match field {
-            "nh" => self.nh = opt(v, |v| v.enumerated(8, IPV6_NH).map(|x| x as u8))?,
-            "len" => self.len = opt(v, Value::u8)?,
+            "nh" => self.nh = opt(&v, |v| v.enumerated(8, IPV6_NH).map(|x| x as u8))?,
+            "len" => self.len = opt(&v, Value::u8)?,
             "autopad" => {
-                self.autopad = opt(v, |v| v.uint(1))?.is_none_or(|a| a == 1);
+                self.autopad = opt(&v, |v| v.uint(1))?.is_none_or(|a| a == 1);
                 self.reencode()?;
             }
             "options" => {
                 self.options_value = match v {
                     Value::None => Value::List(Vec::new()),
-                    v => v.clone(),
+                    v => v,
                 };
                 self.reencode()?;
             }
-            "type" => self.r#type = opt(v, Value::u8)?,
-            "segleft" => self.segleft = opt(v, Value::u8)?,
-            "reserved" => self.reserved = opt(v, Value::u32)?,
+            "type" => self.r#type = opt(&v, Value::u8)?,
+            "segleft" => self.segleft = opt(&v, Value::u8)?,
+            "reserved" => self.reserved = opt(&v, Value::u32)?,
             "addresses" => {
-                self.addresses = v.items().iter().map(Value::ipv6).collect::<Conv<_>>()?;
+                self.addresses = v
+                    .item_slice()
+                    .iter()
+                    .map(Value::ipv6)
+                    .collect::<Conv<_>>()?;
             }
-            "res1" => self.res1 = opt(v, Value::u8)?,
-            "offset" => self.offset = opt(v, |v| v.uint(13).map(|x| x as u16))?,
-            "res2" => self.res2 = opt(v, |v| v.uint(2).map(|x| x as u8))?,
-            "m" => self.m = opt(v, |v| v.uint(1).map(|x| x as u8))?,
-            _ => self.id = opt(v, Value::u32)?,
+            "res1" => self.res1 = opt(&v, Value::u8)?,
+            "offset" => self.offset = opt(&v, |v| v.uint(13).map(|x| x as u16))?,
+            "res2" => self.res2 = opt(&v, |v| v.uint(2).map(|x| x as u8))?,
+            "m" => self.m = opt(&v, |v| v.uint(1).map(|x| x as u8))?,
+            _ => self.id = opt(&v, Value::u32)?,
         }
         Ok(())
     }

@@ -41,10 +41,10 @@ impl Proto for Raw {
     fn fields(&self) -> &'static [&'static str] {
         &["load"]
     }
-    fn set(&mut self, _: &str, v: &Value) -> Conv<()> {
+    fn set(&mut self, _: &str, v: Value) -> Conv<()> {
         self.load = match v {
             Value::None => Vec::new(),
-            v => v.bytes()?,
+            v => v.into_bytes()?,
         };
         Ok(())
     }

@@ -33,7 +33,9 @@ pub struct Tcp {
     pub urgptr: Option<u16>,
     /// Encoded options (before the zero padding to a multiple of 4).
     pub options: Vec<u8>,
-    options_shown: String,
+    /// The option list as given, which `show()` prints (kept rather than printed when set:
+    /// most packets are built, few are shown).
+    options_given: Value,
     deferred: Option<CraftError>,
 }
 
@@ -45,10 +47,7 @@ builders!(Tcp {
 
 impl Tcp {
     pub fn new() -> Tcp {
-        Tcp {
-            options_shown: "[]".into(),
-            ..Tcp::default()
-        }
+        Tcp::default()
     }
 }
 
@@ -74,8 +73,8 @@ const OPTION_NAMES: &[(&str, u8)] = &[
 /// option's `struct` format).
 fn pack(v: &Value, widths: &[u32]) -> Conv<Vec<u8>> {
     let items = match v {
-        Value::Tuple(t) | Value::List(t) => t.clone(),
-        v => vec![v.clone()],
+        Value::Tuple(t) | Value::List(t) => t.as_slice(),
+        v => core::slice::from_ref(v),
     };
     if items.len() != widths.len() {
         return Err(format!(
@@ -128,7 +127,7 @@ fn encode_option(pair: &Value, out: &mut Vec<u8>) -> Conv<()> {
         (8 | 34, _) if !is_bytes => pack(val, &[4, 4])?,
         (14, _) if !is_bytes => pack(val, &[1, 2])?,
         (5, _) if !is_bytes => {
-            let n = val.items().len();
+            let n = val.item_slice().len();
             pack(val, &vec![4; n])?
         }
         // MD5 is a 16-byte string in Scapy's format: shorter values are zero-padded.
@@ -179,33 +178,33 @@ impl Proto for Tcp {
             "urgptr", "options",
         ]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
-        let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        let port = |v: &Value| opt(&v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
-            "sport" => self.sport = port(v)?,
-            "dport" => self.dport = port(v)?,
-            "seq" => self.seq = opt(v, Value::u32)?,
-            "ack" => self.ack = opt(v, Value::u32)?,
-            "dataofs" => self.dataofs = opt(v, |v| v.uint(4).map(|x| x as u8))?,
-            "reserved" => self.reserved = opt(v, |v| v.uint(3).map(|x| x as u8))?,
-            "flags" => self.flags = opt(v, |v| v.flags(9, TCP_FLAGS).map(|x| x as u16))?,
-            "window" => self.window = opt(v, Value::u16)?,
-            "chksum" => self.chksum = opt(v, Value::u16)?,
-            "urgptr" => self.urgptr = opt(v, Value::u16)?,
+            "sport" => self.sport = port(&v)?,
+            "dport" => self.dport = port(&v)?,
+            "seq" => self.seq = opt(&v, Value::u32)?,
+            "ack" => self.ack = opt(&v, Value::u32)?,
+            "dataofs" => self.dataofs = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
+            "reserved" => self.reserved = opt(&v, |v| v.uint(3).map(|x| x as u8))?,
+            "flags" => self.flags = opt(&v, |v| v.flags(9, TCP_FLAGS).map(|x| x as u16))?,
+            "window" => self.window = opt(&v, Value::u16)?,
+            "chksum" => self.chksum = opt(&v, Value::u16)?,
+            "urgptr" => self.urgptr = opt(&v, Value::u16)?,
             _ => {
                 let mut out = Vec::new();
-                if let Value::Bytes(b) = v {
+                if let Value::Bytes(b) = &v {
                     out.extend(b);
                 } else {
-                    for pair in v.items() {
-                        encode_option(&pair, &mut out)?;
+                    for pair in v.item_slice() {
+                        encode_option(pair, &mut out)?;
                     }
                 }
                 if out.len() > 40 {
                     return Err(format!("{} bytes of options: TCP allows 40", out.len()));
                 }
                 self.options = out;
-                self.options_shown = option_list_text(v);
+                self.options_given = v;
             }
         }
         Ok(())
@@ -251,7 +250,7 @@ impl Proto for Tcp {
             ("window", be16(out, 14).to_string()),
             ("chksum", hex(be16(out, 16) as u64)),
             ("urgptr", be16(out, 18).to_string()),
-            ("options", self.options_shown.clone()),
+            ("options", option_list_text(&self.options_given)),
         ]
     }
 }

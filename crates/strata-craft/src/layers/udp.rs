@@ -58,13 +58,13 @@ impl Proto for Udp {
     fn fields(&self) -> &'static [&'static str] {
         &["sport", "dport", "len", "chksum"]
     }
-    fn set(&mut self, field: &str, v: &Value) -> Conv<()> {
-        let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        let port = |v: &Value| opt(&v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
-            "sport" => self.sport = port(v)?,
-            "dport" => self.dport = port(v)?,
-            "len" => self.len = opt(v, Value::u16)?,
-            _ => self.chksum = opt(v, Value::u16)?,
+            "sport" => self.sport = port(&v)?,
+            "dport" => self.dport = port(&v)?,
+            "len" => self.len = opt(&v, Value::u16)?,
+            _ => self.chksum = opt(&v, Value::u16)?,
         }
         Ok(())
     }
