@@ -25,7 +25,8 @@ pub struct Args {
     /// Disable name resolution (Strata never resolves names; accepted for tshark compatibility).
     #[arg(short = 'n')]
     no_resolve: bool,
-    /// Output format: text (summary lines) or fields.
+    /// Output format: text (summary lines, or the tree with -V), fields, json (TShark's
+    /// layout) or jsonl (one compact object per packet).
     #[arg(short = 'T', value_name = "FORMAT", default_value = "text")]
     format: String,
     /// A field to print with `-T fields` (repeatable), Wireshark names.
@@ -49,6 +50,15 @@ pub struct Args {
     /// Capture filter (BPF, tcpdump syntax) for live capture.
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
+    /// Print the protocol tree of each packet.
+    #[arg(short = 'V')]
+    verbose: bool,
+    /// Print each packet's bytes in hex and ASCII.
+    #[arg(short = 'x')]
+    hex: bool,
+    /// With -T json: a protocol seen twice in a packet is one key holding an array.
+    #[arg(long)]
+    no_duplicate_keys: bool,
     /// Statistics, printed at the end: conv,eth|ip|ipv6|tcp|udp[,FILTER], io,phs[,FILTER],
     /// follow,tcp,ascii|raw|hex,STREAM (repeatable; as tshark's `-z`).
     #[arg(short = 'z', value_name = "STATISTIC")]
@@ -89,6 +99,7 @@ impl Args {
 
 enum Mode {
     Summary(SummaryPrinter),
+    Tree(Box<strata_dissect::tree::TreePrinter>),
     Fields(Box<FieldsPrinter>),
     Silent,
 }
@@ -159,8 +170,18 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     let mode = if a.quiet || (a.write.is_some() && !a.print) {
         Mode::Silent
     } else {
+        use strata_dissect::tree::{TreePrinter, View};
+        let tree = |view: Option<View>| {
+            let mut p = TreePrinter::new(view, a.hex);
+            p.no_duplicate_keys = a.no_duplicate_keys;
+            Mode::Tree(Box::new(p))
+        };
         match a.format.as_str() {
+            "text" if a.verbose => tree(Some(View::Text)),
+            "text" if a.hex => tree(None),
             "text" => Mode::Summary(SummaryPrinter::default()),
+            "json" => tree(Some(View::Json)),
+            "jsonl" => tree(Some(View::Jsonl)),
             "fields" => {
                 if a.fields.is_empty() {
                     return Err("-T fields needs at least one -e FIELD".into());
@@ -182,7 +203,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
                     !a.strict_fields,
                 )?))
             }
-            other => return Err(format!("-T {other}: expected text or fields")),
+            other => return Err(format!("-T {other}: expected text, fields, json or jsonl")),
         }
     };
     let live = a.read.is_none();
@@ -239,7 +260,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
                 match &mut mode {
                     Mode::Summary(p) => p.observe(&frame),
                     Mode::Fields(p) => p.observe(&frame),
-                    Mode::Silent => {}
+                    Mode::Tree(_) | Mode::Silent => {}
                 }
                 continue;
             }
@@ -250,6 +271,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         match &mut mode {
             Mode::Summary(p) => p.frame(&frame, &mut buf),
             Mode::Fields(p) => p.frame(&frame, &mut buf),
+            Mode::Tree(p) => p.frame(&frame, &mut buf),
             Mode::Silent => {}
         }
         // Live output is written per packet so a reader sees it as it happens.
@@ -259,6 +281,9 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             }
             buf.clear();
         }
+    }
+    if let Mode::Tree(p) = &mut mode {
+        p.finish(&mut buf);
     }
     stats.draw(&mut buf);
     if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {

@@ -23,6 +23,7 @@ pub mod frame;
 pub mod printer;
 pub mod stats;
 pub mod text;
+pub mod tree;
 
 pub use frame::Frame;
 use strata_capture::Packet;
