@@ -651,8 +651,8 @@ fn hex_dumps(f: &Frame, out: &mut Vec<u8>) {
             out.push(b'\n');
         }
         hex_dump(bytes, out);
-        out.push(b'\n');
     }
+    out.push(b'\n');
 }
 
 /// TShark's `-x` lines: offset, 16 bytes, three spaces, the printable text.
