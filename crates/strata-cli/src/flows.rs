@@ -183,18 +183,17 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         );
         return result.map(|_| ExitCode::SUCCESS).map_err(|e| e.to_string());
     }
-    let src: Box<dyn PacketSource> = {
-        {
-            let reader = MultiFileReader::new(a.read.clone());
-            let total: u64 = a
-                .read
-                .iter()
-                .filter_map(|p| std::fs::metadata(p).ok())
-                .map(|m| m.len())
-                .sum();
-            let progress = std::io::stderr().is_terminal().then_some(total);
-            Box::new(Progress::new(reader, progress))
-        }
+    // Concrete (not boxed): the packet loop inlines the reader.
+    let src = {
+        let reader = MultiFileReader::new(a.read.clone());
+        let total: u64 = a
+            .read
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let progress = std::io::stderr().is_terminal().then_some(total);
+        Progress::new(reader, progress)
     };
     if let (Some(f), None) = (&a.filter, &a.interface) {
         // Files: the filter runs in userspace, compiled once per link type. Live capture
@@ -347,6 +346,7 @@ impl Progress {
 }
 
 impl PacketSource for Progress {
+    #[inline]
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
         self.packets += 1;
         if let Some(total) = self.total {

@@ -258,61 +258,6 @@ impl Out<'_> {
         }
         Ok(())
     }
-
-    /// Merges the shards' flows of one batch (each in expiry order) into the single meter's
-    /// order and delivers them.
-    fn merge(&mut self, parts: &mut [Done], stats: &mut RunStats) -> std::io::Result<()> {
-        for d in parts.iter_mut() {
-            if !d.flows.is_sorted_by_key(|f| f.order) {
-                // Not expected (a meter expires in order); keep rows with their flows anyway.
-                let mut rows: Vec<(Box<Flow>, String)> = d
-                    .flows
-                    .drain(..)
-                    .enumerate()
-                    .map(|(i, f)| (f, Done::row(&d.text, &d.ends, i).to_string()))
-                    .collect();
-                rows.sort_by_key(|(f, _)| f.order);
-                d.text.clear();
-                d.ends.clear();
-                for (f, r) in rows {
-                    d.flows.push(f);
-                    d.text.push_str(&r);
-                    d.ends.push(d.text.len());
-                }
-            }
-        }
-        let mut iters: Vec<_> = parts
-            .iter_mut()
-            .map(|d| (std::mem::take(&mut d.flows).into_iter().peekable(), 0usize))
-            .collect();
-        loop {
-            let mut best: Option<(usize, (u64, u8, u64))> = None;
-            for (w, (it, _)) in iters.iter_mut().enumerate() {
-                if let Some(f) = it.peek() {
-                    if best.is_none_or(|(_, o)| f.order < o) {
-                        best = Some((w, f.order));
-                    }
-                }
-            }
-            let Some((w, _)) = best else { break };
-            let (it, i) = &mut iters[w];
-            let f = it.next().expect("peeked");
-            let d = &parts[w];
-            let row = Done::row(&d.text, &d.ends, *i);
-            *i += 1;
-            // Not `deliver_one`'s borrow of self across `parts`: inline.
-            let mut f = f;
-            f.id = self.next_id;
-            self.next_id += 1;
-            stats.flows += 1;
-            (self.sink)(f, row)?;
-        }
-        for d in parts.iter_mut() {
-            d.text.clear();
-            d.ends.clear();
-        }
-        Ok(())
-    }
 }
 
 /// Packets per batch handed to the meters; expired flows are ordered per batch.
@@ -336,6 +281,98 @@ enum Work {
         index: u64,
         tick: u64,
     },
+}
+
+/// A batch of work for one meter; it comes back emptied for reuse.
+struct Batch {
+    work: Vec<Work>,
+    arena: Vec<u8>,
+    last: bool,
+}
+
+/// Flows a meter expired, in its expiry order: the whole answer to a batch, or (the end of
+/// input flush, in pieces so rows never pile up) a part of it with more to come.
+struct Chunk {
+    done: Done,
+    /// The batch, emptied (with the first chunk of its answer).
+    batch: Option<Batch>,
+    more: bool,
+    stats: MeterStats,
+}
+
+/// Where one shard's answer to a batch is being read.
+struct Cursor {
+    flows: std::iter::Peekable<std::vec::IntoIter<Box<Flow>>>,
+    text: String,
+    ends: Vec<usize>,
+    next: usize,
+    more: bool,
+}
+
+/// Reads every shard's answer to the oldest batch in flight and delivers its flows merged
+/// into the single meter's order (each shard's are in order: a k-way merge), returning the
+/// emptied buffers to their shards.
+fn collect_batch(
+    from: &[mpsc::Receiver<Chunk>],
+    back: &[mpsc::Sender<Done>],
+    pool: &mut [Vec<Batch>],
+    meter_stats: &mut [MeterStats],
+    out: &mut Out,
+    stats: &mut RunStats,
+) -> Result<(), FlowError> {
+    let mut recv = |w: usize| -> Result<Cursor, FlowError> {
+        let c = from[w].recv().map_err(|_| FlowError::Worker)?;
+        if let Some(b) = c.batch {
+            pool[w].push(b);
+        }
+        meter_stats[w] = c.stats;
+        Ok(Cursor {
+            flows: c.done.flows.into_iter().peekable(),
+            text: c.done.text,
+            ends: c.done.ends,
+            next: 0,
+            more: c.more,
+        })
+    };
+    let give_back = |w: usize, mut c: Cursor| {
+        c.text.clear();
+        c.ends.clear();
+        let _ = back[w].send(Done {
+            flows: Vec::new(),
+            text: c.text,
+            ends: c.ends,
+        });
+    };
+    let mut cur = Vec::with_capacity(from.len());
+    for w in 0..from.len() {
+        cur.push(recv(w)?);
+    }
+    loop {
+        for (w, c) in cur.iter_mut().enumerate() {
+            while c.more && c.flows.peek().is_none() {
+                let old = std::mem::replace(c, recv(w)?);
+                give_back(w, old);
+            }
+        }
+        let mut best: Option<(usize, (u64, u8, u64))> = None;
+        for (w, c) in cur.iter_mut().enumerate() {
+            if let Some(f) = c.flows.peek() {
+                if best.is_none_or(|(_, o)| f.order < o) {
+                    best = Some((w, f.order));
+                }
+            }
+        }
+        let Some((w, _)) = best else { break };
+        let c = &mut cur[w];
+        let f = c.flows.next().expect("peeked");
+        let row = Done::row(&c.text, &c.ends, c.next);
+        c.next += 1;
+        out.deliver_one(f, row, stats)?;
+    }
+    for (w, c) in cur.into_iter().enumerate() {
+        give_back(w, c);
+    }
+    Ok(())
 }
 
 /// The NFStreamer of Rust: meters a packet source into flows.
@@ -610,21 +647,14 @@ impl Streamer {
         stats: &mut RunStats,
         out: &mut Out,
     ) -> Result<Option<CaptureError>, FlowError> {
-        /// A batch of work for one meter; it comes back emptied for reuse, with the flows it
-        /// expired in `done` (the buffers of an earlier reply, reused).
-        struct Batch {
-            work: Vec<Work>,
-            arena: Vec<u8>,
-            last: bool,
-            done: Done,
-        }
-        type Reply = (Batch, MeterStats);
         let mut to_workers = Vec::new();
         let mut from_workers = Vec::new();
+        let mut spares = Vec::new();
         let mut handles = Vec::new();
         for _ in 0..threads {
             let (tx, rx) = mpsc::sync_channel::<Batch>(2);
-            let (rtx, rrx) = mpsc::sync_channel::<Reply>(2);
+            let (rtx, rrx) = mpsc::sync_channel::<Chunk>(2);
+            let (back_tx, back_rx) = mpsc::channel::<Done>();
             let opts = self.opts.clone();
             let plugins = self.plugins.clone();
             let encoder = self.encoder.clone();
@@ -650,22 +680,42 @@ impl Streamer {
                         }
                     }
                     let last = b.last;
-                    if last {
-                        meter.flush();
-                    }
                     b.work.clear();
                     b.arena.clear();
-                    meter.take_expired(&mut b.done.flows);
-                    if let Some(enc) = &encoder {
-                        b.done.encode(&**enc);
+                    b.last = false;
+                    let mut batch = Some(b);
+                    loop {
+                        // At the end of input, flush in pieces of BATCH flows.
+                        let more = last && meter.flush_some(BATCH);
+                        let mut d = back_rx.try_recv().unwrap_or_default();
+                        meter.take_expired(&mut d.flows);
+                        if !d.flows.is_sorted_by_key(|f| f.order) {
+                            d.flows.sort_by_key(|f| f.order);
+                        }
+                        if let Some(enc) = &encoder {
+                            d.encode(&**enc);
+                        }
+                        let chunk = Chunk {
+                            done: d,
+                            batch: batch.take(),
+                            more,
+                            stats: meter.stats,
+                        };
+                        if rtx.send(chunk).is_err() {
+                            return;
+                        }
+                        if !more {
+                            break;
+                        }
                     }
-                    if rtx.send((b, meter.stats)).is_err() || last {
+                    if last {
                         return;
                     }
                 }
             }));
             to_workers.push(tx);
             from_workers.push(rrx);
+            spares.push(back_tx);
         }
         // Emptied batches back from each worker, reused for that worker.
         let mut pool: Vec<Vec<Batch>> = (0..threads).map(|_| Vec::new()).collect();
@@ -676,7 +726,6 @@ impl Streamer {
                         work: Vec::with_capacity(BATCH),
                         arena: Vec::with_capacity(BATCH * 256),
                         last: false,
-                        done: Done::default(),
                     })
                 })
                 .collect()
@@ -686,26 +735,12 @@ impl Streamer {
         let mut in_flight = 0usize;
         let mut failure = None;
         let mut meter_stats = vec![MeterStats::default(); threads];
-        let mut parts: Vec<Done> = Vec::with_capacity(threads);
-        let mut collect = |stats: &mut RunStats,
-                           meter_stats: &mut Vec<MeterStats>,
-                           pool: &mut Vec<Vec<Batch>>,
-                           out: &mut Out|
+        let collect = |stats: &mut RunStats,
+                       meter_stats: &mut Vec<MeterStats>,
+                       pool: &mut Vec<Vec<Batch>>,
+                       out: &mut Out|
          -> Result<(), FlowError> {
-            let mut back = Vec::with_capacity(threads);
-            for (i, rx) in from_workers.iter().enumerate() {
-                let (mut b, ms) = rx.recv().map_err(|_| FlowError::Worker)?;
-                parts.push(std::mem::take(&mut b.done));
-                back.push(b);
-                meter_stats[i] = ms;
-            }
-            out.merge(&mut parts, stats)?;
-            for (i, (mut b, d)) in back.into_iter().zip(parts.drain(..)).enumerate() {
-                b.done = d;
-                b.last = false;
-                pool[i].push(b);
-            }
-            Ok(())
+            collect_batch(&from_workers, &spares, pool, meter_stats, out, stats)
         };
         let mut queued = 0usize;
         loop {

@@ -371,12 +371,11 @@ impl Row<'_> {
             push_i64(self.out, x);
             k += 1;
         }
-        for _ in k..n {
-            if k > 0 {
+        for j in k..n {
+            if j > 0 {
                 self.out.push_str(sep);
             }
             self.out.push_str("-1");
-            k += 1;
         }
         self.out.push_str(close);
     }
@@ -443,10 +442,33 @@ fn push_mac(out: &mut String, m: &[u8; 6], n: usize) {
 /// row holds ~90 numbers).
 #[inline]
 pub(crate) fn push_u64(out: &mut String, v: u64) {
-    let mut tmp = [0u8; 20];
-    let i = digits(&mut tmp, v);
     // SAFETY: only ASCII digits are appended, so the String stays valid UTF-8.
-    unsafe { out.as_mut_vec() }.extend_from_slice(&tmp[i..]);
+    let out = unsafe { out.as_mut_vec() };
+    if v < 10 {
+        out.push(b'0' + v as u8);
+        return;
+    }
+    let mut n = 2;
+    let mut x = v / 100;
+    while x > 0 {
+        n += 1;
+        x /= 10;
+    }
+    out.reserve(n);
+    let len = out.len();
+    // SAFETY: `n` bytes were reserved past `len`, and all of them are written before the
+    // length covers them.
+    unsafe {
+        let p = out.as_mut_ptr().add(len);
+        let mut v = v;
+        let mut i = n;
+        while i > 0 {
+            i -= 1;
+            *p.add(i) = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.set_len(len + n);
+    }
 }
 
 #[inline]
@@ -599,5 +621,10 @@ mod tests {
         .unwrap();
         let s = String::from_utf8(w.into_inner()).unwrap();
         assert_eq!(s, "a,b,c,d\r\n1,2.0,\"[0, 1, -1]\",\"x\"\"y\"\r\n");
+        for v in [0u64, 9, 10, 99, 100, 101, 999, 1000, 65535, u64::MAX] {
+            let mut t = String::new();
+            push_u64(&mut t, v);
+            assert_eq!(t, v.to_string());
+        }
     }
 }

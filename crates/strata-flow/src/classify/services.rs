@@ -162,8 +162,30 @@ static TABLE: &[(&str, &str, &str)] = &[
     ("dns.switch.ch", "DoH_DoT", "Network"), ("dns.mullvad.net", "DoH_DoT", "Network"),
 ];
 
-/// The service `host` belongs to (the longest matching pattern), if any.
+/// The service `host` belongs to (the longest matching pattern), if any. Answers are cached
+/// per thread (the same names recur in every capture; the table scan is linear).
 pub fn lookup(host: &str) -> Option<Service> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const CACHED: usize = 4096;
+    thread_local! {
+        static CACHE: RefCell<HashMap<Box<str>, Option<Service>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(&s) = c.get(host) {
+            return s;
+        }
+        let s = scan(host);
+        if c.len() >= CACHED {
+            c.clear();
+        }
+        c.insert(host.into(), s);
+        s
+    })
+}
+
+fn scan(host: &str) -> Option<Service> {
     let h = host.as_bytes();
     let mut best: Option<(usize, Service)> = None;
     for &(pat, name, category) in TABLE {
