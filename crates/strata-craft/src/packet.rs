@@ -24,9 +24,10 @@ pub trait Proto {
     /// The value is given, not lent, so a layer that keeps it (payload bytes, the option list
     /// `show()` prints as written) need not copy it.
     fn set(&mut self, field: &str, v: Value) -> Conv<()>;
-    /// Where a builder method keeps the first error until `build()` reports it.
-    fn deferred(&mut self) -> &mut Option<CraftError>;
-    fn deferred_ref(&self) -> &Option<CraftError>;
+    /// Where a builder method keeps the first error until `build()` reports it (boxed: every
+    /// layer carries the slot, rarely filled, and a small layer is cheap to move and clone).
+    fn deferred(&mut self) -> &mut Option<Box<CraftError>>;
+    fn deferred_ref(&self) -> &Option<Box<CraftError>>;
     /// Bytes this layer writes in front of its payload.
     fn header_len(&self, cx: &Cx) -> usize;
     /// Writes the header into `out[..header_len]`; `out[header_len..]` already holds the payload.
@@ -65,6 +66,12 @@ pub fn set_field(p: &mut dyn Proto, field: &str, v: Value) -> Result<()> {
             hint: did_you_mean(field, p.fields().iter().copied()),
         });
     }
+    set_known_field(p, field, v)
+}
+
+/// [`set_field`] for a field name already found in `p.fields()` (the spec parser looks it up
+/// once per argument).
+pub(crate) fn set_known_field(p: &mut dyn Proto, field: &str, v: Value) -> Result<()> {
     p.set(field, v).map_err(|msg| CraftError::BadValue {
         col: None,
         layer: p.class(),
@@ -79,7 +86,7 @@ pub(crate) fn set_or_defer(p: &mut dyn Proto, field: &str, v: Value) {
     if let Err(e) = set_field(p, field, v) {
         let slot = p.deferred();
         if slot.is_none() {
-            *slot = Some(e);
+            *slot = Some(Box::new(e));
         }
     }
 }
@@ -111,10 +118,10 @@ pub(crate) use builders;
 /// Generates the deferred-error plumbing every layer shares.
 macro_rules! deferred_impl {
     () => {
-        fn deferred(&mut self) -> &mut Option<$crate::error::CraftError> {
+        fn deferred(&mut self) -> &mut Option<Box<$crate::error::CraftError>> {
             &mut self.deferred
         }
-        fn deferred_ref(&self) -> &Option<$crate::error::CraftError> {
+        fn deferred_ref(&self) -> &Option<Box<$crate::error::CraftError>> {
             &self.deferred
         }
     };
@@ -272,7 +279,7 @@ impl Packet {
     fn check(&self) -> Result<()> {
         for l in &self.layers {
             if let Some(e) = l.proto().deferred_ref() {
-                return Err(e.clone());
+                return Err(CraftError::clone(e));
             }
         }
         Ok(())

@@ -37,7 +37,7 @@
 //! the first evaluation error and parsing on without evaluating ([`Parser::failed`]).
 
 use crate::error::{did_you_mean, CraftError, Result};
-use crate::packet::{set_field, Layer, Packet};
+use crate::packet::{set_field, set_known_field, Layer, Packet};
 use crate::value::Value;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::borrow::Cow;
@@ -364,16 +364,17 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn peek(&self) -> Spanned<'a> {
-        self.toks[self.pos.min(self.toks.len() - 1)]
+    fn peek(&self) -> &Spanned<'a> {
+        // The last token is `End`; reading past it keeps returning it.
+        &self.toks[self.pos.min(self.toks.len() - 1)]
     }
     fn next(&mut self) -> Spanned<'a> {
-        let t = self.peek();
+        let t = *self.peek();
         self.pos += 1;
         t
     }
     fn eat(&mut self, c: u8) -> bool {
-        if self.peek().0 == Tok::Punct(c) {
+        if matches!(self.peek().0, Tok::Punct(p) if p == c) {
             self.pos += 1;
             true
         } else {
@@ -384,7 +385,7 @@ impl<'a> Parser<'a> {
         if self.eat(c) {
             Ok(())
         } else {
-            let (t, pos) = self.peek();
+            let (t, pos) = *self.peek();
             Err(syntax(
                 pos,
                 format!("expected {what}, found {}", describe(&t)),
@@ -420,50 +421,43 @@ impl<'a> Parser<'a> {
     }
 
     fn expr(&mut self) -> Result<Valued> {
-        let (mut l, mut lpos) = self.term()?;
-        while let (Tok::Punct(op @ (b'+' | b'-')), pos) = self.peek() {
+        self.operation(1)
+    }
+
+    /// The grammar's `expr` and `term` by precedence climbing: an operand, then operators
+    /// binding at least as tightly as `min` (1: `+ -`, 2: `/ *`), each left-associative.
+    /// One function for both levels keeps the call chain from an argument to its literal
+    /// short, and the (large) values are copied up fewer frames.
+    fn operation(&mut self, min: u8) -> Result<Valued> {
+        let (mut l, mut lpos) = self.atom()?;
+        while let (Tok::Punct(op @ (b'+' | b'-' | b'/' | b'*')), pos) = *self.peek() {
+            let binds = if matches!(op, b'+' | b'-') { 1 } else { 2 };
+            if binds < min {
+                break;
+            }
             self.pos += 1;
-            let (r, rpos) = self.term()?;
+            let (r, rpos) = self.operation(binds + 1)?;
             l = self.eval_val(|| binary(op, l, r, pos, (lpos, rpos)));
             lpos = pos;
         }
         Ok((l, lpos))
     }
 
-    fn term(&mut self) -> Result<Valued> {
-        let (mut l, mut lpos) = self.unary()?;
-        while let (Tok::Punct(op @ (b'/' | b'*')), pos) = self.peek() {
-            self.pos += 1;
-            let (r, rpos) = self.unary()?;
-            l = self.eval_val(|| binary(op, l, r, pos, (lpos, rpos)));
-            lpos = pos;
-        }
-        Ok((l, lpos))
-    }
-
-    fn unary(&mut self) -> Result<Valued> {
-        let pos = self.peek().1;
-        if !self.eat(b'-') {
-            return self.atom();
-        }
-        let (v, _) = self.unary()?;
-        let v = self.eval_val(|| match v {
-            Val::V(Value::Int(i)) => Ok(Val::V(Value::Int(i.wrapping_neg()))),
-            Val::V(Value::Float(f)) => Ok(Val::V(Value::Float(-f))),
-            _ => Err(syntax(pos, "'-' applies to numbers only")),
-        });
-        Ok((v, pos))
-    }
-
+    /// The grammar's `unary` and `atom`.
     fn atom(&mut self) -> Result<Valued> {
         let (t, pos) = self.next();
         let v = match t {
+            Tok::Punct(b'-') => {
+                let (v, _) = self.atom()?;
+                self.eval_val(|| match v {
+                    Val::V(Value::Int(i)) => Ok(Val::V(Value::Int(i.wrapping_neg()))),
+                    Val::V(Value::Float(f)) => Ok(Val::V(Value::Float(-f))),
+                    _ => Err(syntax(pos, "'-' applies to numbers only")),
+                })
+            }
             Tok::Int(i) => Val::V(Value::Int(i)),
             Tok::Float(f) => Val::V(Value::Float(f)),
-            Tok::Str(lit) if self.live() => {
-                let b = self.decode(lit, false)?;
-                Val::V(Value::Str(String::from_utf8(b).unwrap_or_default()))
-            }
+            Tok::Str(lit) if self.live() => Val::V(Value::Str(self.decode_str(lit)?)),
             Tok::Bytes(lit) if self.live() => Val::V(Value::Bytes(self.decode(lit, true)?)),
             Tok::Str(_) | Tok::Bytes(_) => Val::Failed,
             Tok::Name("None") => Val::V(Value::None),
@@ -517,6 +511,15 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
+    /// A `str` literal's text (a plain one is copied without checking its UTF-8 again).
+    fn decode_str(&self, lit: Lit) -> Result<String> {
+        if lit.plain {
+            return Ok(lit.body.to_string());
+        }
+        // Decoding writes whole characters, so the bytes are UTF-8.
+        Ok(String::from_utf8(self.decode(lit, false)?).unwrap_or_default())
+    }
+
     /// `NAME(args)`: a layer, with each argument set as soon as it is read; or a value object
     /// (`DNSQR(...)`, `IPOption_NOP()`) that the field receiving it checks.
     fn call(&mut self, name: &'a str, pos: usize) -> Result<Val> {
@@ -527,7 +530,7 @@ impl<'a> Parser<'a> {
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
         while !self.eat(b')') {
-            let keyword = match (self.peek(), self.toks.get(self.pos + 1)) {
+            let keyword = match (*self.peek(), self.toks.get(self.pos + 1)) {
                 ((Tok::Name(n), npos), Some((Tok::Punct(b'='), _))) => {
                     self.pos += 2;
                     Some((n, npos))
@@ -565,7 +568,7 @@ impl<'a> Parser<'a> {
         Ok(match layer {
             _ if !self.live() => Val::Failed,
             Some(layer) => Val::P(Stack {
-                layers: vec![layer],
+                layers: stack_of(layer),
                 varying,
                 repeat: 1,
             }),
@@ -575,6 +578,13 @@ impl<'a> Parser<'a> {
             }),
         })
     }
+}
+
+/// A stack's first layer, with room for the layers `/` usually puts over it.
+fn stack_of(layer: Layer) -> Vec<Layer> {
+    let mut layers = Vec::with_capacity(4);
+    layers.push(layer);
+    layers
 }
 
 /// Sets one `field=value` argument of a layer call (at `fpos` / `vpos` in the spec). A value
@@ -597,7 +607,7 @@ fn set_arg(
     // A later argument for the same field replaces an earlier one.
     varying.retain(|d| d.field != field);
     if !is_generator(class, field, &v) {
-        return set_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos));
+        return set_known_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos));
     }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
@@ -608,7 +618,7 @@ fn set_arg(
     // Every alternative must be a valid value (the first bad one is reported); the layer
     // keeps the first.
     for alt in alts.iter().chain(alts.first()) {
-        set_field(layer.proto_mut(), field, alt.clone()).map_err(|e| e.at_column(vpos))?;
+        set_known_field(layer.proto_mut(), field, alt.clone()).map_err(|e| e.at_column(vpos))?;
     }
     if alts.len() != 1 {
         varying.push(Varying {
@@ -817,7 +827,7 @@ fn parse_stack(spec: &str) -> Result<Stack> {
         failed: None,
     };
     let (v, vpos) = p.expr()?;
-    let (t, pos) = p.peek();
+    let (t, pos) = *p.peek();
     if t != Tok::End {
         return Err(syntax(
             pos,
@@ -831,7 +841,7 @@ fn parse_stack(spec: &str) -> Result<Stack> {
         Val::P(stack) => Ok(stack),
         Val::V(Value::Call { name, .. }) => Err(unknown_layer(name, vpos)),
         Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => Ok(Stack {
-            layers: vec![raw_layer(v)?],
+            layers: stack_of(raw_layer(v)?),
             varying: Vec::new(),
             repeat: 1,
         }),
@@ -872,7 +882,7 @@ fn packets(stack: Stack) -> Result<Vec<Packet>> {
             core::mem::take(&mut layers)
         };
         for (d, &k) in dims.iter().zip(&idx) {
-            set_field(pkt[d.layer].proto_mut(), d.field, d.alts[k].clone())?;
+            set_known_field(pkt[d.layer].proto_mut(), d.field, d.alts[k].clone())?;
         }
         out.push(Packet { layers: pkt });
         // Odometer: the last dimension turns fastest.

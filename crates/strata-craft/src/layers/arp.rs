@@ -24,7 +24,7 @@ pub struct Arp {
     pub psrc: Option<Ipv4Addr>,
     pub hwdst: Option<MacAddr>,
     pub pdst: Option<Ipv4Addr>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Arp {

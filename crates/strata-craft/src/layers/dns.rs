@@ -34,9 +34,10 @@ pub struct Dns {
     pub ancount: Option<u16>,
     pub nscount: Option<u16>,
     pub arcount: Option<u16>,
-    /// The records of each section: qd, an, ns, ar.
-    sections: [Section; 4],
-    deferred: Option<CraftError>,
+    /// The records of each section: qd, an, ns, ar (boxed, as the largest part of any layer:
+    /// every layer of a packet is as large as the largest kind).
+    sections: Box<[Section; 4]>,
+    deferred: Option<Box<CraftError>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -105,10 +106,10 @@ impl Dns {
             Vec::with_capacity(12 + self.sections.iter().map(|s| s.bytes.len()).sum::<usize>());
         out.extend(self.id.unwrap_or(0).to_be_bytes());
         out.extend(flags.to_be_bytes());
-        for (c, s) in counts.iter().zip(&self.sections) {
+        for (c, s) in counts.iter().zip(self.sections.iter()) {
             out.extend(c.unwrap_or(s.count as u16).to_be_bytes());
         }
-        for s in &self.sections {
+        for s in self.sections.iter() {
             out.extend_from_slice(&s.bytes);
         }
         out
@@ -277,7 +278,7 @@ impl Proto for Dns {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
+        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
         match field {
             "length" => self.length = opt(&v, Value::u16)?,
             "id" => self.id = opt(&v, Value::u16)?,
@@ -382,7 +383,7 @@ impl Proto for Dns {
         ]);
         for (i, (name, s)) in ["qd", "an", "ns", "ar"]
             .iter()
-            .zip(&self.sections)
+            .zip(self.sections.iter())
             .enumerate()
         {
             let shown: Vec<String> = if i == 0 && s.given == Value::None {

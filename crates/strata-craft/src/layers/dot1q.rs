@@ -15,7 +15,7 @@ pub struct Dot1Q {
     pub dei: Option<bool>,
     pub vlan: Option<u16>,
     pub r#type: Option<u16>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Dot1Q { prio => "prio", dei => "dei", vlan => "vlan", type_ => "type" });

@@ -19,7 +19,7 @@ pub struct Ether {
     pub dst: Option<MacAddr>,
     pub src: Option<MacAddr>,
     pub r#type: Option<u16>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Ether { dst => "dst", src => "src", type_ => "type" });

@@ -39,7 +39,7 @@ pub struct Icmp {
     pub addr_mask: Option<Ipv4Addr>,
     pub nexthopmtu: Option<u16>,
     pub unused: Option<u32>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Icmp {

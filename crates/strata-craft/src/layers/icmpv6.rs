@@ -63,7 +63,7 @@ pub struct Icmpv6 {
     pub unused: Option<u32>,
     pub mtu: Option<u32>,
     pub ptr: Option<u32>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Icmpv6 {
@@ -277,7 +277,7 @@ impl Proto for Icmpv6 {
         }
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
+        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
         match field {
             "type" => self.r#type = opt(&v, |v| v.enumerated(8, ICMPV6_TYPES).map(|x| x as u8))?,
             "code" => self.code = opt(&v, Value::u8)?,
@@ -442,7 +442,7 @@ pub struct NdOpt {
     pub prefix: Option<Ipv6Addr>,
     pub res: Option<u16>,
     pub mtu: Option<u32>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(NdOpt {
@@ -541,7 +541,7 @@ impl Proto for NdOpt {
         }
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        let bit = |v: &Value| opt(&v, |v| v.uint(1).map(|x| x as u8));
+        let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
         match field {
             "type" => self.r#type = opt(&v, Value::u8)?,
             "len" => self.len = opt(&v, Value::u8)?,

@@ -33,7 +33,7 @@ pub struct Ip {
     pub dst: Option<Ipv4Addr>,
     /// Option bytes as encoded from the `IPOption_*` list (padded with zeros at build).
     pub options: Vec<u8>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Ip {

@@ -28,7 +28,7 @@ pub struct Ipv6 {
     pub hlim: Option<u8>,
     pub src: Option<Ipv6Addr>,
     pub dst: Option<Ipv6Addr>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Ipv6 {
@@ -189,7 +189,7 @@ pub struct Ipv6Ext {
     /// A destination-options header whose only option is a Home Address (Mobile IPv6): Scapy
     /// then checksums upper layers with this address as the source.
     pub(crate) home_address: Option<Ipv6Addr>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Ipv6Ext {

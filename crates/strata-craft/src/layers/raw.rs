@@ -10,7 +10,7 @@ pub struct Raw {
     pub load: Vec<u8>,
     /// `Padding` instead of `Raw` (same bytes; only the name differs).
     padding: bool,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Raw { load => "load" });

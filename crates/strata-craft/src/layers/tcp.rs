@@ -36,7 +36,7 @@ pub struct Tcp {
     /// The option list as given, which `show()` prints (kept rather than printed when set:
     /// most packets are built, few are shown).
     options_given: Value,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Tcp {
@@ -179,7 +179,7 @@ impl Proto for Tcp {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        let port = |v: &Value| opt(&v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
+        let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
             "sport" => self.sport = port(&v)?,
             "dport" => self.dport = port(&v)?,

@@ -20,7 +20,7 @@ pub struct Udp {
     pub dport: Option<u16>,
     pub len: Option<u16>,
     pub chksum: Option<u16>,
-    deferred: Option<CraftError>,
+    deferred: Option<Box<CraftError>>,
 }
 
 builders!(Udp { sport => "sport", dport => "dport", len => "len", chksum => "chksum" });
@@ -59,7 +59,7 @@ impl Proto for Udp {
         &["sport", "dport", "len", "chksum"]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        let port = |v: &Value| opt(&v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
+        let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
             "sport" => self.sport = port(&v)?,
             "dport" => self.dport = port(&v)?,
