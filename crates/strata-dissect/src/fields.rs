@@ -205,7 +205,8 @@ pub static FIELDS: &[FieldDef] = &[
     )),
     field!("ip.flags", Some(Proto::Ipv4), UInt, |f, l, h, o| put_hex(
         o,
-        byte(h, 6).map(|b| b >> 5 << 5),
+        // A bitmask field's value is shifted down to its lowest bit, as Wireshark shows it.
+        byte(h, 6).map(|b| b >> 5),
         2
     )),
     field!(
@@ -253,12 +254,13 @@ pub static FIELDS: &[FieldDef] = &[
         "ipv6.tclass",
         Some(Proto::Ipv6),
         UInt,
-        |f, l, h, o| put_hex(o, be16(h, 0).map(|v| (v >> 4) & 0xff), 2)
+        // FT_UINT32 under a mask: printed with the full type's eight digits.
+        |f, l, h, o| put_hex(o, be16(h, 0).map(|v| (v >> 4) & 0xff), 8)
     ),
     field!("ipv6.flow", Some(Proto::Ipv6), UInt, |f, l, h, o| put_hex(
         o,
         be32(h, 0).map(|v| v & 0xfffff),
-        5
+        6
     )),
     field!("ipv6.plen", Some(Proto::Ipv6), UInt, |f, l, h, o| put_dec(
         o,

@@ -83,7 +83,14 @@ fn fields_of(f: &Frame, node: &Node, mut each: impl FnMut(&'static FieldDef, &[u
     for def in FIELDS.iter().filter(|d| d.proto == proto) {
         v.clear();
         if (def.extract)(f, layer, &mut v) {
-            each(def, &v);
+            if def.name == "tcp.port" {
+                // An either-side field is two values in the tree: source, then destination.
+                for one in v.split(|&c| c == b',') {
+                    each(def, one);
+                }
+            } else {
+                each(def, &v);
+            }
         }
     }
 }
@@ -483,16 +490,36 @@ fn json_node_body(
     let sep: &[u8] = if pretty { b": " } else { b":" };
     out.push(b'{');
     let mut first = true;
-    fields_of(f, n, |def, v| {
+    let mut values: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    fields_of(f, n, |def, v| values.push((def.name, v.to_vec())));
+    let mut i = 0;
+    while i < values.len() {
+        // With `arrays`, a field with several values is one key holding them all.
+        let mut j = i + 1;
+        while arrays && j < values.len() && values[j].0 == values[i].0 {
+            j += 1;
+        }
         if !first {
             out.push(b',');
         }
         first = false;
         pad(out, depth + 1);
-        json_str(out, def.name.as_bytes());
+        json_str(out, values[i].0.as_bytes());
         out.extend_from_slice(sep);
-        json_str(out, v);
-    });
+        if j - i > 1 {
+            out.push(b'[');
+            for (k, (_, v)) in values[i..j].iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                json_str(out, v);
+            }
+            out.push(b']');
+        } else {
+            json_str(out, &values[i].1);
+        }
+        i = j;
+    }
     if n.layer.is_none() {
         if !first {
             out.push(b',');
@@ -655,10 +682,17 @@ fn hex_dumps(f: &Frame, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// TShark's `-x` lines: offset, 16 bytes, three spaces, the printable text.
+/// TShark's `-x` lines: offset (as many digits as the buffer needs, at least four), 16 bytes,
+/// three spaces, the printable text.
 pub fn hex_dump(b: &[u8], out: &mut Vec<u8>) {
+    let digits = match b.len() {
+        0..=0xffff => 4,
+        0x1_0000..=0xf_ffff => 5,
+        0x10_0000..=0xff_ffff => 6,
+        _ => 8,
+    };
     for (i, line) in b.chunks(16).enumerate() {
-        let mut s = format!("{:04x}  ", i * 16);
+        let mut s = format!("{:0digits$x}  ", i * 16);
         for (j, c) in line.iter().enumerate() {
             if j > 0 {
                 s.push(' ');
