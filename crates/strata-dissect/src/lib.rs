@@ -16,6 +16,7 @@
 //! ```
 
 pub mod app;
+pub mod capture;
 pub mod columns;
 pub mod fields;
 pub mod filter;
@@ -25,6 +26,7 @@ pub mod stats;
 pub mod text;
 pub mod tree;
 
+pub use capture::Capture;
 pub use frame::Frame;
 use strata_capture::Packet;
 use strata_wire::decode::Fragment;
@@ -86,6 +88,11 @@ impl Dissector {
             }
         }
         self.app.dissect(&self.decoded, pkt.data, &self.datagram);
+        self.view(pkt)
+    }
+
+    /// The frame [`Dissector::dissect`] last returned, again (`pkt` must be the same packet).
+    pub fn view<'a>(&'a self, pkt: &Packet<'a>) -> Frame<'a> {
         Frame {
             app: &self.app.layers,
             stream: &self.app.stream,
@@ -150,5 +157,44 @@ impl Frame<'_> {
             }
         }
         String::from_utf8(out).ok()
+    }
+
+    /// Every occurrence of a field, outer layers first (for `tcp.port`, both ports).
+    pub fn fields(&self, name: &str) -> Vec<String> {
+        let Some(def) = fields::lookup(name) else {
+            return Vec::new();
+        };
+        let mut all = Vec::new();
+        let mut out = Vec::new();
+        let mut push = |out: &mut Vec<u8>| {
+            let s = String::from_utf8_lossy(out);
+            if def.name == "tcp.port" {
+                all.extend(s.split(',').map(str::to_string));
+            } else {
+                all.push(s.into_owned());
+            }
+            out.clear();
+        };
+        match def.proto {
+            None => {
+                if (def.extract)(self, &printer::FRAME_LAYER, &mut out) {
+                    push(&mut out);
+                }
+            }
+            Some(p) => {
+                for l in self.layers_of(p) {
+                    if (def.extract)(self, l, &mut out) {
+                        push(&mut out);
+                    }
+                    out.clear();
+                }
+            }
+        }
+        all
+    }
+
+    /// The protocol tree: `frame`, then one node per protocol layer (see [`tree`]).
+    pub fn tree(&self) -> Vec<tree::Node<'_>> {
+        tree::build(self)
     }
 }

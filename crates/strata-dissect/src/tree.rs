@@ -19,6 +19,23 @@ pub struct Node<'a> {
     pub children: Vec<Node<'a>>,
 }
 
+impl Node<'_> {
+    /// The line `-V` shows for this node ("Internet Protocol Version 4, Src: ..., Dst: ...").
+    pub fn title(&self, f: &Frame) -> String {
+        let mut out = Vec::new();
+        title(f, self, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    /// The node's fields with their values, as `-T fields` formats them.
+    pub fn fields(&self, f: &Frame) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        fields_of(f, self, |def, val| {
+            v.push((def.name, String::from_utf8_lossy(val).into_owned()))
+        });
+        v
+    }
+}
+
 /// The stand-in layer for frame-level fields.
 const FRAME_LAYER: Layer = Layer {
     proto: Proto::AppNamed,
