@@ -299,10 +299,15 @@ impl Packet {
     /// The frame's bytes: Scapy's `raw(pkt)`.
     pub fn build(&self) -> Result<Vec<u8>> {
         self.check()?;
-        let (offsets, total) = self.layout();
+        let header_len = |i: usize| self.layers[i].proto().header_len(&self.cx(i));
+        let total = (0..self.layers.len()).map(header_len).sum();
         let mut buf = vec![0u8; total];
+        // Last layer first: each starts where the headers over it begin, so the offsets come
+        // from the lengths again instead of a vector of them.
+        let mut start = total;
         for i in (0..self.layers.len()).rev() {
-            let out = buf.get_mut(offsets[i]..).unwrap_or_default();
+            start = start.saturating_sub(header_len(i));
+            let out = buf.get_mut(start..).unwrap_or_default();
             self.layers[i].proto().emit(&self.cx(i), out)?;
         }
         Ok(buf)

@@ -88,8 +88,13 @@ impl Dns {
         d
     }
 
-    /// The message without the TCP length prefix.
-    fn message(&self) -> Vec<u8> {
+    /// Length of the message without the TCP length prefix.
+    fn message_len(&self) -> usize {
+        12 + self.sections.iter().map(|s| s.bytes.len()).sum::<usize>()
+    }
+
+    /// Writes the message (without the TCP length prefix) into `out`, `message_len()` long.
+    fn write_message(&self, out: &mut [u8]) {
         let b = |v: Option<u8>, d: u8| v.unwrap_or(d) as u16;
         let flags = (b(self.qr, 0) << 15)
             | (b(self.opcode, 0) << 11)
@@ -102,17 +107,17 @@ impl Dns {
             | (b(self.cd, 0) << 4)
             | b(self.rcode, 0);
         let counts = [self.qdcount, self.ancount, self.nscount, self.arcount];
-        let mut out =
-            Vec::with_capacity(12 + self.sections.iter().map(|s| s.bytes.len()).sum::<usize>());
-        out.extend(self.id.unwrap_or(0).to_be_bytes());
-        out.extend(flags.to_be_bytes());
+        put16(out, 0, self.id.unwrap_or(0));
+        put16(out, 2, flags);
+        let mut at = 4;
         for (c, s) in counts.iter().zip(self.sections.iter()) {
-            out.extend(c.unwrap_or(s.count as u16).to_be_bytes());
+            put16(out, at, c.unwrap_or(s.count as u16));
+            at += 2;
         }
         for s in self.sections.iter() {
-            out.extend_from_slice(&s.bytes);
+            out[at..at + s.bytes.len()].copy_from_slice(&s.bytes);
+            at += s.bytes.len();
         }
-        out
     }
 }
 
@@ -325,19 +330,18 @@ impl Proto for Dns {
         } else {
             0
         };
-        prefix + 12 + self.sections.iter().map(|s| s.bytes.len()).sum::<usize>()
+        prefix + self.message_len()
     }
     fn emit(&self, cx: &Cx, out: &mut [u8]) -> Result<()> {
-        let msg = self.message();
         let over_tcp = matches!(cx.under(), Some(Layer::Tcp(_)));
         let at = if over_tcp { 2 } else { 0 };
-        let Some(dst) = out.get_mut(at..at + msg.len()) else {
+        let Some(dst) = out.get_mut(at..at + self.message_len()) else {
             return Err(CraftError::Build {
                 layer: "DNS",
                 msg: "buffer too small".into(),
             });
         };
-        dst.copy_from_slice(&msg);
+        self.write_message(dst);
         if over_tcp {
             // Scapy: the length of the message and whatever follows it.
             let total = out.len().saturating_sub(2).min(0xffff) as u16;
