@@ -8,7 +8,7 @@
 //! parser resyncs at the next segment.
 
 use std::collections::HashMap;
-use strata_wire::app::{self, dns, http, ssh, tls};
+use strata_wire::app::{self, dns, http, ssh, tls, vnc};
 use strata_wire::{Decoded, Layer, Proto};
 
 /// Conversations tracked at once.
@@ -62,6 +62,8 @@ struct Conv {
     /// The negotiated TLS version (from a ServerHello), or SSH major version.
     version: u16,
     dirs: [Dir; 2],
+    /// RFB message framing, for VNC conversations.
+    vnc: Option<Box<vnc::Framer>>,
 }
 
 /// The per-dissector state for application layers.
@@ -294,6 +296,10 @@ impl AppState {
             // Wireshark tries the heuristic dissectors on every segment no port claims (a
             // protocol that starts mid-stream: after SOCKS, STARTTLS, a MySQL SSL request).
             conv.proto = app::tcp_heuristic(p).or_else(|| app::tcp_named_heuristic(p));
+            if conv.proto == Some((Proto::AppNamed, app::VNC)) {
+                // The RFB server speaks first.
+                conv.server = d;
+            }
         } else if matches!(conv.proto, Some((Proto::Http | Proto::AppNamed, _)))
             && conv.dirs[d].buf.is_empty()
             && p.len() >= 6
@@ -308,6 +314,17 @@ impl AppState {
             return;
         };
         self.claimed = true;
+        if proto == Proto::AppNamed && kind == app::VNC {
+            // A segment shows VNC when a message ends in it, else it is a segment of a
+            // reassembled PDU (Wireshark's view of a 2 MB framebuffer update).
+            let from_server = d == conv.server;
+            let framer = conv.vnc.get_or_insert_with(|| Box::new(vnc::Framer::new()));
+            if framer.feed(from_server, p).is_some_and(|n| n > 0) {
+                self.layers
+                    .push(layer(proto, kind, base, base + p.len(), !in_frame));
+            }
+            return;
+        }
         let cut = p.len() < declared;
         if proto == Proto::AppNamed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which

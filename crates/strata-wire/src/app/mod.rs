@@ -8,6 +8,7 @@ pub mod http;
 pub mod ntp;
 pub mod ssh;
 pub mod tls;
+pub mod vnc;
 
 use crate::decode::Proto;
 
@@ -73,6 +74,9 @@ pub fn tcp_heuristic(payload: &[u8]) -> Option<(Proto, u8)> {
     }
     None
 }
+
+/// The [`NAMES`] index of VNC, which [`vnc::Framer`] frames.
+pub const VNC: u8 = 0;
 
 /// Application protocols Strata names (Wireshark's Protocol column) but does not dissect yet.
 pub static NAMES: &[&str] = &[
