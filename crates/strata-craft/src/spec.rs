@@ -93,89 +93,110 @@ fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
     // Tokens average a few bytes; this avoids regrowing the vector for typical specs.
     let mut out = Vec::with_capacity(bytes.len() / 3 + 2);
     let mut i = 0;
-    // Dispatch on the first byte; a non-ASCII byte is decoded into its character and judged
-    // as a character (Unicode whitespace, letters in names).
     while let Some(&b) = bytes.get(i) {
         let pos = i + 1;
-        let c = if b.is_ascii() {
-            b as char
-        } else {
-            char_at(src, i).unwrap_or(char::REPLACEMENT_CHARACTER)
-        };
-        if c.is_whitespace() {
-            i += c.len_utf8();
-        } else if let Some(p) = string_prefix(&bytes[i..]) {
-            // String and bytes literals, with an optional b/r prefix.
-            let prefix = &bytes[i..i + p];
-            let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
-            let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
-            let quote = i + p;
-            let (end, plain) = scan_literal(src, quote, raw, is_bytes, None)?;
-            let lit = Lit {
-                body: &src[quote + 1..end - 1],
-                quote,
-                raw,
-                plain,
-            };
-            out.push((
-                if is_bytes {
-                    Tok::Bytes(lit)
-                } else {
-                    Tok::Str(lit)
-                },
-                pos,
-            ));
-            i = end;
-        } else if b.is_ascii_digit()
-            || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
-        {
-            let start = i;
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
-            {
+        // The first byte tells the token; the classes are disjoint except `b`/`r`, a string
+        // prefix only when a quote follows. A non-ASCII byte is judged as the character it
+        // starts (Unicode whitespace, letters in names).
+        let (tok, end) = match b {
+            // `char::is_whitespace` for ASCII.
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => {
                 i += 1;
-                // An exponent sign belongs to the number: 1e-3 (but not 0x1e-3).
-                if i < bytes.len()
-                    && matches!(bytes[i], b'+' | b'-')
-                    && matches!(bytes[i - 1], b'e' | b'E')
-                    && !bytes[start..i].iter().any(|c| matches!(c, b'x' | b'X'))
-                {
-                    i += 1;
+                continue;
+            }
+            b'(' | b')' | b'[' | b']' | b',' | b'=' | b'/' | b'*' | b'+' | b'-' => {
+                (Tok::Punct(b), i + 1)
+            }
+            b'0'..=b'9' => number_token(src, i)?,
+            b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => number_token(src, i)?,
+            b'\'' | b'"' | b'b' | b'B' | b'r' | b'R' if string_prefix(&bytes[i..]).is_some() => {
+                literal_token(src, i)?
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => name_token(src, i, i + 1),
+            _ => {
+                let c = char_at(src, i).unwrap_or(char::REPLACEMENT_CHARACTER);
+                if !b.is_ascii() && c.is_whitespace() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                if !b.is_ascii() && c.is_alphabetic() {
+                    name_token(src, i, i + c.len_utf8())
+                } else {
+                    return Err(syntax(pos, format!("unexpected character '{c}'")));
                 }
             }
-            let text = &src[start..i];
-            let text: Cow<str> = if text.contains('_') {
-                text.replace('_', "").into()
-            } else {
-                text.into()
-            };
-            out.push((number(&text, pos)?, pos));
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            i += c.len_utf8();
-            loop {
-                match bytes.get(i) {
-                    Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
-                    Some(b) if !b.is_ascii() => match char_at(src, i) {
-                        Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
-                        _ => break,
-                    },
-                    _ => break,
-                }
-            }
-            out.push((Tok::Name(&src[start..i]), pos));
-        } else if matches!(
-            b,
-            b'(' | b')' | b'[' | b']' | b',' | b'=' | b'/' | b'*' | b'+' | b'-'
-        ) {
-            out.push((Tok::Punct(b), pos));
-            i += 1;
-        } else {
-            return Err(syntax(pos, format!("unexpected character '{c}'")));
-        }
+        };
+        out.push((tok, pos));
+        i = end;
     }
     out.push((Tok::End, bytes.len() + 1));
     Ok(out)
+}
+
+/// The string or bytes literal starting at byte `start` (prefix included) and the offset
+/// after it.
+fn literal_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
+    let bytes = src.as_bytes();
+    let p = string_prefix(&bytes[start..]).unwrap_or(0);
+    let prefix = &bytes[start..start + p];
+    let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
+    let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
+    let quote = start + p;
+    let (end, plain) = scan_literal(src, quote, raw, is_bytes, None)?;
+    let lit = Lit {
+        body: &src[quote + 1..end - 1],
+        quote,
+        raw,
+        plain,
+    };
+    let tok = if is_bytes {
+        Tok::Bytes(lit)
+    } else {
+        Tok::Str(lit)
+    };
+    Ok((tok, end))
+}
+
+/// The number starting at byte `start` and the offset after it.
+fn number_token(src: &str, start: usize) -> Result<(Tok<'static>, usize)> {
+    let bytes = src.as_bytes();
+    let mut i = start;
+    while i < bytes.len()
+        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+    {
+        i += 1;
+        // An exponent sign belongs to the number: 1e-3 (but not 0x1e-3).
+        if i < bytes.len()
+            && matches!(bytes[i], b'+' | b'-')
+            && matches!(bytes[i - 1], b'e' | b'E')
+            && !bytes[start..i].iter().any(|c| matches!(c, b'x' | b'X'))
+        {
+            i += 1;
+        }
+    }
+    let text = &src[start..i];
+    let text: Cow<str> = if text.contains('_') {
+        text.replace('_', "").into()
+    } else {
+        text.into()
+    };
+    Ok((number(&text, start + 1)?, i))
+}
+
+/// The name starting at byte `start` whose first character ends at `i`, and its end.
+fn name_token(src: &str, start: usize, mut i: usize) -> (Tok<'_>, usize) {
+    let bytes = src.as_bytes();
+    loop {
+        match bytes.get(i) {
+            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
+            Some(b) if !b.is_ascii() => match char_at(src, i) {
+                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    (Tok::Name(&src[start..i]), i)
 }
 
 /// Length of a string prefix (`'`, `b'`, `rb"` ...) at the start of `s`, if a literal starts.
