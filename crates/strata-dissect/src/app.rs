@@ -319,7 +319,8 @@ impl AppState {
             // reassembled PDU (Wireshark's view of a 2 MB framebuffer update).
             let from_server = d == conv.server;
             let framer = conv.vnc.get_or_insert_with(|| Box::new(vnc::Framer::new()));
-            if framer.feed(from_server, p).is_some_and(|n| n > 0) {
+            // Unframeable (None): each segment is one message, as Wireshark shows it.
+            if framer.feed(from_server, p).is_none_or(|n| n > 0) {
                 self.layers
                     .push(layer(proto, kind, base, base + p.len(), !in_frame));
             }

@@ -5,9 +5,9 @@
 //! step), and a FramebufferUpdate's length is only known by walking its rectangles, whose
 //! sizes depend on the pixel format and the encoding. The framer keeps that state per
 //! connection and consumes each direction's bytes as they arrive, so a 2 MB update costs no
-//! memory: it only counts bytes down. An encoding it cannot size (Tight, TRLE, unknown) makes
-//! it give up on that direction, which is then continuation data, as Wireshark shows a PDU it
-//! cannot finish.
+//! memory: it only counts bytes down. An encoding it cannot size (Tight, TRLE, unknown) or a
+//! security type whose handshake it does not know makes it give up (`feed` returns `None`);
+//! Wireshark then shows every segment as one VNC message, and so does the dissector.
 
 /// The longest handshake or header piece held while waiting for the rest of it.
 pub const MAX_HEADER: usize = 64;
@@ -383,6 +383,11 @@ impl Framer {
             Step::SecurityTypes => {
                 if self.minor == 3 {
                     self.security = h.get(3).copied().unwrap_or(0);
+                    if !matches!(self.security, 1 | 2) {
+                        self.dirs[0].step = Step::Lost;
+                        self.dirs[1].step = Step::Lost;
+                        return 1;
+                    }
                     self.after_security(d);
                 } else {
                     self.dirs[d].step = Step::Auth;
@@ -390,6 +395,12 @@ impl Framer {
             }
             Step::SecuritySelect => {
                 self.security = h[0];
+                if !matches!(self.security, 1 | 2) {
+                    // A security type whose handshake is not framed here: stop framing.
+                    self.dirs[0].step = Step::Lost;
+                    self.dirs[1].step = Step::Lost;
+                    return 1;
+                }
                 self.dirs[d].step = if self.security == 2 {
                     Step::Auth
                 } else {
