@@ -7,7 +7,7 @@
 //! Wireshark's default): a retransmission is skipped, a gap drops the pending bytes and the
 //! parser resyncs at the next segment.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use strata_wire::app::{self, dns, http, ssh, tls, vnc};
 use strata_wire::{Decoded, Layer, Proto};
 
@@ -78,8 +78,14 @@ pub struct AppState {
     /// no message completes in it (Wireshark then shows no `data`).
     pub claimed: bool,
     convs: HashMap<Key, Conv>,
+    /// TFTP transfers: (client address, client port, server address). The server answers
+    /// from a new port, so Wireshark follows the client's endpoint, as this does.
+    tftp: HashSet<([u8; 16], u16, [u8; 16])>,
     pub stats: Stats,
 }
+
+/// The most TFTP transfers remembered.
+const MAX_TFTP: usize = 4096;
 
 fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) -> Layer {
     Layer {
@@ -164,7 +170,10 @@ impl AppState {
             (s, true)
         };
         match l4.proto {
-            Proto::Udp => self.udp(sport, dport, payload, base, in_frame),
+            Proto::Udp => {
+                let (src, dst) = endpoints(decoded, frame, datagram, l4.start);
+                self.udp((src, dst, sport, dport), payload, base, in_frame)
+            }
             Proto::Tcp if h.len() >= 14 && !l4.partial => {
                 let (src, dst) = endpoints(decoded, frame, datagram, l4.start);
                 let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
@@ -184,12 +193,18 @@ impl AppState {
         }
     }
 
-    fn udp(&mut self, sport: u16, dport: u16, p: &[u8], base: usize, in_frame: bool) {
+    fn udp(&mut self, key: Key, p: &[u8], base: usize, in_frame: bool) {
+        let (src, dst, sport, dport) = key;
         if p.is_empty() {
             return;
         }
-        let Some((proto, kind)) =
-            app::by_ports(sport, dport, app::udp_port).or_else(|| app::udp_named(sport, dport, p))
+        if dport == 69 && self.tftp.len() < MAX_TFTP {
+            self.tftp.insert((src, sport, dst));
+        }
+        let tftp = self.tftp.contains(&(src, sport, dst)) || self.tftp.contains(&(dst, dport, src));
+        let Some((proto, kind)) = app::by_ports(sport, dport, app::udp_port)
+            .or_else(|| app::udp_named(sport, dport, p))
+            .or_else(|| tftp.then(|| app::named_kind("TFTP")).flatten())
         else {
             return;
         };

@@ -45,6 +45,22 @@ fn ethertype_name(t: u16) -> Option<&'static str> {
     })
 }
 
+/// The Protocol column of an IP payload Strata names but does not decode (OSPF, PIM, VRRP).
+fn ip_payload_name(proto: u8, payload: &[u8]) -> Option<&'static str> {
+    Some(match proto {
+        89 => "OSPF",
+        // PIM's version is the high nibble of its first byte.
+        103 => match payload.first().map(|b| b >> 4) {
+            Some(2) => "PIMv2",
+            Some(1) => "PIMv1",
+            _ => "PIM",
+        },
+        112 => "VRRP",
+        88 => "EIGRP",
+        _ => return None,
+    })
+}
+
 /// Appends the Protocol column.
 pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
     if let Some(l) = f.app.last() {
@@ -75,8 +91,30 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
             3 | 4 => "RARP",
             _ => "ARP",
         },
-        Proto::Ipv4 => "IPv4",
-        Proto::Ipv6 | Proto::Ipv6Ext => "IPv6",
+        Proto::Ipv4 => {
+            // A whole datagram of a protocol Strata does not decode: its name.
+            let frag = be16(h, 6) & 0x3fff != 0 && !l.reassembled;
+            match (frag, h.get(9)) {
+                (false, Some(&p)) => ip_payload_name(p, l.payload(f.buffer(l))).unwrap_or("IPv4"),
+                _ => "IPv4",
+            }
+        }
+        Proto::Ipv6 | Proto::Ipv6Ext => {
+            let next = if l.proto == Proto::Ipv6 {
+                h.get(6)
+            } else {
+                h.first()
+            };
+            let frag = f
+                .decoded
+                .layers()
+                .iter()
+                .any(|x| x.proto == Proto::Ipv6Ext && x.ext_kind == 44 && !x.quoted);
+            match (frag, next) {
+                (false, Some(&p)) => ip_payload_name(p, l.payload(f.buffer(l))).unwrap_or("IPv6"),
+                _ => "IPv6",
+            }
+        }
         Proto::Gre => "GRE",
         Proto::Esp => "ESP",
         Proto::Vxlan => "VXLAN",

@@ -125,6 +125,17 @@ pub static NAMES: &[&str] = &[
     "MySQL",
     "Redis",
     "IRC",
+    "NFS",
+    "MOUNT",
+    "Portmap",
+    "sFlow",
+    "WireGuard",
+    "DNP 3.0",
+    "CAPWAP-Control",
+    "CAPWAP-Data",
+    "DTLSv1.0",
+    "DTLSv1.2",
+    "802.11",
 ];
 
 /// Wireshark's filter name (the display-filter and protocol-hierarchy name) of a [`NAMES`]
@@ -176,8 +187,23 @@ pub fn filter_name(kind: u8) -> &'static str {
         "MySQL" => "mysql",
         "Redis" => "redis",
         "IRC" => "irc",
+        "NFS" => "nfs",
+        "MOUNT" => "mount",
+        "Portmap" => "portmap",
+        "sFlow" => "sflow",
+        "WireGuard" => "wg",
+        "DNP 3.0" => "dnp3",
+        "CAPWAP-Control" => "capwap",
+        "CAPWAP-Data" => "capwap.data",
+        "DTLSv1.0" | "DTLSv1.2" => "dtls",
+        "802.11" => "wlan",
         _ => "data",
     }
+}
+
+/// The dispatch value of a [`NAMES`] protocol.
+pub fn named_kind(name: &str) -> Option<(Proto, u8)> {
+    named(name)
 }
 
 fn named(name: &str) -> Option<(Proto, u8)> {
@@ -249,6 +275,17 @@ pub fn tcp_named_heuristic(p: &[u8]) -> Option<(Proto, u8)> {
 /// A name-only protocol on a UDP port, checked on the payload where the port is shared.
 pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
     let port = |x: u16| sport == x || dport == x;
+    if port(5246) || port(5247) {
+        return capwap(dport == 5247 || sport == 5247, p);
+    }
+    if port(2049) || port(111) || (sport < 1024 && dport < 1024 && sport != dport) {
+        if let Some(n) = onc_rpc(p) {
+            return named(n);
+        }
+    }
+    if let Some(n) = wireguard(p) {
+        return named(n);
+    }
     if port(4500) {
         return named(if p.get(..4) == Some(&[0, 0, 0, 0][..]) {
             "ISAKMP"
@@ -287,9 +324,68 @@ pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
             546 | 547 => "DHCPv6",
             69 => "TFTP",
             2427 | 2727 => "MGCP",
+            6343 => "sFlow",
             1812 | 1813 => "RADIUS",
+            20000 if p.starts_with(&[0x05, 0x64]) => "DNP 3.0",
             _ => return None,
         })
+    })
+}
+
+/// ONC RPC (RFC 5531) calls to NFS, MOUNT and the portmapper, by program number; replies
+/// (message type 1) on the NFS port are NFS, as Wireshark matches them to their calls.
+fn onc_rpc(p: &[u8]) -> Option<&'static str> {
+    let be32 = |i: usize| Some(u32::from_be_bytes(p.get(i..i + 4)?.try_into().ok()?));
+    match be32(4)? {
+        0 if be32(8)? == 2 => Some(match be32(12)? {
+            100003 => "NFS",
+            100005 => "MOUNT",
+            100000 => "Portmap",
+            _ => return None,
+        }),
+        _ => None,
+    }
+}
+
+/// WireGuard's four message types, recognised by type, reserved zeros and exact length, as
+/// Wireshark's heuristic does.
+fn wireguard(p: &[u8]) -> Option<&'static str> {
+    if p.len() < 4 || p[1..4] != [0, 0, 0] {
+        return None;
+    }
+    let ok = match p[0] {
+        1 => p.len() == 148,
+        2 => p.len() == 92,
+        3 => p.len() == 64,
+        4 => p.len() >= 32 && (p.len() - 32) % 16 == 0,
+        _ => false,
+    };
+    ok.then_some("WireGuard")
+}
+
+/// CAPWAP (RFC 5415): the preamble's type 1 wraps DTLS; a data-channel packet carrying a
+/// native 802.11 frame (T bit, wireless binding 1) shows as 802.11.
+fn capwap(data: bool, p: &[u8]) -> Option<(Proto, u8)> {
+    let pre = *p.first()?;
+    if pre >> 4 != 0 {
+        return None;
+    }
+    if pre & 0x0f == 1 {
+        // DTLS record after the 4-byte CAPWAP DTLS header.
+        let v = u16::from_be_bytes(p.get(5..7)?.try_into().ok()?);
+        return named(if v == 0xfefd { "DTLSv1.2" } else { "DTLSv1.0" });
+    }
+    if !data {
+        return named("CAPWAP-Control");
+    }
+    // After the preamble: HLEN (5 bits), RID (5), WBID (5), T (1), then flags.
+    let hdr = u32::from_be_bytes(p.get(0..4)?.try_into().ok()?);
+    let wbid = (hdr >> 9) & 0x1f;
+    let t = (hdr >> 8) & 1;
+    named(if t == 1 && wbid == 1 {
+        "802.11"
+    } else {
+        "CAPWAP-Data"
     })
 }
 
