@@ -253,6 +253,7 @@ pub fn tcp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
             3478 => "STUN",
             389 => "LDAP",
             3306 => "MySQL",
+            20000 if p.starts_with(&[0x05, 0x64]) => "DNP 3.0",
             6379 => "Redis",
             6667 => "IRC",
             _ => return None,
@@ -279,12 +280,21 @@ pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
         return capwap(dport == 5247 || sport == 5247, p);
     }
     if port(2049) || port(111) || (sport < 1024 && dport < 1024 && sport != dport) {
-        if let Some(n) = onc_rpc(p) {
+        if let Some(n) = onc_rpc(p, port(2049)) {
             return named(n);
         }
     }
     if let Some(n) = wireguard(p) {
         return named(n);
+    }
+    // STUN on any port: a message type with the top two bits clear, a length that fits, and
+    // RFC 5389's magic cookie.
+    if p.len() >= 20
+        && p[0] & 0xc0 == 0
+        && p.get(4..8) == Some(&[0x21, 0x12, 0xa4, 0x42][..])
+        && u16::from_be_bytes([p[2], p[3]]) as usize == p.len() - 20
+    {
+        return named("STUN");
     }
     if port(4500) {
         return named(if p.get(..4) == Some(&[0, 0, 0, 0][..]) {
@@ -334,9 +344,10 @@ pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
 
 /// ONC RPC (RFC 5531) calls to NFS, MOUNT and the portmapper, by program number; replies
 /// (message type 1) on the NFS port are NFS, as Wireshark matches them to their calls.
-fn onc_rpc(p: &[u8]) -> Option<&'static str> {
+fn onc_rpc(p: &[u8], nfs_port: bool) -> Option<&'static str> {
     let be32 = |i: usize| Some(u32::from_be_bytes(p.get(i..i + 4)?.try_into().ok()?));
     match be32(4)? {
+        1 if nfs_port => Some("NFS"),
         0 if be32(8)? == 2 => Some(match be32(12)? {
             100003 => "NFS",
             100005 => "MOUNT",
