@@ -368,7 +368,7 @@ fn wireguard(p: &[u8]) -> Option<&'static str> {
         1 => p.len() == 148,
         2 => p.len() == 92,
         3 => p.len() == 64,
-        4 => p.len() >= 32 && (p.len() - 32) % 16 == 0,
+        4 => p.len() >= 32 && (p.len() - 32).is_multiple_of(16),
         _ => false,
     };
     ok.then_some("WireGuard")
