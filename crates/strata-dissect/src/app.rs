@@ -8,7 +8,7 @@
 //! parser resyncs at the next segment.
 
 use std::collections::{HashMap, HashSet};
-use strata_wire::app::{self, dns, http, ssh, tls, vnc};
+use strata_wire::app::{self, dns, http, quic, ssh, tls, vnc};
 use strata_wire::{Decoded, Layer, Proto};
 
 /// Conversations tracked at once.
@@ -24,6 +24,9 @@ pub mod tls_kind {
     pub const ENCRYPTED: u8 = 0x80;
     /// Bytes that are not a TLS record (continuation data).
     pub const NOT_RECORD: u8 = 0x40;
+    /// A handshake message carried in QUIC CRYPTO frames (the layer holds a synthetic
+    /// record header so the TLS fields read it like any other).
+    pub const IN_QUIC: u8 = 0x20;
 }
 
 /// Counters of what reassembly met and what its caps dropped.
@@ -81,7 +84,25 @@ pub struct AppState {
     /// TFTP transfers: (client address, client port, server address). The server answers
     /// from a new port, so Wireshark follows the client's endpoint, as this does.
     tftp: HashSet<([u8; 16], u16, [u8; 16])>,
+    /// QUIC connections whose Initial packets are being read, by canonical endpoints.
+    quic: HashMap<Key, Box<QuicConv>>,
     pub stats: Stats,
+}
+
+/// The most QUIC connections followed at once.
+const MAX_QUIC: usize = 4096;
+
+/// What QUIC's Initial packets have shown of one connection.
+#[derive(Default)]
+struct QuicConv {
+    /// The client's endpoint (address, port).
+    client: ([u8; 16], u16),
+    /// The Destination Connection ID of the client's latest Initial: both sides' Initial
+    /// keys derive from it.
+    dcid: Vec<u8>,
+    /// CRYPTO streams [client, server] and whether their Hello was shown.
+    crypto: [quic::CryptoStream; 2],
+    shown: [bool; 2],
 }
 
 /// The most TFTP transfers remembered.
@@ -208,6 +229,7 @@ impl AppState {
         else {
             return;
         };
+        let quic_named = proto == Proto::AppNamed && app::filter_name(kind) == "quic";
         let ok = match proto {
             Proto::Dns => p.len() >= dns::HEADER_LEN,
             Proto::Dhcp => p.len() >= app::dhcp::BOOTP_LEN,
@@ -217,6 +239,91 @@ impl AppState {
         if ok {
             self.layers
                 .push(layer(proto, kind, base, base + p.len(), !in_frame));
+        }
+        if quic_named || (p[0] & 0x80 != 0 && p.len() >= 7) {
+            self.quic_initials(key, p, quic_named, base, in_frame);
+        }
+    }
+
+    /// Reads the Initial packets of a QUIC datagram (coalesced packets included), adds their
+    /// CRYPTO frames to the connection's streams, and shows a ClientHello or ServerHello as a
+    /// TLS layer in the frame where it completes, as Wireshark does.
+    fn quic_initials(&mut self, key: Key, p: &[u8], named: bool, base: usize, in_frame: bool) {
+        let (src, dst, sport, dport) = key;
+        let rev = (dst, src, dport, sport);
+        let ck = if key <= rev { key } else { rev };
+        let mut off = 0;
+        let mut seen = false;
+        while let Some((version, ptype, dcid, end)) = p.get(off..).and_then(quic::long_header) {
+            if quic::version_salt(version).is_none() || end == 0 {
+                break;
+            }
+            if ptype == 0 {
+                if !self.quic.contains_key(&ck) {
+                    if self.quic.len() >= MAX_QUIC {
+                        self.stats.convs_dropped += 1;
+                        return;
+                    }
+                    self.quic.insert(
+                        ck,
+                        Box::new(QuicConv {
+                            client: (src, sport),
+                            ..QuicConv::default()
+                        }),
+                    );
+                }
+                let Some(conv) = self.quic.get_mut(&ck) else {
+                    return;
+                };
+                let from_server = conv.client != (src, sport);
+                if !from_server {
+                    conv.dcid.clear();
+                    conv.dcid.extend_from_slice(dcid);
+                }
+                let odcid = from_server.then_some(conv.dcid.as_slice());
+                if let Some((plain, _)) = quic::decrypt_packet(&p[off..], odcid) {
+                    let stream = &mut conv.crypto[usize::from(from_server)];
+                    quic::crypto_frames(&plain, |o, d| {
+                        stream.add(o, d);
+                    });
+                }
+                seen = true;
+            }
+            off += end;
+        }
+        if !seen {
+            return;
+        }
+        if !named {
+            // QUIC on a port Wireshark's table does not name: its heuristic finds it.
+            if let Some((proto, kind)) = app::named_kind("QUIC") {
+                self.layers
+                    .push(layer(proto, kind, base, base + p.len(), !in_frame));
+            }
+        }
+        let Some(conv) = self.quic.get_mut(&ck) else {
+            return;
+        };
+        for d in 0..2 {
+            if conv.shown[d] {
+                continue;
+            }
+            let Some(msg) = quic::first_handshake(conv.crypto[d].contiguous()) else {
+                continue;
+            };
+            if !matches!(msg[0], 1 | 2) {
+                continue;
+            }
+            conv.shown[d] = true;
+            let at = self.stream.len();
+            let len = msg.len().min(u16::MAX as usize) as u16;
+            self.stream
+                .extend_from_slice(&[tls::content::HANDSHAKE, 3, 3]);
+            self.stream.extend_from_slice(&len.to_be_bytes());
+            self.stream.extend_from_slice(&msg[..len as usize]);
+            let kind = tls_kind::IN_QUIC | version_code(0x0304);
+            self.layers
+                .push(layer(Proto::Tls, kind, at, self.stream.len(), true));
         }
     }
 

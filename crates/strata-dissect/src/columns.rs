@@ -196,6 +196,7 @@ fn app_name(l: &Layer) -> &'static str {
         },
         Proto::Http if l.ext_kind == 1 => "SSDP",
         Proto::Http => "HTTP",
+        Proto::Tls if l.ext_kind & crate::app::tls_kind::IN_QUIC != 0 => "QUIC",
         Proto::Tls => crate::app::tls_name(l.ext_kind),
         Proto::Dhcp => "DHCP",
         Proto::Ntp => "NTP",

@@ -6,6 +6,7 @@ pub mod dhcp;
 pub mod dns;
 pub mod http;
 pub mod ntp;
+pub mod quic;
 pub mod ssh;
 pub mod tls;
 pub mod vnc;

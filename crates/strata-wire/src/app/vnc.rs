@@ -185,8 +185,7 @@ impl Framer {
                 if !have(1) {
                     return Need::Bytes(1);
                 }
-                Need::Done { body: h[0] as u64,
-                }
+                Need::Done { body: h[0] as u64 }
             }
             Step::SecuritySelect | Step::ClientInit => {
                 if !have(1) {
@@ -217,8 +216,7 @@ impl Framer {
                 if !have(24) {
                     return Need::Bytes(24);
                 }
-                Need::Done { body: be32(20),
-                }
+                Need::Done { body: be32(20) }
             }
             Step::Messages if server && dir.tiles.is_some() => {
                 // A Hextile tile: a subencoding byte, optional colours and subrectangles.
@@ -232,7 +230,9 @@ impl Framer {
                 let tw = (t.w - t.col * 16).min(16) as u64;
                 let th = (t.h - t.row * 16).min(16) as u64;
                 if sub & 1 != 0 {
-                    return Need::Done { body: tw * th * bpp };
+                    return Need::Done {
+                        body: tw * th * bpp,
+                    };
                 }
                 let mut len = 1;
                 if sub & 2 != 0 {
@@ -271,7 +271,8 @@ impl Framer {
                             return Need::Bytes(16);
                         }
                         let sub = if enc == 2 { bpp + 8 } else { bpp + 4 };
-                        Need::Done { body: bpp + be32(12) * sub,
+                        Need::Done {
+                            body: bpp + be32(12) * sub,
                         }
                     }
                     // Zlib, ZRLE: a length then the compressed data.
@@ -283,10 +284,16 @@ impl Framer {
                     }
                     5 => Need::Done { body: 0 },
                     // Rich cursor: pixels then a bitmask.
-                    -239 => Need::Done { body: pixels * bpp + w.div_ceil(8) * hh,
+                    -239 => Need::Done {
+                        body: pixels * bpp + w.div_ceil(8) * hh,
                     },
                     // X cursor: two colours then two bitmasks.
-                    -240 => Need::Done { body: if pixels == 0 { 0 } else { 6 + 2 * w.div_ceil(8) * hh },
+                    -240 => Need::Done {
+                        body: if pixels == 0 {
+                            0
+                        } else {
+                            6 + 2 * w.div_ceil(8) * hh
+                        },
                     },
                     // DesktopSize, LastRect, PointerPos and similar carry no data.
                     -223 | -224 | -232 | -305 | -307 => Need::Done { body: 0 },
@@ -569,7 +576,10 @@ mod tests {
         hx.extend_from_slice(&[5; 4 * 16 * 4]);
         assert_eq!(s(&mut f, &hx), 1);
         // An encoding it cannot size: the direction is lost, the other goes on.
-        assert_eq!(f.feed(true, &[0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 7]), None);
+        assert_eq!(
+            f.feed(true, &[0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 7]),
+            None
+        );
         assert_eq!(c(&mut f, &[5, 0, 0, 1, 0, 2]), 1);
     }
 }
