@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use strata_wire::app::{self, dns, http, quic, ssh, tls, vnc};
+use strata_wire::hash::FxBuild;
 use strata_wire::{Decoded, Layer, Proto};
 
 /// Conversations tracked at once.
@@ -80,12 +81,12 @@ pub struct AppState {
     /// The current frame's TCP payload belongs to a stream whose protocol is known, even if
     /// no message completes in it (Wireshark then shows no `data`).
     pub claimed: bool,
-    convs: HashMap<Key, Conv>,
+    convs: HashMap<Key, Conv, FxBuild>,
     /// TFTP transfers: (client address, client port, server address). The server answers
     /// from a new port, so Wireshark follows the client's endpoint, as this does.
-    tftp: HashSet<([u8; 16], u16, [u8; 16])>,
+    tftp: HashSet<([u8; 16], u16, [u8; 16]), FxBuild>,
     /// QUIC connections whose Initial packets are being read, by canonical endpoints.
-    quic: HashMap<Key, Box<QuicConv>>,
+    quic: HashMap<Key, Box<QuicConv>, FxBuild>,
     pub stats: Stats,
 }
 

@@ -257,7 +257,7 @@ pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
 /// Bounded: past [`SeqTracker::MAX_STREAMS`] streams, new streams show raw numbers.
 #[derive(Default)]
 pub struct SeqTracker {
-    base: HashMap<([u8; 16], [u8; 16], u16, u16), u32>,
+    base: HashMap<([u8; 16], [u8; 16], u16, u16), u32, strata_wire::hash::FxBuild>,
     /// Streams not tracked because the table was full.
     pub dropped: u64,
 }

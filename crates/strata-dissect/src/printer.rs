@@ -182,6 +182,9 @@ impl FieldsPrinter {
     }
 
     pub fn frame(&mut self, f: &Frame, out: &mut Vec<u8>) {
+        // Which protocols the frame has, so an absent field costs one test, not a walk over
+        // the layers (most of a wide field list is absent from any one packet).
+        let present = f.all_layers().fold(0u64, |m, l| m | proto_bit(l.proto));
         for i in 0..self.columns.len() {
             if i > 0 {
                 out.push(self.opts.separator);
@@ -193,7 +196,11 @@ impl FieldsPrinter {
             }
             let body = out.len();
             match col {
-                Column::Field(def) => self.field(def, f, out),
+                Column::Field(def) => {
+                    if def.proto.is_none_or(|p| present & proto_bit(p) != 0) {
+                        self.field(def, f, out)
+                    }
+                }
                 Column::Protocol => columns::protocol(f, out),
                 Column::Info => columns::info(f, &mut self.seqs, out),
                 Column::Source => columns::address(f, false, out),
@@ -266,6 +273,12 @@ impl FieldsPrinter {
             }
         }
     }
+}
+
+/// A protocol's bit in a frame's presence mask (protocols beyond 63 share the top bit, which
+/// only makes the test conservative).
+fn proto_bit(p: strata_wire::Proto) -> u64 {
+    1u64 << (p as u32).min(63)
 }
 
 /// The layer passed to frame-level extractors, which read only the frame.

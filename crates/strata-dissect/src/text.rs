@@ -4,17 +4,30 @@
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::io::Write as _;
 
+/// Two-digit pairs "00".."99", so decimal formatting divides by 100 per step.
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Appends `v` in decimal.
 pub fn dec(out: &mut Vec<u8>, mut v: u64) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
-    loop {
+    while v >= 100 {
+        let d = (v % 100) as usize * 2;
+        v /= 100;
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if v >= 10 {
+        let d = v as usize * 2;
+        i -= 2;
+        tmp[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    } else {
         i -= 1;
-        tmp[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        tmp[i] = b'0' + v as u8;
     }
     out.extend_from_slice(&tmp[i..]);
 }
@@ -109,6 +122,15 @@ pub fn seconds(out: &mut Vec<u8>, nanos: i128, digits: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn decimal_matches_std() {
+        let mut out = Vec::new();
+        for v in (0..2000u64).chain([9, 10, 99, 100, 101, 999_999, u64::MAX, u64::MAX / 7]) {
+            out.clear();
+            dec(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
+    }
     #[test]
     fn formats() {
         let mut o = Vec::new();

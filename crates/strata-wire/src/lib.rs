@@ -10,6 +10,7 @@ pub mod checksum;
 pub mod decode;
 pub mod error;
 pub mod frag;
+pub mod hash;
 pub mod linktype;
 pub mod text;
 
