@@ -253,11 +253,14 @@ pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
     }
 }
 
+/// A TCP direction: source and destination address, source and destination port.
+type StreamKey = ([u8; 16], [u8; 16], u16, u16);
+
 /// Per-direction initial sequence numbers, for the relative `Seq=`/`Ack=` of TCP Info.
 /// Bounded: past [`SeqTracker::MAX_STREAMS`] streams, new streams show raw numbers.
 #[derive(Default)]
 pub struct SeqTracker {
-    base: HashMap<([u8; 16], [u8; 16], u16, u16), u32, strata_wire::hash::FxBuild>,
+    base: HashMap<StreamKey, u32, strata_wire::hash::FxBuild>,
     /// Streams not tracked because the table was full.
     pub dropped: u64,
 }
