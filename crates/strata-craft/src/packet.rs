@@ -92,7 +92,7 @@ pub(crate) fn set_or_defer(p: &mut dyn Proto, field: &str, v: Value) {
 }
 
 /// `Option<T>` from a value, `None` meaning "default / automatic".
-pub(crate) fn opt<T>(v: &Value, f: impl FnOnce(&Value) -> Conv<T>) -> Conv<Option<T>> {
+pub(crate) fn opt<'v, T>(v: &Value<'v>, f: impl FnOnce(&Value<'v>) -> Conv<T>) -> Conv<Option<T>> {
     match v {
         Value::None => Ok(None),
         v => f(v).map(Some),
@@ -105,7 +105,7 @@ macro_rules! builders {
         impl $t {
             $(
                 #[doc = concat!("Sets Scapy's `", $field, "` field (any value, including wrong ones).")]
-                pub fn $method(mut self, v: impl Into<$crate::value::Value>) -> Self {
+                pub fn $method<'v>(mut self, v: impl Into<$crate::value::Value<'v>>) -> Self {
                     $crate::packet::set_or_defer(&mut self, $field, v.into());
                     self
                 }

@@ -21,7 +21,9 @@
 //! benchmark against Scapy), so parsing, not building, is the cost of crafting. Hence:
 //! - the lexer walks the bytes of the `&str`, and its tokens are `Copy` and borrow the spec;
 //!   a string literal's escapes are checked while lexing but decoded only when the literal
-//!   becomes a [`Value`], and a literal without escapes is copied once, into that value;
+//!   becomes a [`Value`], and a literal without escapes is not copied at all: the value
+//!   borrows it from the spec, and the layer reads it there (only a layer that keeps a value,
+//!   such as a payload, copies it);
 //! - the parser evaluates as it goes instead of building a syntax tree, and sets each field as
 //!   soon as its argument is read;
 //! - a field value that stands for one packet (the common case) is set once and never cloned;
@@ -349,31 +351,31 @@ fn describe(t: &Tok) -> String {
 
 /// Packets being composed: layers with the fields already set, the fields that make more
 /// than one packet, and how many times the whole stack is repeated.
-struct Stack {
+struct Stack<'a> {
     layers: Vec<Layer>,
-    varying: Vec<Varying>,
+    varying: Vec<Varying<'a>>,
     repeat: usize,
 }
 
 /// A field given a list, range or network: its alternatives, one packet each.
-struct Varying {
+struct Varying<'a> {
     /// Index of the layer in [`Stack::layers`].
     layer: usize,
     field: &'static str,
-    alts: Vec<Value>,
+    alts: Vec<Value<'a>>,
 }
 
 /// What an expression evaluates to.
-enum Val {
-    V(Value),
-    P(Stack),
+enum Val<'a> {
+    V(Value<'a>),
+    P(Stack<'a>),
     /// Not evaluated: an earlier evaluation failed (see [`Parser::failed`]).
     Failed,
 }
 
 /// An expression's value and its 1-based byte position: that of its first token, of its
 /// operator for `a op b`, of the opening bracket for a tuple or list.
-type Valued = (Val, usize);
+type Valued<'a> = (Val<'a>, usize);
 
 struct Parser<'a> {
     src: &'a str,
@@ -428,12 +430,12 @@ impl<'a> Parser<'a> {
     }
 
     /// [`Parser::eval`] for a step giving a value.
-    fn eval_val(&mut self, step: impl FnOnce() -> Result<Val>) -> Val {
+    fn eval_val(&mut self, step: impl FnOnce() -> Result<Val<'a>>) -> Val<'a> {
         self.eval(step).unwrap_or(Val::Failed)
     }
 
     /// The field value an expression stands for (`None` once evaluation is off).
-    fn value(&mut self, (v, pos): Valued) -> Option<Value> {
+    fn value(&mut self, (v, pos): Valued<'a>) -> Option<Value<'a>> {
         match v {
             Val::V(v) => Some(v),
             Val::P(_) => self.eval(|| Err(syntax(pos, "a packet cannot be a field value here"))),
@@ -441,7 +443,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn expr(&mut self) -> Result<Valued> {
+    fn expr(&mut self) -> Result<Valued<'a>> {
         self.operation(1)
     }
 
@@ -449,7 +451,7 @@ impl<'a> Parser<'a> {
     /// binding at least as tightly as `min` (1: `+ -`, 2: `/ *`), each left-associative.
     /// One function for both levels keeps the call chain from an argument to its literal
     /// short, and the (large) values are copied up fewer frames.
-    fn operation(&mut self, min: u8) -> Result<Valued> {
+    fn operation(&mut self, min: u8) -> Result<Valued<'a>> {
         let (mut l, mut lpos) = self.atom()?;
         while let (Tok::Punct(op @ (b'+' | b'-' | b'/' | b'*')), pos) = *self.peek() {
             let binds = if matches!(op, b'+' | b'-') { 1 } else { 2 };
@@ -465,7 +467,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The grammar's `unary` and `atom`.
-    fn atom(&mut self) -> Result<Valued> {
+    fn atom(&mut self) -> Result<Valued<'a>> {
         let (t, pos) = self.next();
         let v = match t {
             Tok::Punct(b'-') => {
@@ -522,28 +524,30 @@ impl<'a> Parser<'a> {
         Ok((v, pos))
     }
 
-    /// A literal's bytes (UTF-8 for a `str`): the body as is, or decoded when it has escapes.
-    fn decode(&self, lit: Lit, bytes: bool) -> Result<Vec<u8>> {
+    /// A literal's bytes (UTF-8 for a `str`): the body where it lies in the spec, or decoded
+    /// when it has escapes.
+    fn decode(&self, lit: Lit<'a>, bytes: bool) -> Result<Cow<'a, [u8]>> {
         if lit.plain {
-            return Ok(lit.body.as_bytes().to_vec());
+            return Ok(Cow::Borrowed(lit.body.as_bytes()));
         }
         let mut out = Vec::with_capacity(lit.body.len());
         scan_literal(self.src, lit.quote, lit.raw, bytes, Some(&mut out))?;
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 
-    /// A `str` literal's text (a plain one is copied without checking its UTF-8 again).
-    fn decode_str(&self, lit: Lit) -> Result<String> {
+    /// A `str` literal's text (a plain one is borrowed without checking its UTF-8 again).
+    fn decode_str(&self, lit: Lit<'a>) -> Result<Cow<'a, str>> {
         if lit.plain {
-            return Ok(lit.body.to_string());
+            return Ok(Cow::Borrowed(lit.body));
         }
         // Decoding writes whole characters, so the bytes are UTF-8.
-        Ok(String::from_utf8(self.decode(lit, false)?).unwrap_or_default())
+        let bytes = self.decode(lit, false)?.into_owned();
+        Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_default()))
     }
 
     /// `NAME(args)`: a layer, with each argument set as soon as it is read; or a value object
     /// (`DNSQR(...)`, `IPOption_NOP()`) that the field receiving it checks.
-    fn call(&mut self, name: &'a str, pos: usize) -> Result<Val> {
+    fn call(&mut self, name: &'a str, pos: usize) -> Result<Val<'a>> {
         if !self.eat(b'(') {
             return Err(syntax(pos, format!("{name} needs parentheses: {name}()")));
         }
@@ -578,7 +582,7 @@ impl<'a> Parser<'a> {
                     let (field, fpos) = keyword.unwrap_or(("load", vpos));
                     self.eval(|| set_arg(l, name, &mut varying, (field, fpos), v, vpos));
                 }
-                (None, Some(v)) => call_args.push((keyword.map(|(n, _)| n.to_string()), v)),
+                (None, Some(v)) => call_args.push((keyword.map(|(n, _)| Cow::Borrowed(n)), v)),
                 (_, None) => {}
             }
             if !self.eat(b',') {
@@ -594,7 +598,7 @@ impl<'a> Parser<'a> {
                 repeat: 1,
             }),
             None => Val::V(Value::Call {
-                name: name.to_string(),
+                name: Cow::Borrowed(name),
                 args: call_args,
             }),
         })
@@ -611,12 +615,12 @@ fn stack_of(layer: Layer) -> Vec<Layer> {
 /// Sets one `field=value` argument of a layer call (at `fpos` / `vpos` in the spec). A value
 /// standing for several packets is checked in full, its first alternative set on the layer,
 /// and the alternatives kept in `varying`.
-fn set_arg(
+fn set_arg<'a>(
     layer: &mut Layer,
     class: &str,
-    varying: &mut Vec<Varying>,
+    varying: &mut Vec<Varying<'a>>,
     (field, fpos): (&str, usize),
-    v: Value,
+    v: Value<'a>,
     vpos: usize,
 ) -> Result<()> {
     // Check the name first, so a typo is reported as such whatever the value.
@@ -669,7 +673,11 @@ fn is_generator(class: &str, field: &str, v: &Value) -> bool {
 }
 
 /// Scapy's generator rules: the values one field value stands for.
-fn expand(class: &str, field: &str, v: Value) -> core::result::Result<Vec<Value>, String> {
+fn expand<'a>(
+    class: &str,
+    field: &str,
+    v: Value<'a>,
+) -> core::result::Result<Vec<Value<'a>>, String> {
     if is_list_field(field) {
         return Ok(vec![v]);
     }
@@ -693,7 +701,7 @@ fn expand(class: &str, field: &str, v: Value) -> core::result::Result<Vec<Value>
                 _ => out.push(Value::Tuple(t)),
             },
             Value::Str(s) if s.contains('/') && is_address_field(class, field) => {
-                out.extend(network(&s)?.into_iter().map(Value::Str));
+                out.extend(network(&s)?.into_iter().map(|a| Value::Str(Cow::Owned(a))));
             }
             item => out.push(item),
         }
@@ -741,23 +749,29 @@ fn network(s: &str) -> core::result::Result<Vec<String>, String> {
     Err(format!("'{s}' is not an address/prefix"))
 }
 
-fn unknown_layer(name: String, pos: usize) -> CraftError {
+fn unknown_layer(name: Cow<str>, pos: usize) -> CraftError {
     CraftError::UnknownLayer {
         col: pos,
         hint: did_you_mean(&name, Layer::classes()),
-        name,
+        name: name.into_owned(),
     }
 }
 
 /// A `Raw` layer carrying a bare string or bytes (`IP()/'payload'`).
-fn raw_layer(v: Value) -> Result<Layer> {
+fn raw_layer(v: Value<'_>) -> Result<Layer> {
     let mut layer = Layer::from(crate::layers::Raw::new());
     set_field(layer.proto_mut(), "load", v)?;
     Ok(layer)
 }
 
 /// `l op r`, at `pos`; `operands` are the positions of `l` and `r`.
-fn binary(op: u8, l: Val, r: Val, pos: usize, operands: (usize, usize)) -> Result<Val> {
+fn binary<'a>(
+    op: u8,
+    l: Val<'a>,
+    r: Val<'a>,
+    pos: usize,
+    operands: (usize, usize),
+) -> Result<Val<'a>> {
     use Value::*;
     let bad = |what: &str| Err(syntax(pos, what.to_string()));
     match (op, l, r) {
@@ -787,10 +801,10 @@ fn binary(op: u8, l: Val, r: Val, pos: usize, operands: (usize, usize)) -> Resul
         }
         (b'*', Val::V(a), Val::V(b)) => match (a, b) {
             (Str(s), Int(k)) | (Int(k), Str(s)) => {
-                Ok(Val::V(Str(s.repeat(count(k, s.len(), pos)?))))
+                Ok(Val::V(Str(s.repeat(count(k, s.len(), pos)?).into())))
             }
             (Bytes(s), Int(k)) | (Int(k), Bytes(s)) => {
-                Ok(Val::V(Bytes(s.repeat(count(k, s.len(), pos)?))))
+                Ok(Val::V(Bytes(s.repeat(count(k, s.len(), pos)?).into())))
             }
             (List(s), Int(k)) | (Int(k), List(s)) => {
                 let k = count(k, s.len(), pos)?;
@@ -802,9 +816,9 @@ fn binary(op: u8, l: Val, r: Val, pos: usize, operands: (usize, usize)) -> Resul
             _ => bad("'*' repeats a string, bytes, list or packet by an integer"),
         },
         (b'+', Val::V(a), Val::V(b)) => match (a, b) {
-            (Str(a), Str(b)) => Ok(Val::V(Str(a + &b))),
+            (Str(a), Str(b)) => Ok(Val::V(Str(Cow::Owned(a.into_owned() + &b)))),
             (Bytes(mut a), Bytes(b)) => {
-                a.extend(b);
+                a.to_mut().extend_from_slice(&b);
                 Ok(Val::V(Bytes(a)))
             }
             (List(mut a), List(b)) => {
@@ -840,7 +854,7 @@ pub fn parse(spec: &str) -> Result<Vec<Packet>> {
 }
 
 /// The packets a spec stands for, before expansion; error positions in bytes.
-fn parse_stack(spec: &str) -> Result<Stack> {
+fn parse_stack(spec: &str) -> Result<Stack<'_>> {
     let mut p = Parser {
         src: spec,
         toks: lex(spec)?,
@@ -874,7 +888,7 @@ fn parse_stack(spec: &str) -> Result<Stack> {
 
 /// Expands a stack into its packets: one per combination of the varying fields' values (an
 /// odometer whose last dimension turns fastest), the whole repeated `repeat` times.
-fn packets(stack: Stack) -> Result<Vec<Packet>> {
+fn packets(stack: Stack<'_>) -> Result<Vec<Packet>> {
     let Stack {
         mut layers,
         varying,

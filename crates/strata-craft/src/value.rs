@@ -3,32 +3,60 @@
 //! strings, addresses as text).
 
 use core::net::{Ipv4Addr, Ipv6Addr};
+use std::borrow::Cow;
 use strata_wire::MacAddr;
 
 /// A field value as Scapy's expression syntax writes it.
+///
+/// Text and bytes are [`Cow`]s so a value can borrow what it was made from: the spec parser
+/// hands a layer the literal where it lies in the spec, and the layer reads it there (an
+/// address, a flag string) without a copy; the few layers that keep a value (payloads, option
+/// lists shown by `show()`) take it with [`Value::into_owned`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Value {
+pub enum Value<'a> {
     /// Python's `None`: "compute it" for automatic fields.
     #[default]
     None,
     Bool(bool),
     Int(i128),
     Float(f64),
-    Str(String),
-    Bytes(Vec<u8>),
-    List(Vec<Value>),
-    Tuple(Vec<Value>),
+    Str(Cow<'a, str>),
+    Bytes(Cow<'a, [u8]>),
+    List(Vec<Value<'a>>),
+    Tuple(Vec<Value<'a>>),
     /// A constructor used as a value, e.g. `DNSQR(qname='a.example')` or `IPOption_NOP()`.
     Call {
-        name: String,
-        args: Vec<(Option<String>, Value)>,
+        name: Cow<'a, str>,
+        args: Vec<(Option<Cow<'a, str>>, Value<'a>)>,
     },
 }
 
 /// A conversion failure; the layer adds its name and the field.
 pub type Conv<T> = core::result::Result<T, String>;
 
-impl Value {
+impl Value<'_> {
+    /// The value with everything it borrows copied, for a layer that keeps it.
+    pub fn into_owned(self) -> Value<'static> {
+        let all = |v: Vec<Value>| v.into_iter().map(Value::into_owned).collect();
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(f) => Value::Float(f),
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+            Value::Bytes(b) => Value::Bytes(Cow::Owned(b.into_owned())),
+            Value::List(v) => Value::List(all(v)),
+            Value::Tuple(v) => Value::Tuple(all(v)),
+            Value::Call { name, args } => Value::Call {
+                name: Cow::Owned(name.into_owned()),
+                args: args
+                    .into_iter()
+                    .map(|(k, v)| (k.map(|k| Cow::Owned(k.into_owned())), v.into_owned()))
+                    .collect(),
+            },
+        }
+    }
+
     /// A short description for error messages (`'abc'`, `3`, `[...]`).
     pub fn describe(&self) -> String {
         match self {
@@ -77,7 +105,7 @@ impl Value {
         match self {
             Value::Str(s) => names
                 .iter()
-                .find(|(n, _)| *n == s.as_str())
+                .find(|(n, _)| *n == &**s)
                 .map(|(_, v)| *v)
                 .ok_or_else(|| {
                     let known: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
@@ -118,7 +146,7 @@ impl Value {
     pub fn bytes(&self) -> Conv<Vec<u8>> {
         match self {
             Value::Str(s) => Ok(s.as_bytes().to_vec()),
-            Value::Bytes(b) => Ok(b.clone()),
+            Value::Bytes(b) => Ok(b.to_vec()),
             v => Err(format!("expects str or bytes, got {}", v.describe())),
         }
     }
@@ -126,8 +154,8 @@ impl Value {
     /// [`Value::bytes`] of a value the caller owns: the bytes are moved, not copied.
     pub fn into_bytes(self) -> Conv<Vec<u8>> {
         match self {
-            Value::Str(s) => Ok(s.into_bytes()),
-            Value::Bytes(b) => Ok(b),
+            Value::Str(s) => Ok(s.into_owned().into_bytes()),
+            Value::Bytes(b) => Ok(b.into_owned()),
             v => Err(format!("expects str or bytes, got {}", v.describe())),
         }
     }
@@ -176,12 +204,12 @@ impl Value {
 
     /// The items of a list field: a list or tuple as is, a single value as a list of one
     /// (Scapy accepts `qd=DNSQR()` for `qd=[DNSQR()]`).
-    pub fn items(&self) -> Vec<Value> {
+    pub fn items(&self) -> Vec<Value<'_>> {
         self.item_slice().to_vec()
     }
 
     /// [`Value::items`] without copying them.
-    pub fn item_slice(&self) -> &[Value] {
+    pub fn item_slice(&self) -> &[Value<'_>] {
         match self {
             Value::List(v) | Value::Tuple(v) => v,
             Value::None => &[],
@@ -228,8 +256,8 @@ pub fn escape_bytes(b: &[u8]) -> String {
 
 macro_rules! from_int {
     ($($t:ty),*) => {$(
-        impl From<$t> for Value {
-            fn from(v: $t) -> Value {
+        impl From<$t> for Value<'_> {
+            fn from(v: $t) -> Self {
                 Value::Int(v as i128)
             }
         }
@@ -237,70 +265,70 @@ macro_rules! from_int {
 }
 from_int!(u8, u16, u32, u64, i32, i64, usize);
 
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
+impl From<bool> for Value<'_> {
+    fn from(v: bool) -> Self {
         Value::Bool(v)
     }
 }
-impl From<f64> for Value {
-    fn from(v: f64) -> Value {
+impl From<f64> for Value<'_> {
+    fn from(v: f64) -> Self {
         Value::Float(v)
     }
 }
-impl From<&str> for Value {
-    fn from(v: &str) -> Value {
-        Value::Str(v.to_string())
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(v: &'a str) -> Self {
+        Value::Str(Cow::Borrowed(v))
     }
 }
-impl From<String> for Value {
-    fn from(v: String) -> Value {
-        Value::Str(v)
+impl From<String> for Value<'_> {
+    fn from(v: String) -> Self {
+        Value::Str(Cow::Owned(v))
     }
 }
-impl From<&[u8]> for Value {
-    fn from(v: &[u8]) -> Value {
-        Value::Bytes(v.to_vec())
+impl<'a> From<&'a [u8]> for Value<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Value::Bytes(Cow::Borrowed(v))
     }
 }
-impl<const N: usize> From<&[u8; N]> for Value {
-    fn from(v: &[u8; N]) -> Value {
-        Value::Bytes(v.to_vec())
+impl<'a, const N: usize> From<&'a [u8; N]> for Value<'a> {
+    fn from(v: &'a [u8; N]) -> Self {
+        Value::Bytes(Cow::Borrowed(v))
     }
 }
-impl From<Vec<u8>> for Value {
-    fn from(v: Vec<u8>) -> Value {
-        Value::Bytes(v)
+impl From<Vec<u8>> for Value<'_> {
+    fn from(v: Vec<u8>) -> Self {
+        Value::Bytes(Cow::Owned(v))
     }
 }
-impl From<Ipv4Addr> for Value {
-    fn from(v: Ipv4Addr) -> Value {
-        Value::Str(v.to_string())
+impl From<Ipv4Addr> for Value<'_> {
+    fn from(v: Ipv4Addr) -> Self {
+        Value::Str(Cow::Owned(v.to_string()))
     }
 }
-impl From<Ipv6Addr> for Value {
-    fn from(v: Ipv6Addr) -> Value {
-        Value::Str(v.to_string())
+impl From<Ipv6Addr> for Value<'_> {
+    fn from(v: Ipv6Addr) -> Self {
+        Value::Str(Cow::Owned(v.to_string()))
     }
 }
-impl From<MacAddr> for Value {
-    fn from(v: MacAddr) -> Value {
-        Value::Str(v.to_string())
+impl From<MacAddr> for Value<'_> {
+    fn from(v: MacAddr) -> Self {
+        Value::Str(Cow::Owned(v.to_string()))
     }
 }
-impl From<Vec<Value>> for Value {
-    fn from(v: Vec<Value>) -> Value {
+impl<'a> From<Vec<Value<'a>>> for Value<'a> {
+    fn from(v: Vec<Value<'a>>) -> Self {
         Value::List(v)
     }
 }
-impl<A: Into<Value>, B: Into<Value>> From<(A, B)> for Value {
+impl<'a, A: Into<Value<'a>>, B: Into<Value<'a>>> From<(A, B)> for Value<'a> {
     /// A pair, as in TCP options: `("MSS", 1460)`.
-    fn from((a, b): (A, B)) -> Value {
+    fn from((a, b): (A, B)) -> Self {
         Value::Tuple(vec![a.into(), b.into()])
     }
 }
-impl From<()> for Value {
+impl From<()> for Value<'_> {
     /// `()` stands for Python's `None` in option pairs: `("NOP", ())`.
-    fn from(_: ()) -> Value {
+    fn from(_: ()) -> Self {
         Value::None
     }
 }

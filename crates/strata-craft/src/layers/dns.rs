@@ -46,7 +46,7 @@ struct Section {
     bytes: Cow<'static, [u8]>,
     count: usize,
     /// The records as given, which `show()` summarises (`None` for the default question).
-    given: Value,
+    given: Value<'static>,
 }
 
 builders!(Dns {
@@ -154,7 +154,7 @@ pub fn encode_name(name: &[u8]) -> Vec<u8> {
 /// Encodes one `DNSQR(...)` (question) or `DNSRR(...)` (resource record) at the end of `out`.
 fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
     let (name, args) = match v {
-        Value::Call { name, args } => (name.as_str(), args),
+        Value::Call { name, args } => (&**name, args),
         other => {
             return Err(format!(
                 "expects DNSQR()/DNSRR() items, got {}",
@@ -181,7 +181,7 @@ fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
     };
     for (k, _) in args {
         match k {
-            Some(k) if !known.contains(&k.as_str()) => {
+            Some(k) if !known.contains(&&**k) => {
                 return Err(format!(
                     "{name} has no field '{k}'{}",
                     crate::error::did_you_mean(k, known.iter().copied())
@@ -233,7 +233,7 @@ fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
         2 | 3 | 4 | 5 | 12 | 39 => encode_name(&rdata.map_or(Ok(Vec::new()), Value::bytes)?),
         16 => {
             // TXT: character-strings of at most 255 bytes each.
-            let strings = rdata.map_or(vec![Value::Str(String::new())], Value::items);
+            let strings = rdata.map_or(vec![Value::Str(Cow::Borrowed(""))], Value::items);
             let mut b = Vec::new();
             for s in strings {
                 let s = s.bytes()?;
@@ -317,7 +317,7 @@ impl Proto for Dns {
                 self.sections[i] = Section {
                     bytes: bytes.into(),
                     count: v.item_slice().len(),
-                    given: v,
+                    given: v.into_owned(),
                 };
             }
         }
@@ -404,11 +404,11 @@ impl Proto for Dns {
 
 /// A question for `Dns::qd`: `DnsQr::new().qname("a.example").qtype("AAAA")`.
 #[derive(Debug, Clone, Default)]
-pub struct DnsQr(Vec<(Option<String>, Value)>);
+pub struct DnsQr(Vec<(Option<Cow<'static, str>>, Value<'static>)>);
 
 /// A resource record for `Dns::an` / `ns` / `ar`: `DnsRr::new().rrname("a.example").rdata("192.0.2.1")`.
 #[derive(Debug, Clone, Default)]
-pub struct DnsRr(Vec<(Option<String>, Value)>);
+pub struct DnsRr(Vec<(Option<Cow<'static, str>>, Value<'static>)>);
 
 macro_rules! record_builders {
     ($t:ident, $class:literal { $($m:ident => $f:literal),* $(,)? }) => {
@@ -418,14 +418,14 @@ macro_rules! record_builders {
             }
             $(
                 #[doc = concat!("Sets Scapy's `", $f, "`.")]
-                pub fn $m(mut self, v: impl Into<Value>) -> $t {
-                    self.0.push((Some($f.to_string()), v.into()));
+                pub fn $m<'v>(mut self, v: impl Into<Value<'v>>) -> $t {
+                    self.0.push((Some(Cow::Borrowed($f)), v.into().into_owned()));
                     self
                 }
             )*
         }
-        impl From<$t> for Value {
-            fn from(r: $t) -> Value {
+        impl From<$t> for Value<'_> {
+            fn from(r: $t) -> Self {
                 Value::Call { name: $class.into(), args: r.0 }
             }
         }

@@ -7,6 +7,7 @@ use crate::names::{name_of, IP_PROTOS};
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
 use crate::value::{escape_bytes, Conv, Value};
 use core::net::Ipv4Addr;
+use std::borrow::Cow;
 use strata_wire::ipv4;
 
 /// Scapy's IP flag names, bit 0 first.
@@ -100,7 +101,7 @@ fn encode_options(v: &Value) -> Conv<Vec<u8>> {
     for item in v.item_slice() {
         match item {
             Value::Call { name, args } => out.extend(encode_option(name, args)?),
-            Value::Bytes(b) => out.extend(b),
+            Value::Bytes(b) => out.extend(b.iter()),
             other => {
                 return Err(format!(
                     "expects IPOption_*() items, got {}",
@@ -116,7 +117,7 @@ fn encode_options(v: &Value) -> Conv<Vec<u8>> {
 }
 
 /// One `IPOption_*` call: (class, number) bits from the class, then its body.
-fn encode_option(name: &str, args: &[(Option<String>, Value)]) -> Conv<Vec<u8>> {
+fn encode_option(name: &str, args: &[(Option<Cow<str>>, Value)]) -> Conv<Vec<u8>> {
     let arg = |k: &str| {
         args.iter()
             .find(|(n, _)| n.as_deref() == Some(k))
@@ -136,7 +137,7 @@ fn encode_option(name: &str, args: &[(Option<String>, Value)]) -> Conv<Vec<u8>> 
             "mtu",
             "security",
         ];
-        if !known.contains(&n.as_str()) {
+        if !known.contains(&&**n) {
             return Err(format!("{name} has no field '{n}'"));
         }
     }

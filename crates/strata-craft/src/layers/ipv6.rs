@@ -185,7 +185,7 @@ pub struct Ipv6Ext {
     pub m: Option<u8>,
     pub id: Option<u32>,
     /// The option list as given, re-encoded when `autopad` changes.
-    options_value: Value,
+    options_value: Value<'static>,
     /// A destination-options header whose only option is a Home Address (Mobile IPv6): Scapy
     /// then checksums upper layers with this address as the source.
     pub(crate) home_address: Option<Ipv6Addr>,
@@ -270,8 +270,8 @@ impl Ipv6Ext {
 /// One hop-by-hop / destination option: its bytes and Scapy's alignment rule `xn + y`.
 fn encode_tlv_option(v: &Value) -> Conv<(Vec<u8>, usize, usize)> {
     let (name, args) = match v {
-        Value::Call { name, args } => (name.as_str(), args),
-        Value::Bytes(b) => return Ok((b.clone(), 1, 0)),
+        Value::Call { name, args } => (&**name, args),
+        Value::Bytes(b) => return Ok((b.to_vec(), 1, 0)),
         other => return Err(format!("expects option objects, got {}", other.describe())),
     };
     let arg = |k: &str| {
@@ -380,7 +380,7 @@ impl Proto for Ipv6Ext {
             "options" => {
                 self.options_value = match v {
                     Value::None => Value::List(Vec::new()),
-                    v => v,
+                    v => v.into_owned(),
                 };
                 self.reencode()?;
             }

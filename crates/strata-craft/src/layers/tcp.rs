@@ -35,7 +35,7 @@ pub struct Tcp {
     pub options: Vec<u8>,
     /// The option list as given, which `show()` prints (kept rather than printed when set:
     /// most packets are built, few are shown).
-    options_given: Value,
+    options_given: Value<'static>,
     deferred: Option<Box<CraftError>>,
 }
 
@@ -194,7 +194,7 @@ impl Proto for Tcp {
             _ => {
                 let mut out = Vec::new();
                 if let Value::Bytes(b) = &v {
-                    out.extend(b);
+                    out.extend_from_slice(b);
                 } else {
                     for pair in v.item_slice() {
                         encode_option(pair, &mut out)?;
@@ -204,7 +204,7 @@ impl Proto for Tcp {
                     return Err(format!("{} bytes of options: TCP allows 40", out.len()));
                 }
                 self.options = out;
-                self.options_given = v;
+                self.options_given = v.into_owned();
             }
         }
         Ok(())
