@@ -63,7 +63,7 @@ pub mod expiration {
 }
 
 /// A bidirectional flow.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Flow {
     /// Expiry order, assigned when the flow is written.
     pub id: u64,

@@ -159,14 +159,13 @@ pub enum FlowError {
 }
 
 /// Where expired flows go, in expiry order, with their encoded row ("" without an encoder).
-type SinkFn<'a> = dyn FnMut(Box<Flow>, &str) -> std::io::Result<()> + 'a;
+type SinkFn<'a> = dyn FnMut(&mut Flow, &str) -> std::io::Result<()> + 'a;
 
 /// Expired flows in expiry order and, once encoded, their rows: row `i` is
 /// `text[ends[i - 1]..ends[i]]`. The buffers go round between threads and are reused.
-#[allow(clippy::vec_box)]
 #[derive(Default)]
 struct Done {
-    flows: Vec<Box<Flow>>,
+    flows: Vec<Flow>,
     text: String,
     ends: Vec<usize>,
 }
@@ -200,12 +199,7 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn deliver_one(
-        &mut self,
-        mut f: Box<Flow>,
-        row: &str,
-        stats: &mut RunStats,
-    ) -> std::io::Result<()> {
+    fn deliver_one(&mut self, f: &mut Flow, row: &str, stats: &mut RunStats) -> std::io::Result<()> {
         f.id = self.next_id;
         self.next_id += 1;
         stats.flows += 1;
@@ -214,11 +208,10 @@ impl Out<'_> {
 
     /// Delivers every flow of `d` (in order), leaving its buffers empty for reuse.
     fn deliver(&mut self, d: &mut Done, stats: &mut RunStats) -> std::io::Result<()> {
-        let mut flows = std::mem::take(&mut d.flows);
-        for (i, f) in flows.drain(..).enumerate() {
+        for (i, f) in d.flows.iter_mut().enumerate() {
             self.deliver_one(f, Done::row(&d.text, &d.ends, i), stats)?;
         }
-        d.flows = flows;
+        d.flows.clear();
         d.text.clear();
         d.ends.clear();
         Ok(())
@@ -226,8 +219,7 @@ impl Out<'_> {
 
     /// The flows one meter expired during a batch: ordered, encoded (on the encoder thread,
     /// coming back a batch or two later) and delivered. `flows` is left empty for reuse.
-    #[allow(clippy::vec_box)]
-    fn emit(&mut self, flows: &mut Vec<Box<Flow>>, stats: &mut RunStats) -> std::io::Result<()> {
+    fn emit(&mut self, flows: &mut Vec<Flow>, stats: &mut RunStats) -> std::io::Result<()> {
         if flows.is_empty() {
             return Ok(());
         }
@@ -302,9 +294,7 @@ struct Chunk {
 
 /// Where one shard's answer to a batch is being read.
 struct Cursor {
-    flows: std::iter::Peekable<std::vec::IntoIter<Box<Flow>>>,
-    text: String,
-    ends: Vec<usize>,
+    done: Done,
     next: usize,
     more: bool,
 }
@@ -327,21 +317,16 @@ fn collect_batch(
         }
         meter_stats[w] = c.stats;
         Ok(Cursor {
-            flows: c.done.flows.into_iter().peekable(),
-            text: c.done.text,
-            ends: c.done.ends,
+            done: c.done,
             next: 0,
             more: c.more,
         })
     };
     let give_back = |w: usize, mut c: Cursor| {
-        c.text.clear();
-        c.ends.clear();
-        let _ = back[w].send(Done {
-            flows: Vec::new(),
-            text: c.text,
-            ends: c.ends,
-        });
+        c.done.flows.clear();
+        c.done.text.clear();
+        c.done.ends.clear();
+        let _ = back[w].send(c.done);
     };
     let mut cur = Vec::with_capacity(from.len());
     for w in 0..from.len() {
@@ -349,14 +334,14 @@ fn collect_batch(
     }
     loop {
         for (w, c) in cur.iter_mut().enumerate() {
-            while c.more && c.flows.peek().is_none() {
+            while c.more && c.next >= c.done.flows.len() {
                 let old = std::mem::replace(c, recv(w)?);
                 give_back(w, old);
             }
         }
         let mut best: Option<(usize, (u64, u8, u64))> = None;
         for (w, c) in cur.iter_mut().enumerate() {
-            if let Some(f) = c.flows.peek() {
+            if let Some(f) = c.done.flows.get(c.next) {
                 if best.is_none_or(|(_, o)| f.order < o) {
                     best = Some((w, f.order));
                 }
@@ -364,10 +349,10 @@ fn collect_batch(
         }
         let Some((w, _)) = best else { break };
         let c = &mut cur[w];
-        let f = c.flows.next().expect("peeked");
-        let row = Done::row(&c.text, &c.ends, c.next);
+        let i = c.next;
         c.next += 1;
-        out.deliver_one(f, row, stats)?;
+        let row = Done::row(&c.done.text, &c.done.ends, i);
+        out.deliver_one(&mut c.done.flows[i], row, stats)?;
     }
     for (w, c) in cur.into_iter().enumerate() {
         give_back(w, c);
@@ -450,7 +435,7 @@ impl Streamer {
         S: PacketSource,
         F: FnMut(Flow) -> std::io::Result<()>,
     {
-        self.run_inner(src, &mut |f: Box<Flow>, _: &str| sink(*f))
+        self.run_inner(src, &mut |f: &mut Flow, _: &str| sink(std::mem::take(f)))
     }
 
     /// As [`Streamer::run`], with each flow's row as the encoder made it (everything after the
@@ -460,7 +445,7 @@ impl Streamer {
         S: PacketSource,
         F: FnMut(&Flow, &str) -> std::io::Result<()>,
     {
-        self.run_inner(src, &mut |f: Box<Flow>, row: &str| sink(&f, row))
+        self.run_inner(src, &mut |f: &mut Flow, row: &str| sink(f, row))
     }
 
     fn run_inner<S: PacketSource>(
@@ -571,7 +556,7 @@ impl Streamer {
         let mut next_id = 0u64;
         let mut index = 0u64;
         let mut failure = None;
-        let mut deliver = |expired: &mut Vec<Box<Flow>>,
+        let mut deliver = |expired: &mut Vec<Flow>,
                            stats: &mut RunStats,
                            sink: &mut F|
          -> std::io::Result<()> {
@@ -579,7 +564,7 @@ impl Streamer {
                 f.id = next_id;
                 next_id += 1;
                 stats.flows += 1;
-                sink(*f)?;
+                sink(f)?;
             }
             Ok(())
         };
