@@ -3,7 +3,8 @@
 //! Input: source port, destination port (2 bytes each, big-endian), then the L4 payload.
 //! Checks: no panic; `by_ports` is the lower port's registration, else the higher's, and
 //! symmetric; a name-only result indexes `NAMES` and has a filter name (`filter_name` is
-//! lower-case, "data" exactly past the table); only application protocols come back.
+//! lower-case letters, digits, `.` and `_` as in `capwap.data`, and "data" exactly past the
+//! table); only application protocols come back.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -75,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
     let f = app::filter_name(k);
     assert!(
         f.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'_'),
         "{f:?}"
     );
     assert_eq!(

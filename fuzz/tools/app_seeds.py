@@ -14,6 +14,10 @@ skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct inpu
   app_dhcp/      UDP 67/68 payloads
   app_ntp/       UDP 123 payloads
   app_ssh/       TCP 22 payloads (banners and binary packets)
+  app_quic/      UDP payloads with a long header (mode byte 0: parse), and 5 round-trip
+                 inputs (mode bit 0) carrying RFC 9001's ClientHello CRYPTO frame
+  app_vnc/       TCP conversations whose first payload is an RFB greeting, as pieces (byte 0:
+                 1 from the server) joined by the marker b"\xffRFB"
   app_dispatch/  source port, destination port (2 bytes each) + payload, of every payload
   dissect_app/, flow_classify/
                  conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
@@ -134,7 +138,7 @@ def main():
     src, dst = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
     names = ["app_dns", "app_http", "app_tls", "app_dhcp", "app_ntp", "app_ssh", "app_dispatch",
-             "dissect_app"]
+             "dissect_app", "app_quic", "app_vnc"]
     per = {n: [] for n in names}  # per target: list (per capture) of lists of seeds
     for fname in sorted(os.listdir(src)):
         _, pkts = packets(os.path.join(src, fname))
@@ -156,6 +160,8 @@ def main():
                     got["app_ntp"].append(pl)
                 if ports(sp, dp, 1900):
                     got["app_http"].append(pl)
+                if pl[0] & 0x80 and len(pl) >= 7:
+                    got["app_quic"].append(b"\0" + pl)  # a long header: mode 0 (parse)
             if proto == 6 and pl:
                 if ports(sp, dp, 53):
                     got["app_dns"].append(pl)
@@ -183,10 +189,15 @@ def main():
             server = (s, sp) != c["client"]
             ctl = (0x80 if server else 0) | flags
             c["segs"].append(bytes([ctl, 0]) + pl)
+            if pl:
+                c.setdefault("rfb", []).append(bytes([1 if server else 0]) + pl)
         for c in convs.values():
             hdr = bytes([(1 if c["proto"] == 17 else 0) | (2 if c["v6"] else 0)])
             hdr += struct.pack(">HH", c["cport"], c["sport"])
             got["dissect_app"].append(hdr + MARKER.join(c["segs"]))
+            rfb = c.get("rfb", [])
+            if any(x[1:].startswith(b"RFB 00") for x in rfb[:2]):
+                got["app_vnc"].append(b"\xffRFB".join(rfb))
         for n in names:
             if got[n]:
                 per[n].append(list(dict.fromkeys(got[n])))
@@ -194,6 +205,13 @@ def main():
     os.makedirs(quic_dir, exist_ok=True)
     for q in quic_seeds():
         with open(os.path.join(quic_dir, hashlib.sha1(q).hexdigest()), "wb") as f:
+            f.write(q)
+    # app_quic round trips (mode bit 0): DCID length 8, no token, the RFC's DCID, packet
+    # number 2, its frames; v1 / v2, client / server keys, 1- and 4-byte packet numbers.
+    os.makedirs(os.path.join(dst, "app_quic"), exist_ok=True)
+    for mode in (0x07, 0x01, 0x0F, 0x17, 0x1F):
+        q = bytes([mode, 8, 0]) + bytes.fromhex("8394c8f03e515708") + b"\0\0\0\2" + RFC9001_FRAMES
+        with open(os.path.join(dst, "app_quic", hashlib.sha1(q).hexdigest()), "wb") as f:
             f.write(q)
     for n in names:
         outdirs = [os.path.join(dst, n)]

@@ -3,7 +3,7 @@
 # one process, logging to artifacts/logs/<target>.log. From fuzz/:
 #   sh tools/run_apps.sh app_dns app_http ...      (no arguments: every application target)
 SECS=${SECS:-600}
-[ $# -eq 0 ] && set -- app_dns app_http app_tls app_dhcp app_ssh app_ntp app_dispatch \
+[ $# -eq 0 ] && set -- app_dns app_http app_tls app_dhcp app_ssh app_ntp app_dispatch app_quic app_vnc \
     dissect_app flow_classify
 mkdir -p artifacts/logs
 for t in "$@"; do
