@@ -11,25 +11,28 @@ const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Appends `v` in decimal.
+/// Appends `v` in decimal. The digits are written in place (no temporary and no `memcpy`
+/// call: this runs for most fields of every packet).
 pub fn dec(out: &mut Vec<u8>, mut v: u64) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
+    let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
+    let start = out.len();
+    out.resize(start + n, b'0');
+    let digits = &mut out[start..];
+    let mut i = n;
     while v >= 100 {
         let d = (v % 100) as usize * 2;
         v /= 100;
         i -= 2;
-        tmp[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+        digits[i] = PAIRS[d];
+        digits[i + 1] = PAIRS[d + 1];
     }
     if v >= 10 {
         let d = v as usize * 2;
-        i -= 2;
-        tmp[i..i + 2].copy_from_slice(&PAIRS[d..d + 2]);
+        digits[i - 2] = PAIRS[d];
+        digits[i - 1] = PAIRS[d + 1];
     } else {
-        i -= 1;
-        tmp[i] = b'0' + v as u8;
+        digits[i - 1] = b'0' + v as u8;
     }
-    out.extend_from_slice(&tmp[i..]);
 }
 
 /// Appends a signed decimal.
