@@ -28,7 +28,9 @@
 //!   soon as its argument is read;
 //! - a field value that stands for one packet (the common case) is set once and never cloned;
 //!   only lists, ranges and networks are expanded into alternatives;
-//! - the layers of the last packet are moved, not cloned, into the result.
+//! - every layer of the spec goes into one vector as its call ends ([`Parser::layers`]); a
+//!   stack is a range of it, and `a/b` joins two adjacent ranges instead of moving layers
+//!   between vectors; that vector becomes the (last) packet's layers, without a copy.
 //!
 //! Positions are byte offsets while parsing; an error leaving [`parse`] counts characters, as
 //! the user reads the spec.
@@ -177,6 +179,9 @@ fn number_token(src: &str, start: usize) -> Result<(Tok<'static>, usize)> {
         }
     }
     let text = &src[start..i];
+    if let Some(v) = small_decimal(text) {
+        return Ok((Tok::Int(v), i));
+    }
     let text: Cow<str> = if text.contains('_') {
         text.replace('_', "").into()
     } else {
@@ -185,9 +190,43 @@ fn number_token(src: &str, start: usize) -> Result<(Tok<'static>, usize)> {
     Ok((number(&text, start + 1)?, i))
 }
 
+/// A plain decimal of at most 18 digits (`80`, `1460`, `40000`), the usual number in a spec,
+/// read without the general path's underscore, prefix and float checks (and with the value
+/// [`number`] gives it). Anything else is `None` and goes the general way.
+fn small_decimal(text: &str) -> Option<i128> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    b.iter()
+        .try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+        })
+        .map(i128::from)
+}
+
+/// Bytes that continue a name: ASCII letters, digits and `_` (a non-ASCII byte is judged as
+/// the character it starts, in [`name_token`]'s slow path).
+const NAME_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// The name starting at byte `start` whose first character ends at `i`, and its end.
 fn name_token(src: &str, start: usize, mut i: usize) -> (Tok<'_>, usize) {
     let bytes = src.as_bytes();
+    // ASCII names (all of Scapy's) end at the first byte outside the table.
+    let rest = &bytes[i..];
+    i += rest
+        .iter()
+        .position(|&b| !NAME_BYTES[usize::from(b)])
+        .unwrap_or(rest.len());
     loop {
         match bytes.get(i) {
             Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
@@ -349,17 +388,18 @@ fn describe(t: &Tok) -> String {
     }
 }
 
-/// Packets being composed: layers with the fields already set, the fields that make more
-/// than one packet, and how many times the whole stack is repeated.
+/// Packets being composed: their layers (with the fields already set) as a range of
+/// [`Parser::layers`], the fields that make more than one packet, and how many times the whole
+/// stack is repeated.
 struct Stack<'a> {
-    layers: Vec<Layer>,
+    layers: core::ops::Range<usize>,
     varying: Vec<Varying<'a>>,
     repeat: usize,
 }
 
 /// A field given a list, range or network: its alternatives, one packet each.
 struct Varying<'a> {
-    /// Index of the layer in [`Stack::layers`].
+    /// Index of the layer in [`Parser::layers`].
     layer: usize,
     field: &'static str,
     alts: Vec<Value<'a>>,
@@ -384,6 +424,11 @@ struct Parser<'a> {
     /// The first evaluation error. Once set, the parser checks the rest of the syntax without
     /// evaluating, so a later syntax error is still the one reported.
     failed: Option<CraftError>,
+    /// Every layer evaluated so far, in spec order. A layer call's operands are read before
+    /// the layer is added, and `b` of `a/b` right after `a`, so while evaluation is on, the
+    /// layers of `a` and of `b` are adjacent ranges (a layer used anywhere else, as a field
+    /// value or a list item, is an evaluation error and turns evaluation off).
+    layers: Vec<Layer>,
 }
 
 impl<'a> Parser<'a> {
@@ -460,7 +505,15 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             let (r, rpos) = self.operation(binds + 1)?;
-            l = self.eval_val(|| binary(op, l, r, pos, (lpos, rpos)));
+            let layers = &mut self.layers;
+            l = if self.failed.is_none() {
+                binary(layers, op, l, r, pos, (lpos, rpos)).unwrap_or_else(|e| {
+                    self.failed = Some(e);
+                    Val::Failed
+                })
+            } else {
+                Val::Failed
+            };
             lpos = pos;
         }
         Ok((l, lpos))
@@ -592,11 +645,7 @@ impl<'a> Parser<'a> {
         }
         Ok(match layer {
             _ if !self.live() => Val::Failed,
-            Some(layer) => Val::P(Stack {
-                layers: stack_of(layer),
-                varying,
-                repeat: 1,
-            }),
+            Some(layer) => Val::P(self.push_layer(layer, varying)),
             None => Val::V(Value::Call {
                 name: Cow::Borrowed(name),
                 args: call_args,
@@ -605,11 +654,21 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// A stack's first layer, with room for the layers `/` usually puts over it.
-fn stack_of(layer: Layer) -> Vec<Layer> {
-    let mut layers = Vec::with_capacity(4);
-    layers.push(layer);
-    layers
+impl<'a> Parser<'a> {
+    /// Adds a finished layer to [`Parser::layers`]: a stack of one layer, its varying fields
+    /// pointed at it.
+    fn push_layer(&mut self, layer: Layer, mut varying: Vec<Varying<'a>>) -> Stack<'a> {
+        let at = self.layers.len();
+        self.layers.push(layer);
+        for d in &mut varying {
+            d.layer = at;
+        }
+        Stack {
+            layers: at..at + 1,
+            varying,
+            repeat: 1,
+        }
+    }
 }
 
 /// Sets one `field=value` argument of a layer call (at `fpos` / `vpos` in the spec). A value
@@ -630,7 +689,9 @@ fn set_arg<'a>(
             .map_or_else(|| syntax(fpos, "unknown field"), |e| e.at_column(fpos)));
     };
     // A later argument for the same field replaces an earlier one.
-    varying.retain(|d| d.field != field);
+    if !varying.is_empty() {
+        varying.retain(|d| d.field != field);
+    }
     if !is_generator(class, field, &v) {
         return set_known_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos));
     }
@@ -766,6 +827,7 @@ fn raw_layer(v: Value<'_>) -> Result<Layer> {
 
 /// `l op r`, at `pos`; `operands` are the positions of `l` and `r`.
 fn binary<'a>(
+    layers: &mut Vec<Layer>,
     op: u8,
     l: Val<'a>,
     r: Val<'a>,
@@ -779,16 +841,16 @@ fn binary<'a>(
             if a.repeat != 1 || b.repeat != 1 {
                 return bad("'/' of repeated packets: repeat the whole stack instead");
             }
-            let shift = a.layers.len();
-            a.layers.extend(b.layers);
-            a.varying.extend(b.varying.into_iter().map(|d| Varying {
-                layer: d.layer + shift,
-                ..d
-            }));
+            // Adjacent while evaluating (see `Parser::layers`).
+            debug_assert_eq!(a.layers.end, b.layers.start);
+            a.layers.end = b.layers.end;
+            a.varying.extend(b.varying);
             Ok(Val::P(a))
         }
         (b'/', Val::P(mut a), Val::V(v @ (Str(_) | Bytes(_)))) if a.repeat == 1 => {
-            a.layers.push(raw_layer(v)?);
+            debug_assert_eq!(a.layers.end, layers.len());
+            layers.push(raw_layer(v)?);
+            a.layers.end += 1;
             Ok(Val::P(a))
         }
         (b'/', Val::V(Value::Call { name, .. }), _) => Err(unknown_layer(name, operands.0)),
@@ -849,17 +911,20 @@ fn count(k: i128, unit: usize, pos: usize) -> Result<usize> {
 /// vary slowest, and within a layer the field given last varies slowest.
 pub fn parse(spec: &str) -> Result<Vec<Packet>> {
     parse_stack(spec)
-        .and_then(packets)
+        .and_then(|(stack, layers)| packets(stack, layers))
         .map_err(|e| char_columns(e, spec))
 }
 
-/// The packets a spec stands for, before expansion; error positions in bytes.
-fn parse_stack(spec: &str) -> Result<Stack<'_>> {
+/// The packets a spec stands for, before expansion, and the layers its stack is a range of;
+/// error positions in bytes.
+fn parse_stack(spec: &str) -> Result<(Stack<'_>, Vec<Layer>)> {
     let mut p = Parser {
         src: spec,
         toks: lex(spec)?,
         pos: 0,
         failed: None,
+        // Room for the usual Ether/IP/TCP/payload without growing.
+        layers: Vec::with_capacity(4),
     };
     let (v, vpos) = p.expr()?;
     let (t, pos) = *p.peek();
@@ -873,13 +938,12 @@ fn parse_stack(spec: &str) -> Result<Stack<'_>> {
         return Err(e);
     }
     match v {
-        Val::P(stack) => Ok(stack),
+        Val::P(stack) => Ok((stack, p.layers)),
         Val::V(Value::Call { name, .. }) => Err(unknown_layer(name, vpos)),
-        Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => Ok(Stack {
-            layers: stack_of(raw_layer(v)?),
-            varying: Vec::new(),
-            repeat: 1,
-        }),
+        Val::V(v @ (Value::Str(_) | Value::Bytes(_))) => {
+            let stack = p.push_layer(raw_layer(v)?, Vec::new());
+            Ok((stack, p.layers))
+        }
         Val::V(v) => Err(syntax(1, format!("{} is not a packet", v.describe()))),
         // `Failed` comes with `p.failed` set, returned above.
         Val::Failed => unreachable!("evaluation failed without an error"),
@@ -888,12 +952,20 @@ fn parse_stack(spec: &str) -> Result<Stack<'_>> {
 
 /// Expands a stack into its packets: one per combination of the varying fields' values (an
 /// odometer whose last dimension turns fastest), the whole repeated `repeat` times.
-fn packets(stack: Stack<'_>) -> Result<Vec<Packet>> {
+fn packets(stack: Stack<'_>, mut layers: Vec<Layer>) -> Result<Vec<Packet>> {
     let Stack {
-        mut layers,
-        varying,
+        layers: range,
+        mut varying,
         repeat,
     } = stack;
+    // The stack is every layer evaluated (see `Parser::layers`); a narrower range would only
+    // come from a parser bug, and is still honoured.
+    if range != (0..layers.len()) {
+        layers = layers.drain(range.clone()).collect();
+        for d in &mut varying {
+            d.layer -= range.start;
+        }
+    }
     // Dimensions in nesting order: outer layer first, and within a layer the last field first.
     let mut dims: Vec<&Varying> = Vec::with_capacity(varying.len());
     for i in 0..layers.len() {
