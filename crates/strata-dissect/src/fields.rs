@@ -9,7 +9,7 @@ use crate::app;
 use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
-use strata_wire::app::{dhcp, dns, http, ntp, ssh, tls};
+use strata_wire::app::{dhcp, dns, http, line, ntp, ssh, tls};
 use strata_wire::{Layer, Proto};
 
 /// Formats one occurrence of a field from `layer` into `out`; false if absent.
@@ -596,7 +596,192 @@ pub static FIELDS: &[FieldDef] = &[
     field!("ssh.protocol", Some(Proto::Ssh), Str, |f, l, h, o| {
         l.ext_kind & 0x80 == 0 && ssh::banner(h).is_some_and(|v| put_str(o, v))
     }),
+    // Command-and-reply text protocols: the first line of the message.
+    field!(
+        "ftp.request.command",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| request(l, h, "FTP").is_some_and(|(c, _)| put_str(o, c))
+    ),
+    field!(
+        "ftp.request.arg",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| request(l, h, "FTP").is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
+    ),
+    field!(
+        "ftp.response.code",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, reply(l, h, "FTP").map(|(c, _)| c))
+    ),
+    field!(
+        "ftp.response.arg",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| reply(l, h, "FTP").is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
+    ),
+    field!(
+        "smtp.req.command",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| request(l, h, "SMTP").is_some_and(|(c, _)| put_str(o, c))
+    ),
+    field!(
+        "smtp.req.parameter",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| request(l, h, "SMTP").is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
+    ),
+    field!(
+        "smtp.response.code",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, reply(l, h, "SMTP").map(|(c, _)| c))
+    ),
+    field!(
+        "smtp.rsp.parameter",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| reply(l, h, "SMTP").is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
+    ),
+    field!(
+        "pop.request.command",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| {
+            pop_line(l, h)
+                .is_some_and(|(c, _)| !c.starts_with(b"+") && !c.starts_with(b"-") && put_str(o, c))
+        }
+    ),
+    field!(
+        "pop.request.parameter",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| {
+            pop_line(l, h).is_some_and(|(c, a)| {
+                !c.starts_with(b"+") && !c.starts_with(b"-") && !a.is_empty() && put_str(o, a)
+            })
+        }
+    ),
+    field!(
+        "pop.response.indicator",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| {
+            pop_line(l, h).is_some_and(|(c, _)| (c == b"+OK" || c == b"-ERR") && put_str(o, c))
+        }
+    ),
+    field!(
+        "pop.response.description",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| {
+            pop_line(l, h).is_some_and(|(c, a)| {
+                (c == b"+OK" || c == b"-ERR") && !a.is_empty() && put_str(o, a)
+            })
+        }
+    ),
+    field!(
+        "imap.request_tag",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| imap_line(l, h).is_some_and(|(t, _, resp)| !resp && put_str(o, t))
+    ),
+    field!(
+        "imap.request.command",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| imap_line(l, h).is_some_and(|(_, c, resp)| !resp && put_str(o, c))
+    ),
+    field!(
+        "imap.response_tag",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| imap_line(l, h).is_some_and(|(t, _, resp)| resp && put_str(o, t))
+    ),
+    field!(
+        "imap.response.status",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| imap_line(l, h).is_some_and(|(_, c, resp)| resp && put_str(o, c))
+    ),
+    field!("sip.Method", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        sip_start(l, h).is_some_and(|(m, _, code)| code.is_none() && put_str(o, m))
+    }),
+    field!("sip.r_uri", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        sip_start(l, h).is_some_and(|(_, uri, code)| code.is_none() && put_str(o, uri))
+    }),
+    field!(
+        "sip.Status-Code",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, sip_start(l, h).and_then(|(_, _, code)| code))
+    ),
+    field!("sip.Call-ID", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        sip_start(l, h).is_some()
+            && h.split(|&c| c == b'\n')
+                .skip(1)
+                .find_map(|line| {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    let (name, value) = line.split_at(line.iter().position(|&c| c == b':')?);
+                    let name = name.trim_ascii();
+                    (name.eq_ignore_ascii_case(b"call-id") || name.eq_ignore_ascii_case(b"i"))
+                        .then(|| value[1..].trim_ascii())
+                })
+                .is_some_and(|v| put_str(o, v))
+    }),
 ];
+
+/// True when `l` is the name-only application protocol `name` (an [`app::NAMES`] entry).
+fn is_named(l: &Layer, name: &str) -> bool {
+    l.proto == Proto::AppNamed && strata_wire::app::NAMES.get(l.ext_kind as usize) == Some(&name)
+}
+
+/// A request line (command word, argument) of protocol `name`.
+fn request<'a>(l: &Layer, h: &'a [u8], name: &str) -> Option<(&'a [u8], &'a [u8])> {
+    let line = is_named(l, name).then(|| line::first_line(h))?;
+    line::reply_code(line)
+        .is_none()
+        .then(|| line::command(line))
+        .flatten()
+}
+
+/// A reply line (code, text) of protocol `name`.
+fn reply<'a>(l: &Layer, h: &'a [u8], name: &str) -> Option<(u16, &'a [u8])> {
+    line::reply_code(is_named(l, name).then(|| line::first_line(h))?)
+}
+
+/// A POP3 line: the command or status indicator, and the rest.
+fn pop_line<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+    let (w, rest) = line::split_word(is_named(l, "POP").then(|| line::first_line(h))?);
+    (!w.is_empty()).then_some((w, rest))
+}
+
+/// An IMAP line: tag, command or status, and whether it is a (tagged or untagged) response.
+fn imap_line<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8], bool)> {
+    let (tag, rest) = line::split_word(is_named(l, "IMAP").then(|| line::first_line(h))?);
+    let (word, _) = line::split_word(rest);
+    if tag.is_empty() || word.is_empty() {
+        return None;
+    }
+    let resp =
+        tag == b"*" || tag == b"+" || matches!(word, b"OK" | b"NO" | b"BAD" | b"PREAUTH" | b"BYE");
+    Some((tag, word, resp))
+}
+
+/// A SIP start line: (method, Request-URI, None) or ("", "", Some(status code)).
+fn sip_start<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8], Option<u16>)> {
+    let first = is_named(l, "SIP").then(|| line::first_line(h))?;
+    let (a, rest) = line::split_word(first);
+    if a.starts_with(b"SIP/2.0") {
+        let (code, _) = line::split_word(rest);
+        return line::reply_code(code).map(|(c, _)| (&b""[..], &b""[..], Some(c)));
+    }
+    let (uri, version) = line::split_word(rest);
+    (version.starts_with(b"SIP/2.0") && a.iter().all(u8::is_ascii_uppercase))
+        .then_some((a, uri, None))
+}
 
 fn http_head(h: &[u8]) -> Option<http::StartLine<'_>> {
     match http::Head::parse(h) {

@@ -5,6 +5,7 @@
 pub mod dhcp;
 pub mod dns;
 pub mod http;
+pub mod line;
 pub mod ntp;
 pub mod quic;
 pub mod ssh;
