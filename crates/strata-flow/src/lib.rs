@@ -254,6 +254,8 @@ impl Out<'_> {
 
 /// Packets per batch handed to the meters; expired flows are ordered per batch.
 const BATCH: usize = 4096;
+/// How many packets ahead a metering thread prefetches the flow table (the flows at half that).
+const PREFETCH: usize = 8;
 /// Payload bytes copied per packet for the classifier and plugins when threaded.
 const PAYLOAD_COPY: usize = 2048;
 
@@ -266,6 +268,8 @@ enum Work {
         t: u64,
         time_us: i64,
         packet: FlowPacket,
+        /// `FlowKey::shard_hash` of the packet.
+        hash: u64,
         /// Range in the batch arena holding the bytes the classifier needs.
         bytes: (u32, u32),
     },
@@ -646,21 +650,30 @@ impl Streamer {
             handles.push(std::thread::spawn(move || {
                 let mut meter = Meter::new(opts, plugins);
                 while let Ok(mut b) = rx.recv() {
-                    for w in &b.work {
+                    for (k, w) in b.work.iter().enumerate() {
+                        // With the batch at hand, start the table and flow loads of the
+                        // packets a little ahead (a large table misses the cache on each).
+                        if let Some(Work::Packet { hash, .. }) = b.work.get(k + PREFETCH) {
+                            meter.prefetch_table(*hash);
+                        }
+                        if let Some(Work::Packet { hash, .. }) = b.work.get(k + PREFETCH / 2) {
+                            meter.prefetch_flow(*hash);
+                        }
                         match *w {
                             Work::Scan { index, tick } => meter.scan(tick, index),
                             Work::Packet {
                                 index,
                                 t,
                                 time_us,
-                                packet,
+                                ref packet,
+                                hash,
                                 bytes,
                             } => {
                                 let frame = b
                                     .arena
                                     .get(bytes.0 as usize..bytes.1 as usize)
                                     .unwrap_or(&[]);
-                                meter.process(&packet, index, t, time_us, frame);
+                                meter.process_hashed(packet, hash, index, t, time_us, frame);
                             }
                         }
                     }
@@ -757,7 +770,8 @@ impl Streamer {
                                 });
                             }
                         }
-                        let shard = (key::FlowKey::of(&fp).shard_hash() % threads as u64) as usize;
+                        let hash = key::FlowKey::of(&fp).shard_hash();
+                        let shard = (hash % threads as u64) as usize;
                         let b = &mut batches[shard];
                         // Copy the bytes the classifier and plugins read; re-base the offset.
                         let start = fp.payload_offset as usize;
@@ -772,6 +786,7 @@ impl Streamer {
                             t,
                             time_us: pkt.ts.as_micros(),
                             packet: fp,
+                            hash,
                             bytes: (at as u32, b.arena.len() as u32),
                         });
                         queued += 1;

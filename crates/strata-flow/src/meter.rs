@@ -77,10 +77,9 @@ pub struct Meter {
     out: Vec<Flow>,
 }
 
-/// The table tag of a key: 32 well-mixed bits of its (direction-independent) hash.
+/// The table tag of a key hash (`FlowKey::shard_hash`): 32 well-mixed bits of it.
 #[inline]
-fn tag_of(key: &FlowKey) -> u32 {
-    let h = key.shard_hash();
+fn tag_of(h: u64) -> u32 {
     let m = (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     ((m ^ (m >> 32)) >> 32) as u32
 }
@@ -96,6 +95,20 @@ fn same_flow(f: &Flow, k: &FlowKey) -> bool {
     let b = (&f.dst_ip, f.dst_port);
     let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
     lo.1 == k.port_lo && hi.1 == k.port_hi && *lo.0 == k.ip_lo && *hi.0 == k.ip_hi
+}
+
+/// A cache prefetch hint for `*v` (no effect on other targets).
+#[inline(always)]
+fn prefetch<T>(v: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it never faults, and `v` is a valid reference.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (v as *const T).cast::<i8>(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = v;
 }
 
 impl Meter {
@@ -147,7 +160,8 @@ impl Meter {
 
     #[inline]
     fn home(&self, tag: u32) -> usize {
-        (tag >> (32 - self.bits)) as usize
+        // `bits` is 0 only while the table is empty (and the shift would overflow).
+        tag.checked_shr(32 - self.bits).unwrap_or(0) as usize
     }
 
     /// The slab index of the flow of `key`.
@@ -320,9 +334,48 @@ impl Meter {
         self.free.push(i);
     }
 
+    /// Starts loading what the packet with key hash `hash` (`FlowKey::shard_hash`) will read
+    /// of the table, a few packets ahead of it.
+    #[inline]
+    pub fn prefetch_table(&self, hash: u64) {
+        if let Some(e) = self.table.get(self.home(tag_of(hash))) {
+            prefetch(e);
+        }
+    }
+
+    /// Starts loading the flow the packet with key hash `hash` most likely belongs to (the
+    /// first of its table probe), once its table line is in cache ([`Meter::prefetch_table`]).
+    #[inline]
+    pub fn prefetch_flow(&self, hash: u64) {
+        if let Some(&e) = self.table.get(self.home(tag_of(hash))) {
+            if let Some(Some(f)) = self
+                .slots
+                .get((e as u32).wrapping_sub(1) as usize)
+                .map(|s| &s.flow)
+            {
+                prefetch(&f.src_port);
+                prefetch(&f.bi);
+            }
+        }
+    }
+
     /// Adds one parsed packet (`index` is its 0-based position in the capture, `frame` its
     /// bytes, `t` its time in the clock unit clamped to the clock, `time_us` its timestamp).
     pub fn process(&mut self, p: &FlowPacket, index: u64, t: u64, time_us: i64, frame: &[u8]) {
+        let hash = FlowKey::of(p).shard_hash();
+        self.process_hashed(p, hash, index, t, time_us, frame);
+    }
+
+    /// [`Meter::process`] with the key hash (`FlowKey::shard_hash`) already computed.
+    pub fn process_hashed(
+        &mut self,
+        p: &FlowPacket,
+        hash: u64,
+        index: u64,
+        t: u64,
+        time_us: i64,
+        frame: &[u8],
+    ) {
         if self.table_dropped {
             self.rebuild_table();
         }
@@ -339,7 +392,7 @@ impl Meter {
             crate::Accounting::Payload => p.payload_size,
         } as u64;
         let key = FlowKey::of(p);
-        let tag = tag_of(&key);
+        let tag = tag_of(hash);
         let (idle, active) = (self.idle_timeout, self.active_timeout);
         if let Some(i) = self.find(&key, tag) {
             let f = self.slots[i as usize].flow.as_ref();
