@@ -709,7 +709,7 @@ pub static FIELDS: &[FieldDef] = &[
     field!("sip.Method", Some(Proto::AppNamed), Str, |f, l, h, o| {
         sip_start(l, h).is_some_and(|(m, _, code)| code.is_none() && put_str(o, m))
     }),
-    field!("sip.r_uri", Some(Proto::AppNamed), Str, |f, l, h, o| {
+    field!("sip.r-uri", Some(Proto::AppNamed), Str, |f, l, h, o| {
         sip_start(l, h).is_some_and(|(_, uri, code)| code.is_none() && put_str(o, uri))
     }),
     field!(
