@@ -625,13 +625,13 @@ pub static FIELDS: &[FieldDef] = &[
         "smtp.req.command",
         Some(Proto::AppNamed),
         Str,
-        |f, l, h, o| request(l, h, "SMTP").is_some_and(|(c, _)| put_str(o, c))
+        |f, l, h, o| smtp_request(l, h).is_some_and(|(c, _)| put_str(o, c))
     ),
     field!(
         "smtp.req.parameter",
         Some(Proto::AppNamed),
         Str,
-        |f, l, h, o| request(l, h, "SMTP").is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
+        |f, l, h, o| smtp_request(l, h).is_some_and(|(_, a)| !a.is_empty() && put_str(o, a))
     ),
     field!(
         "smtp.response.code",
@@ -747,6 +747,19 @@ fn request<'a>(l: &Layer, h: &'a [u8], name: &str) -> Option<(&'a [u8], &'a [u8]
         .flatten()
 }
 
+/// An SMTP command as Wireshark splits it: the first four characters, then the parameter
+/// from the sixth ("STARTTLS" is "STAR" and "TLS").
+fn smtp_request<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+    let line = is_named(l, "SMTP").then(|| line::first_line(h))?;
+    if line::reply_code(line).is_some()
+        || line.len() < 4
+        || !line[..4].iter().all(u8::is_ascii_alphabetic)
+    {
+        return None;
+    }
+    Some((&line[..4], line.get(5..).unwrap_or(&[])))
+}
+
 /// A reply line (code, text) of protocol `name`.
 fn reply<'a>(l: &Layer, h: &'a [u8], name: &str) -> Option<(u16, &'a [u8])> {
     line::reply_code(is_named(l, name).then(|| line::first_line(h))?)
@@ -762,7 +775,8 @@ fn pop_line<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
 fn imap_line<'a>(l: &Layer, h: &'a [u8]) -> Option<(&'a [u8], &'a [u8], bool)> {
     let (tag, rest) = line::split_word(is_named(l, "IMAP").then(|| line::first_line(h))?);
     let (word, _) = line::split_word(rest);
-    if tag.is_empty() || word.is_empty() {
+    // Untagged lines (`* OK ...`) carry neither tag field in Wireshark.
+    if tag.is_empty() || word.is_empty() || tag == b"*" {
         return None;
     }
     let resp =
