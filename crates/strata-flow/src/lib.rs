@@ -199,7 +199,12 @@ struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn deliver_one(&mut self, f: &mut Flow, row: &str, stats: &mut RunStats) -> std::io::Result<()> {
+    fn deliver_one(
+        &mut self,
+        f: &mut Flow,
+        row: &str,
+        stats: &mut RunStats,
+    ) -> std::io::Result<()> {
         f.id = self.next_id;
         self.next_id += 1;
         stats.flows += 1;
@@ -560,18 +565,16 @@ impl Streamer {
         let mut next_id = 0u64;
         let mut index = 0u64;
         let mut failure = None;
-        let mut deliver = |expired: &mut Vec<Flow>,
-                           stats: &mut RunStats,
-                           sink: &mut F|
-         -> std::io::Result<()> {
-            for mut f in expired.drain(..) {
-                f.id = next_id;
-                next_id += 1;
-                stats.flows += 1;
-                sink(f)?;
-            }
-            Ok(())
-        };
+        let mut deliver =
+            |expired: &mut Vec<Flow>, stats: &mut RunStats, sink: &mut F| -> std::io::Result<()> {
+                for mut f in expired.drain(..) {
+                    f.id = next_id;
+                    next_id += 1;
+                    stats.flows += 1;
+                    sink(f)?;
+                }
+                Ok(())
+            };
         while !stop() {
             let got = match cap.next_packet_timeout() {
                 Ok(g) => g,
@@ -741,6 +744,8 @@ impl Streamer {
             collect_batch(&from_workers, &spares, pool, meter_stats, out, stats)
         };
         let mut queued = 0usize;
+        // Only the classifier and plugins read packet bytes.
+        let need_bytes = self.opts.dissections > 0 || !self.plugins.is_empty();
         loop {
             let pkt = match src.next_packet() {
                 Ok(Some(p)) => Some(p),
@@ -775,7 +780,11 @@ impl Streamer {
                         let b = &mut batches[shard];
                         // Copy the bytes the classifier and plugins read; re-base the offset.
                         let start = fp.payload_offset as usize;
-                        let n = (fp.payload_len as usize).min(PAYLOAD_COPY);
+                        let n = if need_bytes {
+                            (fp.payload_len as usize).min(PAYLOAD_COPY)
+                        } else {
+                            0
+                        };
                         let at = b.arena.len();
                         b.arena
                             .extend_from_slice(pkt.data.get(start..start + n).unwrap_or(&[]));
