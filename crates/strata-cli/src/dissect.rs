@@ -50,6 +50,10 @@ pub struct Args {
     /// Capture filter (BPF, tcpdump syntax) for live capture.
     #[arg(short = 'f', value_name = "FILTER")]
     capture_filter: Option<String>,
+    /// Print a glossary instead of reading packets: `fields` (every field `-e` and `-Y`
+    /// accept, as tshark -G fields).
+    #[arg(short = 'G', value_name = "REPORT")]
+    glossary: Option<String>,
     /// Print the protocol tree of each packet.
     #[arg(short = 'V')]
     verbose: bool,
@@ -147,6 +151,19 @@ impl Sink {
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     let _ = a.no_resolve;
+    if let Some(report) = &a.glossary {
+        if report != "fields" {
+            return Err(format!(
+                "-G {report}: the glossary Strata prints is `fields`"
+            ));
+        }
+        let mut out = Vec::new();
+        strata_dissect::fields::glossary(&mut out);
+        return match std::io::stdout().lock().write_all(&out) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            Err(e) => broken_pipe_ok(e),
+        };
+    }
     // A bad filter is refused before any file is opened or packet read.
     let mut filter = match a.display_filter.as_deref() {
         None => None,

@@ -860,6 +860,30 @@ fn arp_off(h: &[u8], idx: usize) -> usize {
     8 + [0, hw, hw + pr, 2 * hw + pr][idx]
 }
 
+/// `tshark -G fields`: one line per field — `F`, label, name, Wireshark's field type, and
+/// the protocol's filter name — in registry order.
+pub fn glossary(out: &mut Vec<u8>) {
+    for d in FIELDS {
+        let ty = match d.kind {
+            Kind::UInt => "FT_UINT32",
+            Kind::Bool => "FT_BOOLEAN",
+            Kind::Str => "FT_STRING",
+            Kind::Mac => "FT_ETHER",
+            Kind::Ipv4 => "FT_IPv4",
+            Kind::Ipv6 => "FT_IPv6",
+            Kind::Bytes => "FT_BYTES",
+            Kind::Time => "FT_ABSOLUTE_TIME",
+        };
+        let proto = d.name.split('.').next().unwrap_or("");
+        let line = format!(
+            "F\t{}\t{}\t{ty}\t{proto}\n",
+            crate::tree::label(d.name),
+            d.name
+        );
+        out.extend_from_slice(line.as_bytes());
+    }
+}
+
 /// Looks a field up by its Wireshark name.
 pub fn lookup(name: &str) -> Option<&'static FieldDef> {
     FIELDS.iter().find(|f| f.name == name)

@@ -49,7 +49,7 @@ const FRAME_LAYER: Layer = Layer {
 };
 
 /// The filter name of a layer's protocol in the tree.
-fn node_name(l: &Layer) -> &'static str {
+pub fn node_name(l: &Layer) -> &'static str {
     match l.proto {
         Proto::PppoeSession => "pppoes",
         Proto::PppoeDiscovery => "pppoed",
@@ -282,7 +282,7 @@ fn title(f: &Frame, node: &Node, out: &mut Vec<u8>) {
 }
 
 /// Wireshark's label of a registered field (the text before the colon in `-V`).
-fn label(name: &str) -> &str {
+pub fn label(name: &str) -> &str {
     match name {
         "frame.number" => "Frame Number",
         "frame.time_epoch" => "Epoch Time",
