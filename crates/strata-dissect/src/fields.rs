@@ -9,7 +9,10 @@ use crate::app;
 use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
-use strata_wire::app::{dhcp, dns, http, line, ntp, ssh, tls};
+use strata_wire::app::{
+    bittorrent, dhcp, dhcpv6, dns, http, kerberos, ldap, line, modbus, mqtt, nbns, ntp, radius,
+    smb, snmp, ssh, stun, syslog, tftp, tls,
+};
 use strata_wire::{Layer, Proto};
 
 /// Formats one occurrence of a field from `layer` into `out`; false if absent.
@@ -731,7 +734,337 @@ pub static FIELDS: &[FieldDef] = &[
                 })
                 .is_some_and(|v| put_str(o, v))
     }),
+    // Binary application headers of name-only protocols (strata_wire::app::*).
+    field!(
+        "nbns.id",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_hex(
+            o,
+            named(l, h, "NBNS").and_then(nbns::header).map(|x| x.0),
+            4
+        )
+    ),
+    field!(
+        "nbns.flags.response",
+        Some(Proto::AppNamed),
+        Bool,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "NBNS")
+                .and_then(nbns::header)
+                .map(|x| x.1 as u8)
+        )
+    ),
+    field!(
+        "nbns.count.queries",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, named(l, h, "NBNS").and_then(nbns::header).map(|x| x.2))
+    ),
+    field!("nbns.name", Some(Proto::AppNamed), Str, |f, l, h, o| named(
+        l, h, "NBNS"
+    )
+    .and_then(|b| nbns::first_name(b, o))
+    .is_some()),
+    field!("snmp.version", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            // SNMPv3's version is msgVersion in Wireshark, not snmp.version.
+            named(l, h, "SNMP")
+                .and_then(snmp::header)
+                .filter(|x| x.0 < 3)
+                .map(|x| x.0.max(0) as u64),
+        )
+    }),
+    field!(
+        "snmp.community",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| named(l, h, "SNMP")
+            .and_then(snmp::header)
+            .and_then(|x| x.1)
+            .is_some_and(|c| put_str(o, c))
+    ),
+    field!(
+        "mbtcp.trans_id",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "Modbus/TCP")
+                .and_then(modbus::mbap)
+                .map(|x| x.0)
+        )
+    ),
+    field!(
+        "mbtcp.prot_id",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "Modbus/TCP")
+                .and_then(modbus::mbap)
+                .map(|x| x.1)
+        )
+    ),
+    field!("mbtcp.len", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "Modbus/TCP")
+                .and_then(modbus::mbap)
+                .map(|x| x.2),
+        )
+    }),
+    field!(
+        "mbtcp.unit_id",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "Modbus/TCP")
+                .and_then(modbus::mbap)
+                .map(|x| x.3)
+        )
+    ),
+    field!(
+        "modbus.func_code",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "Modbus/TCP")
+                .and_then(modbus::mbap)
+                .and_then(|x| x.4)
+        )
+    ),
+    field!("stun.type", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_hex(
+            o,
+            named(l, h, "STUN").and_then(stun::header).map(|x| x.0),
+            4,
+        )
+    }),
+    field!("stun.length", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, named(l, h, "STUN").and_then(stun::header).map(|x| x.1))
+    }),
+    field!("stun.cookie", Some(Proto::AppNamed), Bytes, |f, l, h, o| {
+        named(l, h, "STUN")
+            .and_then(stun::header)
+            .is_some_and(|x| put_bytes(o, x.2))
+    }),
+    field!("stun.id", Some(Proto::AppNamed), Bytes, |f, l, h, o| named(
+        l, h, "STUN"
+    )
+    .and_then(stun::header)
+    .is_some_and(|x| put_bytes(o, x.3))),
+    field!(
+        "syslog.facility",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "Syslog").and_then(syslog::message).map(|x| x.0)
+        )
+    ),
+    field!("syslog.level", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "Syslog").and_then(syslog::message).map(|x| x.1),
+        )
+    }),
+    field!("syslog.msg", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        named(l, h, "Syslog")
+            .and_then(syslog::message)
+            .is_some_and(|x| put_str(o, x.2))
+    }),
+    field!("tftp.opcode", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, named(l, h, "TFTP").and_then(tftp::opcode))
+    }),
+    field!(
+        "tftp.source_file",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| named(l, h, "TFTP")
+            .filter(|b| tftp::opcode(b) == Some(1))
+            .and_then(tftp::request)
+            .is_some_and(|x| put_str(o, x.0))
+    ),
+    field!(
+        "tftp.destination_file",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| named(l, h, "TFTP")
+            .filter(|b| tftp::opcode(b) == Some(2))
+            .and_then(tftp::request)
+            .is_some_and(|x| put_str(o, x.0))
+    ),
+    field!("tftp.type", Some(Proto::AppNamed), Str, |f, l, h, o| named(
+        l, h, "TFTP"
+    )
+    .and_then(tftp::request)
+    .is_some_and(|x| put_str(o, x.1))),
+    field!("tftp.block", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, named(l, h, "TFTP").and_then(tftp::block))
+    }),
+    field!("radius.code", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "RADIUS").and_then(radius::header).map(|x| x.0),
+        )
+    }),
+    field!("radius.id", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "RADIUS").and_then(radius::header).map(|x| x.1),
+        )
+    }),
+    field!(
+        "radius.length",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "RADIUS").and_then(radius::header).map(|x| x.2)
+        )
+    ),
+    field!("mqtt.msgtype", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "MQTT")
+                .and_then(mqtt::fixed_header)
+                .map(|x| x.0),
+        )
+    }),
+    field!("mqtt.len", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            named(l, h, "MQTT")
+                .and_then(mqtt::fixed_header)
+                .map(|x| x.1),
+        )
+    }),
+    field!("mqtt.topic", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        named(l, h, "MQTT")
+            .and_then(mqtt::topic)
+            .is_some_and(|t| put_str(o, t))
+    }),
+    field!(
+        "bittorrent.protocol.name",
+        Some(Proto::AppNamed),
+        Str,
+        |f, l, h, o| named(l, h, "BitTorrent")
+            .and_then(bittorrent::handshake)
+            .is_some_and(|x| put_str(o, x.protocol))
+    ),
+    field!(
+        "bittorrent.info_hash",
+        Some(Proto::AppNamed),
+        Bytes,
+        |f, l, h, o| named(l, h, "BitTorrent")
+            .and_then(bittorrent::handshake)
+            .is_some_and(|x| put_bytes(o, x.info_hash))
+    ),
+    field!(
+        "bittorrent.peer_id",
+        Some(Proto::AppNamed),
+        Bytes,
+        |f, l, h, o| named(l, h, "BitTorrent")
+            .and_then(bittorrent::handshake)
+            .and_then(|x| x.peer_id)
+            .is_some_and(|p| put_bytes(o, p))
+    ),
+    field!(
+        "bittorrent.msg.type",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, named(l, h, "BitTorrent").and_then(bittorrent::msg_type))
+    ),
+    field!(
+        "dhcpv6.msgtype",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "DHCPv6").and_then(dhcpv6::header).map(|x| x.0)
+        )
+    ),
+    field!("dhcpv6.xid", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_hex(
+            o,
+            named(l, h, "DHCPv6")
+                .and_then(dhcpv6::header)
+                .and_then(|x| x.1),
+            6,
+        )
+    }),
+    field!(
+        "smb.cmd",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_hex(o, named(l, h, "SMB").and_then(smb::smb1_command), 2)
+    ),
+    field!("smb2.cmd", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, smb_any(l, h).and_then(smb::smb2_header).map(|x| x.0))
+    }),
+    field!("smb2.msg_id", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, smb_any(l, h).and_then(smb::smb2_header).map(|x| x.1))
+    }),
+    field!(
+        "smb2.flags.response",
+        Some(Proto::AppNamed),
+        Bool,
+        |f, l, h, o| put_dec(
+            o,
+            smb_any(l, h).and_then(smb::smb2_header).map(|x| x.2 as u8)
+        )
+    ),
+    field!(
+        "kerberos.msg_type",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "KRB5").and_then(|b| kerberos::msg_type(b, f.first(Proto::Udp).is_none()))
+        )
+    ),
+    field!(
+        "ldap.messageID",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            named(l, h, "LDAP")
+                .and_then(ldap::message)
+                .map(|x| x.0.max(0) as u64)
+        )
+    ),
+    field!(
+        "ldap.protocolOp",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_dec(o, named(l, h, "LDAP").and_then(ldap::message).map(|x| x.1))
+    ),
 ];
+
+/// The bytes of an SMB or SMB2 layer: a connection that negotiates with SMB1 goes on in SMB2,
+/// so the header's magic decides, not the name the connection got first.
+fn smb_any<'a>(l: &Layer, h: &'a [u8]) -> Option<&'a [u8]> {
+    named(l, h, "SMB").or_else(|| named(l, h, "SMB2"))
+}
+
+/// The layer's bytes if it is the name-only protocol `name`.
+fn named<'a>(l: &Layer, h: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    is_named(l, name).then_some(h)
+}
+
+/// Bytes as TShark prints an FT_BYTES field: lower-case hex without separators.
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) -> bool {
+    for &c in b {
+        text::hex_bare(out, c as u64, 2);
+    }
+    true
+}
 
 /// True when `l` is the name-only application protocol `name` (an [`app::NAMES`] entry).
 fn is_named(l: &Layer, name: &str) -> bool {

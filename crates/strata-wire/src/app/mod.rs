@@ -2,13 +2,27 @@
 //! flow classifier and the crafter, and the port / heuristic dispatch that picks one for an
 //! L4 payload the way Wireshark does (the lower port first, then the higher, then heuristics).
 
+pub mod ber;
+pub mod bittorrent;
 pub mod dhcp;
+pub mod dhcpv6;
 pub mod dns;
 pub mod http;
+pub mod kerberos;
+pub mod ldap;
 pub mod line;
+pub mod modbus;
+pub mod mqtt;
+pub mod nbns;
 pub mod ntp;
 pub mod quic;
+pub mod radius;
+pub mod smb;
+pub mod snmp;
 pub mod ssh;
+pub mod stun;
+pub mod syslog;
+pub mod tftp;
 pub mod tls;
 pub mod vnc;
 
@@ -337,6 +351,7 @@ pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
             69 => "TFTP",
             2427 | 2727 => "MGCP",
             6343 => "sFlow",
+            88 => "KRB5",
             1812 | 1813 => "RADIUS",
             20000 if p.starts_with(&[0x05, 0x64]) => "DNP 3.0",
             _ => return None,

@@ -1,0 +1,156 @@
+//! The application fields beyond the conformance set (FTP, SMTP, POP, IMAP, SIP, NBNS, SNMP,
+//! Modbus/TCP, STUN, syslog, TFTP, RADIUS, MQTT, BitTorrent, DHCPv6, SMB/SMB2, Kerberos,
+//! LDAP) against TShark run here on the shared captures of those protocols (CI installs it).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const FIELDS: &[&str] = &[
+    "ftp.request.command",
+    "ftp.request.arg",
+    "ftp.response.code",
+    "ftp.response.arg",
+    "smtp.req.command",
+    "smtp.req.parameter",
+    "smtp.response.code",
+    "smtp.rsp.parameter",
+    "pop.request.command",
+    "pop.request.parameter",
+    "pop.response.indicator",
+    "pop.response.description",
+    "imap.request_tag",
+    "imap.request.command",
+    "imap.response_tag",
+    "imap.response.status",
+    "sip.Method",
+    "sip.r-uri",
+    "sip.Status-Code",
+    "sip.Call-ID",
+    "nbns.id",
+    "nbns.flags.response",
+    "nbns.count.queries",
+    "nbns.name",
+    "snmp.version",
+    "snmp.community",
+    "mbtcp.trans_id",
+    "mbtcp.prot_id",
+    "mbtcp.len",
+    "mbtcp.unit_id",
+    "modbus.func_code",
+    "stun.type",
+    "stun.length",
+    "stun.cookie",
+    "stun.id",
+    "syslog.facility",
+    "syslog.level",
+    "syslog.msg",
+    "tftp.opcode",
+    "tftp.source_file",
+    "tftp.type",
+    "tftp.block",
+    "radius.code",
+    "radius.id",
+    "radius.length",
+    "mqtt.msgtype",
+    "mqtt.len",
+    "mqtt.topic",
+    "bittorrent.protocol.name",
+    "bittorrent.info_hash",
+    "bittorrent.peer_id",
+    "dhcpv6.msgtype",
+    "dhcpv6.xid",
+    "smb.cmd",
+    "smb2.cmd",
+    "smb2.msg_id",
+    "smb2.flags.response",
+    "kerberos.msg_type",
+    "ldap.messageID",
+    "ldap.protocolOp",
+];
+
+const KEYWORDS: &[&str] = &[
+    "ftp",
+    "smtp",
+    "pop3",
+    "imap",
+    "sip",
+    "netbios",
+    "nbns",
+    "snmp",
+    "modbus",
+    "stun",
+    "syslog",
+    "tftp",
+    "radius",
+    "mqtt",
+    "bittorrent",
+    "dhcpv6",
+    "smb",
+    "kerberos",
+    "krb5",
+    "ldap",
+];
+
+fn fields(cmd: &mut Command) -> Vec<String> {
+    cmd.args(["-T", "fields", "-E", "occurrence=f"]);
+    for f in FIELDS {
+        cmd.args(["-e", f]);
+    }
+    let out = cmd.output().expect("runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn application_fields_against_tshark() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pcap");
+    if !dir.is_dir() {
+        eprintln!("SKIPPED: ../shared not found");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared is required when CI is set"
+        );
+        return;
+    }
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: tshark not installed");
+        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+        return;
+    }
+    let mut caps: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
+            KEYWORDS.iter().any(|k| n.contains(k))
+        })
+        .collect();
+    caps.sort();
+    let (mut cells, mut same) = (0usize, 0usize);
+    for cap in &caps {
+        let want = fields(Command::new("tshark").arg("-r").arg(cap));
+        let got = fields(
+            Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args(["dissect", "-r"])
+                .arg(cap),
+        );
+        for (w, g) in want.iter().zip(&got) {
+            for (a, b) in w.split('\t').zip(g.split('\t')) {
+                if !a.is_empty() || !b.is_empty() {
+                    cells += 1;
+                    same += usize::from(a == b);
+                }
+            }
+        }
+    }
+    let pct = 100.0 * same as f64 / cells.max(1) as f64;
+    eprintln!(
+        "application fields: {same}/{cells} cells equal to TShark ({pct:.1}%) over {} captures",
+        caps.len()
+    );
+    assert!(caps.len() >= 20 && cells > 1000);
+    assert!(pct >= 85.0, "application fields agree on only {pct:.1}%");
+}
