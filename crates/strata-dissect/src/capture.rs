@@ -79,28 +79,28 @@ impl Capture {
                     (self.ts, self.orig_len, self.link) = (p.ts, p.orig_len, p.link_type);
                 }
             }
-            let pkt = Packet {
-                ts: self.ts,
-                orig_len: self.orig_len,
-                link_type: self.link,
-                interface_id: 0,
-                data: &self.data,
-            };
+            let pkt = packet(&self.data, self.ts, self.orig_len, self.link);
             let frame = self.dissector.dissect(&pkt);
             let pass = match &mut self.filter {
                 Some(f) => f.matches(&frame),
                 None => true,
             };
             if pass {
-                let pkt = Packet {
-                    ts: self.ts,
-                    orig_len: self.orig_len,
-                    link_type: self.link,
-                    interface_id: 0,
-                    data: &self.data,
-                };
+                let pkt = packet(&self.data, self.ts, self.orig_len, self.link);
                 return Ok(Some(self.dissector.view(&pkt)));
             }
         }
+    }
+}
+
+/// The copied packet as a [`Packet`] (a function, not a method, so it borrows only the bytes
+/// while the dissector is borrowed mutably).
+fn packet(data: &[u8], ts: Timestamp, orig_len: u32, link_type: LinkType) -> Packet<'_> {
+    Packet {
+        ts,
+        orig_len,
+        link_type,
+        interface_id: 0,
+        data,
     }
 }

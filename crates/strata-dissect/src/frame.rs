@@ -39,6 +39,26 @@ pub fn is_app(p: Proto) -> bool {
     )
 }
 
+/// Wireshark's filter name of a layer's protocol (`ip`, `mdns`, `pppoes`, `vnc`, ...), the
+/// name display filters, the protocol tree and the hierarchy statistics use. An IPv6
+/// extension header is part of the `ipv6` item, not a protocol of its own: "".
+pub fn filter_name(l: &Layer) -> &'static str {
+    use strata_wire::app::dns_flavor;
+    match l.proto {
+        Proto::Dns => match l.ext_kind {
+            dns_flavor::MDNS => "mdns",
+            dns_flavor::LLMNR => "llmnr",
+            _ => "dns",
+        },
+        Proto::Http if l.ext_kind == 1 => "ssdp",
+        Proto::PppoeSession => "pppoes",
+        Proto::PppoeDiscovery => "pppoed",
+        Proto::AppNamed => strata_wire::app::filter_name(l.ext_kind),
+        Proto::Ipv6Ext => "",
+        p => p.filter_name(),
+    }
+}
+
 impl<'a> Frame<'a> {
     pub fn cap_len(&self) -> u32 {
         self.data.len() as u32

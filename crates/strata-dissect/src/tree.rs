@@ -48,19 +48,6 @@ const FRAME_LAYER: Layer = Layer {
     reassembled: false,
 };
 
-/// The filter name of a layer's protocol in the tree.
-pub fn node_name(l: &Layer) -> &'static str {
-    match l.proto {
-        Proto::PppoeSession => "pppoes",
-        Proto::PppoeDiscovery => "pppoed",
-        Proto::Dns if l.ext_kind == strata_wire::app::dns_flavor::MDNS => "mdns",
-        Proto::Dns if l.ext_kind == strata_wire::app::dns_flavor::LLMNR => "llmnr",
-        Proto::Http if l.ext_kind == 1 => "ssdp",
-        Proto::AppNamed => strata_wire::app::filter_name(l.ext_kind),
-        p => p.filter_name(),
-    }
-}
-
 /// The protocol nodes of `f`: `frame`, then every layer in order; IPv6 extension headers
 /// belong to their IPv6 node and are not listed.
 pub fn build<'a>(f: &Frame<'a>) -> Vec<Node<'a>> {
@@ -71,7 +58,7 @@ pub fn build<'a>(f: &Frame<'a>) -> Vec<Node<'a>> {
     }];
     for l in f.all_layers().filter(|l| l.proto != Proto::Ipv6Ext) {
         let node = Node {
-            name: node_name(l),
+            name: crate::frame::filter_name(l),
             layer: Some(l),
             children: Vec::new(),
         };

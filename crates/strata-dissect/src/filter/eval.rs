@@ -241,20 +241,7 @@ const EITHER: &[(&str, &str, &str)] = &[
 
 /// Wireshark's protocol name of a layer.
 fn layer_name(l: &Layer) -> &'static str {
-    use strata_wire::app::dns_flavor;
-    match l.proto {
-        Proto::Dns => match l.ext_kind {
-            dns_flavor::MDNS => "mdns",
-            dns_flavor::LLMNR => "llmnr",
-            _ => "dns",
-        },
-        Proto::Http if l.ext_kind == 1 => "ssdp",
-        Proto::PppoeSession => "pppoes",
-        Proto::PppoeDiscovery => "pppoed",
-        // An extension header is not the `ipv6` protocol item.
-        Proto::Ipv6Ext => "",
-        p => p.filter_name(),
-    }
+    crate::frame::filter_name(l)
 }
 
 /// Looks a name up: a field, an either-side field, a protocol or `frame`.

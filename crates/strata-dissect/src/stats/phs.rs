@@ -7,7 +7,7 @@
 //! dissector claims is `data`.
 
 use crate::frame::Frame;
-use strata_wire::app::{self, dns_flavor, http};
+use strata_wire::app::{self, http};
 use strata_wire::{Layer, Proto};
 
 struct Node {
@@ -35,33 +35,11 @@ impl Default for Hierarchy {
     }
 }
 
-/// Wireshark's filter name of an application layer.
-fn app_filter_name(l: &Layer) -> &'static str {
-    match l.proto {
-        Proto::Dns => match l.ext_kind {
-            dns_flavor::MDNS => "mdns",
-            dns_flavor::LLMNR => "llmnr",
-            _ => "dns",
-        },
-        Proto::Http if l.ext_kind == 1 => "ssdp",
-        Proto::AppNamed => strata_wire::app::filter_name(l.ext_kind),
-        p => p.filter_name(),
-    }
-}
-
-/// The name a layer has in the protocol hierarchy, or `None` when it is not a top-level item.
+/// The name a layer has in the protocol hierarchy, or `None` when it is not a top-level item
+/// (IPv6 extension headers, the datagram an ICMP error quotes).
 fn node_name(l: &Layer) -> Option<&'static str> {
-    if l.quoted {
-        return None;
-    }
-    Some(match l.proto {
-        Proto::Ipv6Ext => return None,
-        Proto::PppoeSession => "pppoes",
-        Proto::PppoeDiscovery => "pppoed",
-        Proto::GtpU => "gtp",
-        p if crate::frame::is_app(p) => app_filter_name(l),
-        p => p.filter_name(),
-    })
+    let name = crate::frame::filter_name(l);
+    (!l.quoted && !name.is_empty()).then_some(name)
 }
 
 /// The media-type dissector Wireshark hands an HTTP message's body to, if it has one.
@@ -115,7 +93,7 @@ fn quoted_udp_app(f: &Frame) -> Option<&'static str> {
     let payload = udp.payload(f.buffer(udp));
     let (proto, kind) = app::by_ports(sport, dport, app::udp_port)
         .or_else(|| app::udp_named(sport, dport, payload))?;
-    Some(app_filter_name(&Layer {
+    Some(crate::frame::filter_name(&Layer {
         proto,
         ext_kind: kind,
         ..*udp
