@@ -1,6 +1,6 @@
 //! The application fields beyond the conformance set (FTP, SMTP, POP, IMAP, SIP, NBNS, SNMP,
 //! Modbus/TCP, STUN, syslog, TFTP, RADIUS, MQTT, BitTorrent, DHCPv6, SMB/SMB2, Kerberos,
-//! LDAP) against TShark run here on the shared captures of those protocols (CI installs it).
+//! LDAP, RDP) against TShark run here on the shared captures of those protocols (CI installs it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -66,6 +66,11 @@ const FIELDS: &[&str] = &[
     "kerberos.msg_type",
     "ldap.messageID",
     "ldap.protocolOp",
+    "tpkt.length",
+    "rdp.rt_cookie",
+    "rdp.neg_type",
+    "rdp.negReq.requestedProtocols",
+    "rdp.negReq.selectedProtocol",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -89,6 +94,7 @@ const KEYWORDS: &[&str] = &[
     "kerberos",
     "krb5",
     "ldap",
+    "rdp",
 ];
 
 fn fields(cmd: &mut Command) -> Vec<String> {

@@ -8,7 +8,7 @@
 //! parser resyncs at the next segment.
 
 use std::collections::{HashMap, HashSet};
-use strata_wire::app::{self, dns, http, quic, ssh, tls, vnc};
+use strata_wire::app::{self, dns, http, quic, rdp, ssh, tls, vnc};
 use strata_wire::hash::FxBuild;
 use strata_wire::{Decoded, Layer, Proto};
 
@@ -424,6 +424,8 @@ impl AppState {
                 conv.server = d;
             }
         } else if matches!(conv.proto, Some((Proto::Http | Proto::AppNamed, _)))
+            // RDP's TLS stays under TPKT in Wireshark (its port claims the stream).
+            && conv.proto != app::named_kind("RDP")
             && conv.dirs[d].buf.is_empty()
             && p.len() >= 6
             && p[0] == tls::content::HANDSHAKE
@@ -450,7 +452,8 @@ impl AppState {
             return;
         }
         let cut = p.len() < declared;
-        if proto == Proto::AppNamed && flags & 0x08 == 0 && !fin {
+        let rdp = proto == Proto::AppNamed && Some((proto, kind)) == app::named_kind("RDP");
+        if proto == Proto::AppNamed && !rdp && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which
             // Wireshark shows as a TCP segment of a reassembled PDU.
             return;
@@ -591,6 +594,14 @@ impl AppState {
                         rest.len()
                     }
                 }
+                Proto::AppNamed if Some((proto, kind)) == app::named_kind("RDP") => {
+                    match rdp::tpkt_len(rest) {
+                        Some(n) if n <= rest.len() => n,
+                        // Wait for the rest of the PDU (bounded by MAX_BUF like any message).
+                        Some(_) => 0,
+                        None => rest.len(),
+                    }
+                }
                 Proto::Http => match http_pdu(rest, end) {
                     usize::MAX => {
                         off = data.len();
@@ -600,7 +611,23 @@ impl AppState {
                 },
                 _ => rest.len(),
             };
-            if matches!(proto, Proto::Http | Proto::AppNamed) && used > 0 {
+            let rdp = proto == Proto::AppNamed && Some((proto, kind)) == app::named_kind("RDP");
+            if rdp && used > 0 {
+                // Each TPKT PDU is named after what it carries; other bytes are fast-path RDP,
+                // or (TLS after the negotiation) TPKT continuation data, as Wireshark shows them.
+                let name = if rdp::tpkt_len(rest).is_some() {
+                    rdp::pdu_name(&rest[..used])
+                } else if rest[0] & 0x03 == 0 {
+                    // A fast-path PDU (action bits 0): RDP without TPKT.
+                    "RDP"
+                } else {
+                    "TPKT"
+                };
+                if let Some((p, k)) = app::named_kind(name) {
+                    let (a, b, r) = place(&mut self.stream, off, off + used);
+                    self.layers.push(layer(p, k, a, b, r));
+                }
+            } else if matches!(proto, Proto::Http | Proto::AppNamed) && used > 0 {
                 let (a, b, r) = place(&mut self.stream, off, off + used);
                 self.layers.push(layer(proto, kind, a, b, r));
             }

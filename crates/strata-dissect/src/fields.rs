@@ -11,7 +11,7 @@ use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use strata_wire::app::{
     bittorrent, dhcp, dhcpv6, dns, http, kerberos, ldap, line, modbus, mqtt, nbns, ntp, radius,
-    smb, snmp, ssh, stun, syslog, tftp, tls,
+    rdp, smb, snmp, ssh, stun, syslog, tftp, tls,
 };
 use strata_wire::{Layer, Proto};
 
@@ -1045,12 +1045,58 @@ pub static FIELDS: &[FieldDef] = &[
         UInt,
         |f, l, h, o| put_dec(o, named(l, h, "LDAP").and_then(ldap::message).map(|x| x.1))
     ),
+    // RDP's connection request and confirm (TPKT + X.224, [MS-RDPBCGR] 2.2.1.1-2).
+    field!("tpkt.length", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_dec(o, rdp_pdu(l, h).and_then(rdp::tpkt_len).map(|n| n as u64))
+    }),
+    field!("rdp.rt_cookie", Some(Proto::AppNamed), Str, |f, l, h, o| {
+        rdp_pdu(l, h)
+            .and_then(rdp::cookie)
+            .is_some_and(|c| put_str(o, c))
+    }),
+    field!("rdp.neg_type", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        put_hex(o, rdp_pdu(l, h).and_then(rdp::negotiation).map(|n| n.0), 2)
+    }),
+    field!(
+        "rdp.negReq.requestedProtocols",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_hex(
+            o,
+            rdp_pdu(l, h)
+                .and_then(rdp::negotiation)
+                .filter(|n| n.0 == 1)
+                .map(|n| n.2),
+            8
+        )
+    ),
+    field!(
+        "rdp.negReq.selectedProtocol",
+        Some(Proto::AppNamed),
+        UInt,
+        |f, l, h, o| put_hex(
+            o,
+            rdp_pdu(l, h)
+                .and_then(rdp::negotiation)
+                .filter(|n| n.0 == 2)
+                .map(|n| n.2),
+            8
+        )
+    ),
 ];
 
 /// The bytes of an SMB or SMB2 layer: a connection that negotiates with SMB1 goes on in SMB2,
 /// so the header's magic decides, not the name the connection got first.
 fn smb_any<'a>(l: &Layer, h: &'a [u8]) -> Option<&'a [u8]> {
     named(l, h, "SMB").or_else(|| named(l, h, "SMB2"))
+}
+
+/// A TPKT PDU of an RDP connection (named RDP, COTP or T.125 after its content).
+fn rdp_pdu<'a>(l: &Layer, h: &'a [u8]) -> Option<&'a [u8]> {
+    named(l, h, "RDP")
+        .or_else(|| named(l, h, "COTP"))
+        .or_else(|| named(l, h, "T.125"))
+        .filter(|b| rdp::tpkt_len(b).is_some())
 }
 
 /// The layer's bytes if it is the name-only protocol `name`.

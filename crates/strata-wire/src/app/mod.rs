@@ -17,6 +17,7 @@ pub mod nbns;
 pub mod ntp;
 pub mod quic;
 pub mod radius;
+pub mod rdp;
 pub mod smb;
 pub mod snmp;
 pub mod ssh;
@@ -141,6 +142,10 @@ pub static NAMES: &[&str] = &[
     "MySQL",
     "Redis",
     "IRC",
+    "RDP",
+    "COTP",
+    "T.125",
+    "TPKT",
     "NFS",
     "MOUNT",
     "Portmap",
@@ -203,6 +208,10 @@ pub fn filter_name(kind: u8) -> &'static str {
         "MySQL" => "mysql",
         "Redis" => "redis",
         "IRC" => "irc",
+        "RDP" => "rdp",
+        "COTP" => "cotp",
+        "T.125" => "t125",
+        "TPKT" => "tpkt",
         "NFS" => "nfs",
         "MOUNT" => "mount",
         "Portmap" => "portmap",
@@ -269,6 +278,7 @@ pub fn tcp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
             3478 => "STUN",
             389 => "LDAP",
             3306 => "MySQL",
+            3389 => "RDP",
             20000 if p.starts_with(&[0x05, 0x64]) => "DNP 3.0",
             6379 => "Redis",
             6667 => "IRC",
