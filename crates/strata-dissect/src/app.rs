@@ -453,7 +453,9 @@ impl AppState {
         }
         let cut = p.len() < declared;
         let rdp = proto == Proto::AppNamed && Some((proto, kind)) == app::named_kind("RDP");
-        if proto == Proto::AppNamed && !rdp && flags & 0x08 == 0 && !fin {
+        // BitTorrent shows every segment as its own (piece data is "Continuation data").
+        let unframed = Some((proto, kind)) == app::named_kind("BitTorrent");
+        if proto == Proto::AppNamed && !rdp && !unframed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which
             // Wireshark shows as a TCP segment of a reassembled PDU.
             return;
