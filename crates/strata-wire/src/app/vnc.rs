@@ -104,6 +104,9 @@ impl Framer {
     /// many messages ended in it, or `None` once the direction can no longer be framed.
     pub fn feed(&mut self, from_server: bool, mut data: &[u8]) -> Option<usize> {
         let d = usize::from(from_server);
+        if self.dirs[d].step == Step::Lost {
+            return None;
+        }
         let mut ended = 0;
         while !data.is_empty() {
             if let Some((left, then)) = self.dirs[d].skip {
@@ -581,5 +584,7 @@ mod tests {
             None
         );
         assert_eq!(c(&mut f, &[5, 0, 0, 1, 0, 2]), 1);
+        // A lost direction stays lost, even for an empty piece (found by fuzzing).
+        assert_eq!(f.feed(true, &[]), None);
     }
 }
