@@ -36,18 +36,6 @@ impl Node<'_> {
     }
 }
 
-/// The stand-in layer for frame-level fields.
-const FRAME_LAYER: Layer = Layer {
-    proto: Proto::AppNamed,
-    start: 0,
-    len: 0,
-    end: 0,
-    partial: false,
-    quoted: false,
-    ext_kind: 0,
-    reassembled: false,
-};
-
 /// The protocol nodes of `f`: `frame`, then every layer in order; IPv6 extension headers
 /// belong to their IPv6 node and are not listed.
 pub fn build<'a>(f: &Frame<'a>) -> Vec<Node<'a>> {
@@ -82,7 +70,7 @@ fn fields_of(f: &Frame, node: &Node, mut each: impl FnMut(&'static FieldDef, &[u
     let mut v = Vec::with_capacity(64);
     let (proto, layer) = match node.layer {
         Some(l) => (Some(l.proto), l),
-        None => (None, &FRAME_LAYER),
+        None => (None, &crate::printer::FRAME_LAYER),
     };
     for def in FIELDS.iter().filter(|d| d.proto == proto) {
         v.clear();

@@ -9,18 +9,8 @@ use strata_dissect::fields::FIELDS;
 use strata_dissect::printer::{FieldsOptions, FieldsPrinter, Occurrence, SummaryPrinter};
 use strata_dissect::Dissector;
 
-fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    eprintln!("SKIPPED: ../shared not found (looked at {})", dir.display());
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "../shared is required when CI is set"
-    );
-    None
-}
+mod common;
+use common::shared_dir;
 
 fn captures(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)

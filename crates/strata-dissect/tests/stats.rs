@@ -8,18 +8,8 @@ use strata_capture::PacketSource;
 use strata_dissect::stats::{Stat, Stats};
 use strata_dissect::Dissector;
 
-fn shared_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    eprintln!("SKIPPED: ../shared not found (looked at {})", dir.display());
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "../shared is required when CI is set"
-    );
-    None
-}
+mod common;
+use common::shared_dir;
 
 /// Runs the `-z` options over `path` as `strata dissect -q` does and returns the tables.
 fn tables(path: &Path, z: &[&str]) -> Vec<u8> {

@@ -1,0 +1,18 @@
+//! What the integration tests share: where ../shared is, and the rule that a test needing it
+//! says loudly that it did not run, except under CI where its absence is a failure.
+
+use std::path::{Path, PathBuf};
+
+/// `../shared` beside the repository, or None (with a SKIPPED line) outside CI.
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    eprintln!("SKIPPED: ../shared not found (looked at {})", dir.display());
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "../shared is required when CI is set"
+    );
+    None
+}
