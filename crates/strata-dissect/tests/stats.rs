@@ -91,12 +91,7 @@ fn conversation_table_layout() {
 #[test]
 fn protocol_hierarchy_against_tshark() {
     let Some(shared) = shared_dir() else { return };
-    let tshark = std::process::Command::new("tshark")
-        .arg("--version")
-        .output();
-    if tshark.map(|o| !o.status.success()).unwrap_or(true) {
-        eprintln!("SKIPPED: tshark not installed");
-        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+    if !common::tshark_available() {
         return;
     }
     let dir = shared.join("corpus/pcap");
@@ -142,12 +137,7 @@ fn protocol_hierarchy_against_tshark() {
 #[test]
 fn follow_tcp_against_tshark() {
     let Some(shared) = shared_dir() else { return };
-    let tshark = std::process::Command::new("tshark")
-        .arg("--version")
-        .output();
-    if tshark.map(|o| !o.status.success()).unwrap_or(true) {
-        eprintln!("SKIPPED: tshark not installed");
-        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+    if !common::tshark_available() {
         return;
     }
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");

@@ -16,3 +16,17 @@ pub fn shared_dir() -> Option<PathBuf> {
     );
     None
 }
+
+/// Whether TShark runs here; if not, says SKIPPED (and fails under CI, which installs it).
+#[allow(dead_code)]
+pub fn tshark_available() -> bool {
+    let ok = std::process::Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: tshark not installed");
+        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+    }
+    ok
+}
