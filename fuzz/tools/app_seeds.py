@@ -18,6 +18,22 @@ skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct inpu
                  inputs (mode bit 0) carrying RFC 9001's ClientHello CRYPTO frame
   app_vnc/       TCP conversations whose first payload is an RFB greeting, as pieces (byte 0:
                  1 from the server) joined by the marker b"\xffRFB"
+  app_line/      TCP 21/25/587/110/143 and TCP/UDP 5060 payloads (FTP, SMTP, POP3, IMAP, SIP)
+  app_snmp/      UDP 161/162 payloads
+  app_kerberos/  UDP/TCP 88 payloads
+  app_ldap/      TCP/UDP 389 and 3268 payloads
+  app_ber/       the SNMP, Kerberos and LDAP payloads (without the Kerberos TCP record mark)
+  app_modbus/    TCP 502 payloads
+  app_stun/      UDP/TCP 3478/19302 payloads, and UDP payloads with the magic cookie
+  app_syslog/    UDP 514 payloads
+  app_tftp/      UDP 69 payloads, and the UDP conversations that follow a TFTP request
+  app_radius/    UDP 1812/1813/1645/1646 payloads
+  app_mqtt/      TCP 1883 payloads
+  app_bittorrent/ TCP payloads starting with a BitTorrent handshake, and TCP 6881-6889
+  app_dhcpv6/    UDP 546/547 payloads
+  app_smb/       TCP 139/445 payloads
+  app_nbns/      UDP 137 payloads
+  app_rdp/       TCP 3389 payloads
   app_dispatch/  source port, destination port (2 bytes each) + payload, of every payload
   dissect_app/, flow_classify/
                  conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
@@ -134,16 +150,64 @@ def quic_seeds():
     ]
 
 
+NEW_TARGETS = ["app_line", "app_snmp", "app_kerberos", "app_ldap", "app_ber", "app_modbus",
+               "app_stun", "app_syslog", "app_tftp", "app_radius", "app_mqtt", "app_bittorrent",
+               "app_dhcpv6", "app_smb", "app_nbns", "app_rdp"]
+
+
+def by_port(proto, sp, dp, pl, got, tftp):
+    """The late parsers' seeds of one payload (ports as Wireshark's defaults)."""
+    udp, tcp = proto == 17, proto == 6
+    if tcp and ports(sp, dp, 21, 25, 587, 110, 143) or ports(sp, dp, 5060):
+        got["app_line"].append(pl)
+    if udp and ports(sp, dp, 161, 162):
+        got["app_snmp"].append(pl)
+        got["app_ber"].append(pl)
+    if ports(sp, dp, 88):
+        got["app_kerberos"].append(pl)
+        got["app_ber"].append(pl[4:] if tcp else pl)
+    if ports(sp, dp, 389, 3268):
+        got["app_ldap"].append(pl)
+        got["app_ber"].append(pl)
+    if tcp and ports(sp, dp, 502):
+        got["app_modbus"].append(pl)
+    if ports(sp, dp, 3478, 19302) or udp and pl[4:8] == b"\x21\x12\xa4\x42":
+        got["app_stun"].append(pl)
+    if udp and ports(sp, dp, 514):
+        got["app_syslog"].append(pl)
+    if udp and (ports(sp, dp, 69) or (sp, dp) in tftp or (dp, sp) in tftp):
+        got["app_tftp"].append(pl)
+    if udp and ports(sp, dp, 69) and pl[:2] in (b"\0\1", b"\0\2"):
+        tftp.add((sp, dp))  # the transfer continues on the server's new port
+        tftp.add((dp, sp))
+    if udp and ports(sp, dp, 1812, 1813, 1645, 1646):
+        got["app_radius"].append(pl)
+    if tcp and ports(sp, dp, 1883):
+        got["app_mqtt"].append(pl)
+    if tcp and (pl.startswith(b"\x13BitTorrent protocol") or 6881 <= sp <= 6889
+                or 6881 <= dp <= 6889):
+        got["app_bittorrent"].append(pl)
+    if udp and ports(sp, dp, 546, 547):
+        got["app_dhcpv6"].append(pl)
+    if tcp and ports(sp, dp, 139, 445):
+        got["app_smb"].append(pl)
+    if udp and ports(sp, dp, 137):
+        got["app_nbns"].append(pl)
+    if tcp and ports(sp, dp, 3389):
+        got["app_rdp"].append(pl)
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
     names = ["app_dns", "app_http", "app_tls", "app_dhcp", "app_ntp", "app_ssh", "app_dispatch",
-             "dissect_app", "app_quic", "app_vnc"]
+             "dissect_app", "app_quic", "app_vnc"] + NEW_TARGETS
     per = {n: [] for n in names}  # per target: list (per capture) of lists of seeds
     for fname in sorted(os.listdir(src)):
         _, pkts = packets(os.path.join(src, fname))
         got = {n: [] for n in names}
         convs = {}
+        tftp = set()
         for lt, p in pkts:
             r = l4(lt, p)
             if r is None:
@@ -151,6 +215,8 @@ def main():
             proto, s, d, sp, dp, flags, pl = r
             if pl:
                 got["app_dispatch"].append(struct.pack(">HH", sp, dp) + pl)
+            if pl:
+                by_port(proto, sp, dp, pl, got, tftp)
             if proto == 17 and pl:
                 if ports(sp, dp, 53, 5353, 5355):
                     got["app_dns"].append(pl)
