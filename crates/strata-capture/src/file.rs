@@ -145,52 +145,25 @@ pub(crate) struct Mmap {
     populated: usize,
     /// The reader position at which `advance` runs next.
     next_advance: usize,
+    /// Cache lines before this offset have been prefetched (see [`Mmap::prefetch`]).
+    prefetched: usize,
     /// The thread that populates pages ahead of the reader, on another core.
     read_ahead: Option<ReadAhead>,
 }
 
 /// A thread that faults the mapping in ahead of the reader (`MADV_POPULATE_READ` window by
 /// window), so the reader's core only parses: on a virtual machine, mapping the page cache
-/// costs more than decoding the packets in it.
+/// costs about a third of decoding the packets in it.
 struct ReadAhead {
     shared: std::sync::Arc<ReadAheadState>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 struct ReadAheadState {
-    /// Where the reader is (bytes into the mapping, always a record boundary).
+    /// Where the reader is (bytes into the mapping).
     reader: std::sync::atomic::AtomicUsize,
     stop: std::sync::atomic::AtomicBool,
-    /// How to step from one record to the next, once the format reader has said.
-    walker: std::sync::Mutex<Option<Walker>>,
 }
-
-/// How the read-ahead thread finds the next record: the length field's offset in the record
-/// header, its byte order, and what to add to it. Touching each record header ahead of the
-/// reader breaks the dependent chain of cache misses (each length gives the next offset).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Walker {
-    pub(crate) len_at: usize,
-    pub(crate) order: ByteOrder,
-    /// Bytes before the variable part (pcap: the record header), 0 for pcapng blocks.
-    pub(crate) plus: usize,
-    /// pcapng block lengths are padded to 4 already; pcap record lengths are not.
-    pub(crate) min_step: usize,
-}
-
-impl Walker {
-    #[inline]
-    fn next(&self, map: &[u8], off: usize) -> Option<usize> {
-        let len = self.order.u32(map.get(off..)?, self.len_at) as usize;
-        if len > MAX_WALK {
-            return None;
-        }
-        Some(off + (self.plus + len).max(self.min_step))
-    }
-}
-
-/// Larger records stop the walk (the reader will report them).
-const MAX_WALK: usize = 16 << 20;
 
 impl ReadAhead {
     fn spawn(addr: usize, len: usize) -> Option<ReadAhead> {
@@ -199,65 +172,35 @@ impl ReadAhead {
         let shared = std::sync::Arc::new(ReadAheadState {
             reader: std::sync::atomic::AtomicUsize::new(0),
             stop: std::sync::atomic::AtomicBool::new(false),
-            walker: std::sync::Mutex::new(None),
         });
         let s = shared.clone();
         let thread = std::thread::Builder::new()
             .name("strata-readahead".into())
             .spawn(move || {
-                // SAFETY: the mapping outlives this thread (Mmap joins it before munmap).
-                let map = unsafe { std::slice::from_raw_parts(addr as *const u8, len) };
-                let mut populated = 0usize;
-                let mut walk: Option<usize> = None;
-                let mut sink = 0u8;
+                let (mut populated, mut released) = (0usize, 0usize);
+                // Until the reader is dropped: it may still be reading after the last page is
+                // populated, and what it leaves behind is released here.
                 while !s.stop.load(Relaxed) {
                     let reader = s.reader.load(Relaxed);
-                    let target = (reader + 2 * MAP_WINDOW).min(len);
-                    if populated < target {
-                        let n = CHUNK.min(target - populated);
-                        // SAFETY: a range inside the live mapping; populating only faults pages in.
-                        unsafe {
-                            libc::madvise(
-                                (addr + populated) as *mut libc::c_void,
-                                n,
-                                MADV_POPULATE_READ,
-                            );
-                        }
-                        populated += n;
+                    released = release_behind(addr, reader, released);
+                    let target = populate_target(reader, len);
+                    if populated >= target {
+                        let idle = if populated >= len { 5_000 } else { 500 };
+                        std::thread::sleep(std::time::Duration::from_micros(idle));
                         continue;
                     }
-                    // Touch record headers up to WALK_AHEAD past the reader.
-                    let walker = s.walker.lock().ok().and_then(|w| *w);
-                    let mut progressed = false;
-                    if let Some(w) = walker {
-                        let mut off = match walk {
-                            Some(o) if o >= reader => o,
-                            _ => reader,
-                        };
-                        let stop_at = (reader + WALK_AHEAD).min(populated);
-                        let mut steps = 0;
-                        while off < stop_at && steps < 4096 {
-                            sink ^= map.get(off).copied().unwrap_or(0);
-                            match w.next(map, off) {
-                                Some(n) => off = n,
-                                None => {
-                                    off = len;
-                                    break;
-                                }
-                            }
-                            steps += 1;
-                            progressed = true;
-                        }
-                        walk = Some(off);
+                    let n = CHUNK.min(target - populated);
+                    // SAFETY: a range inside the live mapping (Mmap joins this thread before
+                    // munmap); populating only faults pages in.
+                    unsafe {
+                        libc::madvise(
+                            (addr + populated) as *mut libc::c_void,
+                            n,
+                            MADV_POPULATE_READ,
+                        );
                     }
-                    if populated >= len && walk.is_some_and(|o| o >= len) {
-                        break;
-                    }
-                    if !progressed {
-                        std::thread::sleep(std::time::Duration::from_micros(500));
-                    }
+                    populated += n;
                 }
-                std::hint::black_box(sink);
             })
             .ok()?;
         Some(ReadAhead {
@@ -267,12 +210,49 @@ impl ReadAhead {
     }
 }
 
+/// Everything before this page-aligned offset may be released when the reader is at `pos`.
+fn release_mark(pos: usize) -> usize {
+    pos.saturating_sub(MAP_WINDOW) / PAGE * PAGE
+}
+
+/// How far the read-ahead thread populates when the reader is at `pos`: two windows ahead,
+/// rounded up to a page because each populated range starts where the last one ended and
+/// madvise refuses an unaligned start (EINVAL: the whole read-ahead would silently stop).
+fn populate_target(pos: usize, len: usize) -> usize {
+    ((pos + 2 * MAP_WINDOW).div_ceil(PAGE) * PAGE).min(len)
+}
+
+/// Hands the pages more than [`MAP_WINDOW`] behind the reader at `pos` back to the kernel, so
+/// resident memory stays bounded whatever the file size; returns the new release mark.
+/// Released in 8 MiB batches: each release is a TLB shootdown on every core the process runs
+/// on. The window kept behind covers any packet the reader's caller may still borrow.
+fn release_behind(addr: usize, pos: usize, released: usize) -> usize {
+    let release_to = release_mark(pos);
+    if release_to < released + (8 << 20) {
+        return released;
+    }
+    // SAFETY: a page-aligned range inside a live private read-only mapping that no live slice
+    // points into; DONTNEED drops the pages, later reads would refault them.
+    unsafe {
+        libc::madvise(
+            (addr + released) as *mut libc::c_void,
+            release_to - released,
+            libc::MADV_DONTNEED,
+        );
+    }
+    release_to
+}
+
 /// The mapping is populated this far ahead of the reader and released this far behind it, so
 /// page faults come in large batches and resident memory stays bounded whatever the file size.
 const MAP_WINDOW: usize = 32 << 20;
-/// How far ahead of the reader the read-ahead thread touches record headers: far enough to
-/// hide memory latency, near enough that the lines are still cached when the reader arrives.
-const WALK_AHEAD: usize = 1 << 20;
+/// How far ahead of the reader [`Mmap::prefetch`] keeps cache lines requested: a few records,
+/// enough to cover memory latency at the rate the decoder consumes bytes.
+const PREFETCH_AHEAD: usize = 2048;
+const CACHE_LINE: usize = 64;
+/// The page size madvise ranges are aligned to (4 KiB on the platforms Strata runs on; a
+/// larger real page size only makes some madvise calls fail, which costs speed, not results).
+const PAGE: usize = 4096;
 /// `MADV_POPULATE_READ` (Linux 5.14): fault a range in now, in one call.
 const MADV_POPULATE_READ: libc::c_int = 22;
 
@@ -321,6 +301,7 @@ impl Mmap {
             released: 0,
             populated: 0,
             next_advance: 0,
+            prefetched: 0,
             read_ahead,
         };
         m.advance(0);
@@ -330,30 +311,15 @@ impl Mmap {
     /// The reader is at `pos`: release the window behind it, populate the one ahead.
     #[cold]
     fn advance(&mut self, pos: usize) {
-        const PAGE: usize = 4096;
-        // Keep one window behind: a packet returned last may still be borrowed.
-        let release_to = pos.saturating_sub(MAP_WINDOW) / PAGE * PAGE;
-        // Released in 8 MiB batches: each release is a TLB shootdown on every core this
-        // process runs on.
-        if release_to >= self.released + (8 << 20) {
-            // SAFETY: a page-aligned range inside our private read-only mapping that no live
-            // slice points into; DONTNEED drops the pages, later reads would refault them.
-            unsafe {
-                libc::madvise(
-                    (self.ptr as *mut u8).add(self.released) as *mut libc::c_void,
-                    release_to - self.released,
-                    libc::MADV_DONTNEED,
-                );
-            }
-            self.released = release_to;
-        }
         self.next_advance = pos + (64 << 10);
         if let Some(ra) = &self.read_ahead {
+            // The read-ahead thread releases too: unmapping costs as much as mapping.
             ra.shared
                 .reader
                 .store(pos, std::sync::atomic::Ordering::Relaxed);
             return;
         }
+        self.released = release_behind(self.ptr as usize, pos, self.released);
         let want = (pos + 2 * MAP_WINDOW).min(self.len);
         if want > self.populated {
             let from = self.populated / PAGE * PAGE;
@@ -367,6 +333,25 @@ impl Mmap {
                 );
             }
             self.populated = want;
+        }
+    }
+
+    /// Asks the CPU for every cache line up to [`PREFETCH_AHEAD`] bytes past the reader at
+    /// `pos`. Each record's length gives the next record's offset, so without this the reader
+    /// waits for one memory miss per packet, one after the other; prefetching the file
+    /// linearly ahead turns that chain into a stream the memory system serves at full
+    /// bandwidth (a 1M-packet file: 95 ms of walking becomes 48 ms on the reference VM).
+    #[inline]
+    fn prefetch(&mut self, pos: usize) {
+        let want = (pos + PREFETCH_AHEAD).min(self.len);
+        while self.prefetched < want {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: a prefetch is a hint that never faults; the address is inside the mapping.
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>((self.ptr as *const i8).add(self.prefetched));
+            }
+            self.prefetched += CACHE_LINE;
         }
     }
 
@@ -404,21 +389,6 @@ impl<R: Read> Input<R> {
             base: 0,
             eof: false,
             path,
-        }
-    }
-
-    /// Tells the read-ahead thread (if any) how records are laid out; `first` is where the
-    /// first one starts.
-    pub(crate) fn set_walker(&mut self, w: Walker, first: usize) {
-        if let Storage::Mapped(m) = &mut self.buf {
-            if let Some(ra) = &m.read_ahead {
-                ra.shared
-                    .reader
-                    .store(first, std::sync::atomic::Ordering::Relaxed);
-                if let Ok(mut slot) = ra.shared.walker.lock() {
-                    *slot = Some(w);
-                }
-            }
         }
     }
 
@@ -510,6 +480,7 @@ impl<R: Read> Input<R> {
         let start = self.pos;
         self.pos = self.end.min(self.pos + n);
         if let Storage::Mapped(m) = &mut self.buf {
+            m.prefetch(self.pos);
             if self.pos >= m.next_advance {
                 m.advance(self.pos);
             }
@@ -854,5 +825,35 @@ impl PacketSource for MultiFileReader {
             }
         };
         Ok(self.current.as_ref().map(|r| r.packet(&raw)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every range the read-ahead thread and the reader hand to madvise starts on a page: an
+    /// unaligned start fails with EINVAL and, as the next range starts where this one ended,
+    /// every later populate failed too (the reader then faulted each page in itself).
+    #[test]
+    fn madvise_ranges_start_on_pages() {
+        let len = 481_431_611;
+        for pos in [0, 1, 4095, 4097, 1_424_588, 33_554_433, len - 7, len] {
+            let t = populate_target(pos, len);
+            assert!(
+                t == len || t.is_multiple_of(PAGE),
+                "populate target {t} for reader at {pos}"
+            );
+            assert!(t >= pos.min(len));
+            let r = release_mark(pos);
+            assert!(
+                r.is_multiple_of(PAGE),
+                "release mark {r} for reader at {pos}"
+            );
+            assert!(
+                r + MAP_WINDOW <= pos.max(MAP_WINDOW),
+                "released under the reader"
+            );
+        }
     }
 }

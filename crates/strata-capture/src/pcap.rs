@@ -179,18 +179,6 @@ impl<R: Read> PcapReader<R> {
             }
         };
         input.consume(FILE_HEADER_LEN);
-        if lengths == LengthOrder::Normal {
-            // Records are `header + caplen` long, caplen at offset 8 of the header.
-            input.set_walker(
-                crate::file::Walker {
-                    len_at: 8,
-                    order,
-                    plus: variant.record_header_len(),
-                    min_step: variant.record_header_len(),
-                },
-                FILE_HEADER_LEN,
-            );
-        }
         let (frac_per_sec, nanos_per_frac) = match precision {
             Precision::Micro => (1_000_000, 1_000),
             Precision::Nano => (1_000_000_000, 1),

@@ -26,6 +26,9 @@ enum What {
         /// Runs per contender; the best counts.
         #[arg(long, default_value_t = 3)]
         runs: u32,
+        /// Runs of tshark, a few hundred times slower than the rest (0 leaves it out).
+        #[arg(long, default_value_t = 1)]
+        tshark_runs: u32,
     },
     /// `-T fields` with the 61 reference fields of ../shared/corpus/tshark-ref (or those given
     /// with -e), optionally with a display filter: `strata dissect` vs `tshark`, same flags.
@@ -291,7 +294,11 @@ fn flows(path: &str, runs: u32, python: &str) -> Result<ExitCode, String> {
 
 pub fn run(a: Args) -> Result<ExitCode, String> {
     match a.what {
-        What::Decode { read, runs } => decode(&read, runs.max(1)),
+        What::Decode {
+            read,
+            runs,
+            tshark_runs,
+        } => decode(&read, runs.max(1), tshark_runs),
         What::Flows { read, runs, python } => flows(&read, runs.max(1), &python),
         What::Fields {
             read,
@@ -303,7 +310,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     }
 }
 
-fn decode(path: &str, runs: u32) -> Result<ExitCode, String> {
+fn decode(path: &str, runs: u32, tshark_runs: u32) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
     // Strata, twice: the layer-stack decoder alone (every L2-L4 and tunnel header, what the
     // flow meter and filters need), then the whole dissector (application layers, TCP
@@ -356,13 +363,15 @@ fn decode(path: &str, runs: u32) -> Result<ExitCode, String> {
         runs,
         packets,
     ));
-    rows.push(peer(
-        "tshark -r FILE -T fields -e frame.number",
-        "tshark",
-        &["-r", path, "-n", "-T", "fields", "-e", "frame.number"],
-        runs,
-        packets,
-    ));
+    if tshark_runs > 0 {
+        rows.push(peer(
+            "tshark -r FILE -T fields -e frame.number",
+            "tshark",
+            &["-r", path, "-n", "-T", "fields", "-e", "frame.number"],
+            tshark_runs,
+            packets,
+        ));
+    }
     print_table(path, &rows);
     Ok(ExitCode::SUCCESS)
 }
