@@ -132,10 +132,74 @@ impl std::ops::Deref for Storage {
     }
 }
 
+/// The mapping itself: unmapped when the reader and every [`SharedMap`] of it are gone.
+struct Region {
+    ptr: *mut libc::c_void,
+    len: usize,
+}
+
+// SAFETY: a read-only mapping; any thread may read it, and only the last owner unmaps it.
+unsafe impl Send for Region {}
+// SAFETY: as above; nothing in a Region is ever written.
+unsafe impl Sync for Region {}
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly the region mmap returned, once, when no SharedMap or
+        // reader (hence no slice into it) is left.
+        unsafe {
+            libc::munmap(self.ptr, self.len);
+        }
+    }
+}
+
+/// A memory-mapped capture file's bytes, shareable with other threads while the reader moves
+/// on: a packet becomes an offset ([`SharedMap::offset_of`]) instead of a copy. The flow
+/// meter hands packets to its workers this way.
+///
+/// The reader hands pages far behind it back to the kernel to bound its memory; reading them
+/// here faults them in again from the file (a private, never-written mapping), so the bytes
+/// are always the file's — a slow reader of a `SharedMap` only costs page faults.
+#[derive(Clone)]
+pub struct SharedMap {
+    region: std::sync::Arc<Region>,
+}
+
+impl SharedMap {
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: ptr..ptr+len is a live PROT_READ mapping while the Region lives.
+        unsafe { std::slice::from_raw_parts(self.region.ptr as *const u8, self.region.len) }
+    }
+
+    /// Where `data` starts in [`SharedMap::bytes`], when it lies wholly inside the file (a
+    /// packet of the reader this map came from); `None` for any other slice.
+    pub fn offset_of(&self, data: &[u8]) -> Option<usize> {
+        let base = self.region.ptr as usize;
+        let at = (data.as_ptr() as usize).checked_sub(base)?;
+        (at.checked_add(data.len())? <= self.region.len).then_some(at)
+    }
+
+    /// Whether both are the same mapping (the same open file).
+    pub fn same(&self, other: &SharedMap) -> bool {
+        std::sync::Arc::ptr_eq(&self.region, &other.region)
+    }
+}
+
+impl std::fmt::Debug for SharedMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedMap")
+            .field("len", &self.region.len)
+            .finish()
+    }
+}
+
 /// A read-only private mapping of a whole regular file (the fast path: no copy per packet,
 /// no read syscalls). A file truncated by another process while mapped would fault, as with
 /// any mmap reader (libpcap's included); pipes and stdin use the buffered path.
 pub(crate) struct Mmap {
+    /// The mapping, shared with any [`SharedMap`]; `ptr` and `len` are its own, copied here.
+    region: std::sync::Arc<Region>,
     ptr: *mut libc::c_void,
     len: usize,
     /// Everything before this offset has been handed back to the kernel.
@@ -296,6 +360,7 @@ impl Mmap {
             None
         };
         let mut m = Mmap {
+            region: std::sync::Arc::new(Region { ptr, len }),
             ptr,
             len,
             released: 0,
@@ -372,10 +437,7 @@ impl Drop for Mmap {
                 let _ = t.join();
             }
         }
-        // SAFETY: unmapping exactly the region mmap returned; no slices outlive self.
-        unsafe {
-            libc::munmap(self.ptr, self.len);
-        }
+        // The Region unmaps when the last SharedMap of it is gone too.
     }
 }
 
@@ -408,6 +470,16 @@ impl<R: Read> Input<R> {
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The mapping, when this input is a mapped file.
+    pub(crate) fn shared_map(&self) -> Option<SharedMap> {
+        match &self.buf {
+            Storage::Mapped(m) => Some(SharedMap {
+                region: m.region.clone(),
+            }),
+            Storage::Owned(_) => None,
+        }
     }
 
     /// File offset of the next unread byte.
@@ -756,6 +828,13 @@ impl PacketSource for FileReader {
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
         Ok(self.next_raw()?.map(|raw| self.packet(&raw)))
     }
+
+    fn shared_map(&self) -> Option<SharedMap> {
+        match &self.inner {
+            Inner::Pcap(r) => r.input().shared_map(),
+            Inner::Pcapng(r) => r.input().shared_map(),
+        }
+    }
 }
 
 /// Several capture files read one after the other as one capture (like `mergecap -a`, without
@@ -826,6 +905,11 @@ impl PacketSource for MultiFileReader {
         };
         Ok(self.current.as_ref().map(|r| r.packet(&raw)))
     }
+
+    /// The mapping of the file being read now.
+    fn shared_map(&self) -> Option<SharedMap> {
+        self.current.as_ref().and_then(FileReader::shared_map)
+    }
 }
 
 #[cfg(test)]
@@ -855,5 +939,28 @@ mod tests {
                 "released under the reader"
             );
         }
+    }
+
+    /// Every packet of a mapped file is found through its SharedMap at the same bytes, also
+    /// after the reader (and its own mapping handle) is gone; other slices are not in it.
+    #[test]
+    fn shared_map_reads_packets_where_they_lie() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/lab-web.pcap");
+        let mut r = FileReader::open(path).expect("sample");
+        let map = r.shared_map().expect("a regular file is mapped");
+        let mut seen = Vec::new();
+        while let Some(p) = r.next_packet().expect("readable") {
+            let at = map.offset_of(p.data).expect("packet inside the map");
+            assert_eq!(&map.bytes()[at..at + p.data.len()], p.data);
+            seen.push((at, p.data.to_vec()));
+        }
+        assert!(seen.len() > 10);
+        drop(r);
+        for (at, data) in &seen {
+            assert_eq!(&map.bytes()[*at..*at + data.len()], &data[..]);
+        }
+        assert_eq!(map.offset_of(&seen[0].1), None);
+        let stdin_like = FileReader::from_reader(std::fs::File::open(path).unwrap(), path);
+        assert!(stdin_like.unwrap().shared_map().is_none());
     }
 }

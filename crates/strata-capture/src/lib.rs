@@ -59,10 +59,20 @@ pub struct Packet<'a> {
 pub trait PacketSource {
     /// The next packet, `Ok(None)` at the end. After an error the source is finished.
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError>;
+
+    /// The memory-mapped file the packets come from now, if they do: other threads can then
+    /// read a packet by its offset ([`file::SharedMap::offset_of`]) instead of a copy.
+    fn shared_map(&self) -> Option<file::SharedMap> {
+        None
+    }
 }
 
 impl<S: PacketSource + ?Sized> PacketSource for Box<S> {
     fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
         (**self).next_packet()
+    }
+
+    fn shared_map(&self) -> Option<file::SharedMap> {
+        (**self).shared_map()
     }
 }

@@ -126,6 +126,11 @@ pub struct PcapReader<R> {
 }
 
 impl<R: Read> PcapReader<R> {
+    /// The input, for what [`crate::file::FileReader`] exposes of it.
+    pub(crate) fn input(&self) -> &Input<R> {
+        &self.input
+    }
+
     /// Reads the file header from `inner`. `path` is used in error messages only.
     pub fn new(inner: R, path: impl Into<PathBuf>) -> Result<PcapReader<R>, CaptureError> {
         PcapReader::from_input(Input::new(inner, path.into()))

@@ -155,6 +155,11 @@ pub struct PcapngReader<R> {
 }
 
 impl<R: Read> PcapngReader<R> {
+    /// The input, for what [`crate::file::FileReader`] exposes of it.
+    pub(crate) fn input(&self) -> &Input<R> {
+        &self.input
+    }
+
     /// Reads the first Section Header Block and the interface blocks before the first packet.
     /// `path` is used in error messages only.
     pub fn new(inner: R, path: impl Into<PathBuf>) -> Result<PcapngReader<R>, CaptureError> {

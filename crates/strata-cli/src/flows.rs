@@ -364,4 +364,8 @@ impl PacketSource for Progress {
         }
         r
     }
+
+    fn shared_map(&self) -> Option<strata_capture::file::SharedMap> {
+        self.inner.shared_map()
+    }
 }

@@ -35,6 +35,7 @@ pub use plugin::{PacketIndices, Plugin, TcpHandshakeRtt};
 
 use std::sync::mpsc;
 use std::sync::Arc;
+use strata_capture::file::SharedMap;
 use strata_capture::{CaptureError, PacketSource};
 
 /// Which packet size `*_bytes`, `*_ps` and `splt_ps` use (NFStream's `accounting_mode`).
@@ -261,8 +262,19 @@ impl Out<'_> {
 const BATCH: usize = 4096;
 /// How many packets ahead a metering thread prefetches the flow table (the flows at half that).
 const PREFETCH: usize = 8;
-/// Payload bytes copied per packet for the classifier and plugins when threaded.
+/// Payload bytes copied per packet for the classifier and plugins when threaded and the
+/// source is not a mapped file (standard input); from a mapped file workers read the packet
+/// where it lies, whole.
 const PAYLOAD_COPY: usize = 2048;
+
+/// Where a worker finds the bytes of a packet it meters.
+#[derive(Clone, Copy)]
+enum Bytes {
+    /// The packet's payload, copied into the batch arena (`FlowPacket::payload_offset` is 0).
+    Arena(u32, u32),
+    /// The whole frame, at this offset and length in the batch's [`SharedMap`].
+    Mapped(usize, u32),
+}
 
 /// One unit of meter work: a packet or an idle scan, in capture order.
 #[derive(Clone, Copy)]
@@ -275,8 +287,8 @@ enum Work {
         packet: FlowPacket,
         /// `FlowKey::shard_hash` of the packet.
         hash: u64,
-        /// Range in the batch arena holding the bytes the classifier needs.
-        bytes: (u32, u32),
+        /// The bytes the classifier and plugins read.
+        bytes: Bytes,
     },
     Scan {
         index: u64,
@@ -288,6 +300,9 @@ enum Work {
 struct Batch {
     work: Vec<Work>,
     arena: Vec<u8>,
+    /// The mapped file of the `Bytes::Mapped` packets (one per batch: a packet of another
+    /// file is copied instead).
+    map: Option<SharedMap>,
     last: bool,
 }
 
@@ -672,10 +687,15 @@ impl Streamer {
                                 hash,
                                 bytes,
                             } => {
-                                let frame = b
-                                    .arena
-                                    .get(bytes.0 as usize..bytes.1 as usize)
-                                    .unwrap_or(&[]);
+                                let frame = match bytes {
+                                    Bytes::Arena(from, to) => {
+                                        b.arena.get(from as usize..to as usize)
+                                    }
+                                    Bytes::Mapped(at, len) => b.map.as_ref().and_then(|m| {
+                                        m.bytes().get(at..at.saturating_add(len as usize))
+                                    }),
+                                }
+                                .unwrap_or(&[]);
                                 meter.process_hashed(packet, hash, index, t, time_us, frame);
                             }
                         }
@@ -683,6 +703,7 @@ impl Streamer {
                     let last = b.last;
                     b.work.clear();
                     b.arena.clear();
+                    b.map = None;
                     b.last = false;
                     let mut batch = Some(b);
                     loop {
@@ -725,7 +746,8 @@ impl Streamer {
                 .map(|p| {
                     p.pop().unwrap_or_else(|| Batch {
                         work: Vec::with_capacity(BATCH),
-                        arena: Vec::with_capacity(BATCH * 256),
+                        arena: Vec::new(),
+                        map: None,
                         last: false,
                     })
                 })
@@ -746,7 +768,16 @@ impl Streamer {
         let mut queued = 0usize;
         // Only the classifier and plugins read packet bytes.
         let need_bytes = self.opts.dissections > 0 || !self.plugins.is_empty();
+        // The file the packets come from, when mapped: workers read them there.
+        let mut map = if need_bytes { src.shared_map() } else { None };
+        let mut map_missed = false;
         loop {
+            if map_missed {
+                // A packet outside the map: the source moved to another file (or is not
+                // mapped any more). Asked here, where no packet borrows the source.
+                map = src.shared_map();
+                map_missed = false;
+            }
             let pkt = match src.next_packet() {
                 Ok(Some(p)) => Some(p),
                 Ok(None) => None,
@@ -778,25 +809,46 @@ impl Streamer {
                         let hash = key::FlowKey::of(&fp).shard_hash();
                         let shard = (hash % threads as u64) as usize;
                         let b = &mut batches[shard];
-                        // Copy the bytes the classifier and plugins read; re-base the offset.
-                        let start = fp.payload_offset as usize;
-                        let n = if need_bytes {
-                            (fp.payload_len as usize).min(PAYLOAD_COPY)
-                        } else {
-                            0
+                        let mapped = match &map {
+                            Some(m) if b.map.as_ref().is_none_or(|bm| bm.same(m)) => {
+                                m.offset_of(pkt.data).map(|at| (m, at))
+                            }
+                            _ => None,
                         };
-                        let at = b.arena.len();
-                        b.arena
-                            .extend_from_slice(pkt.data.get(start..start + n).unwrap_or(&[]));
-                        fp.payload_offset = 0;
-                        fp.payload_len = (b.arena.len() - at) as u32;
+                        let bytes = match mapped {
+                            // The worker reads the frame where it lies in the file.
+                            Some((m, at)) => {
+                                if b.map.is_none() {
+                                    b.map = Some(m.clone());
+                                }
+                                Bytes::Mapped(at, pkt.data.len() as u32)
+                            }
+                            // Copy the bytes the classifier and plugins read; re-base the
+                            // offset.
+                            None => {
+                                map_missed |= need_bytes && map.is_some();
+                                let start = fp.payload_offset as usize;
+                                let n = if need_bytes {
+                                    (fp.payload_len as usize).min(PAYLOAD_COPY)
+                                } else {
+                                    0
+                                };
+                                let at = b.arena.len();
+                                b.arena.extend_from_slice(
+                                    pkt.data.get(start..start + n).unwrap_or(&[]),
+                                );
+                                fp.payload_offset = 0;
+                                fp.payload_len = (b.arena.len() - at) as u32;
+                                Bytes::Arena(at as u32, b.arena.len() as u32)
+                            }
+                        };
                         b.work.push(Work::Packet {
                             index: frame_index,
                             t,
                             time_us: pkt.ts.as_micros(),
                             packet: fp,
                             hash,
-                            bytes: (at as u32, b.arena.len() as u32),
+                            bytes,
                         });
                         queued += 1;
                     }
