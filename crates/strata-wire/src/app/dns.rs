@@ -260,6 +260,85 @@ impl<'a> Record<'a> {
             off: self.rdata_off + skip,
         })
     }
+    /// An MX record's preference.
+    pub fn mx_preference(&self) -> Option<u16> {
+        (self.rtype == rtype::MX && self.rdata.len() >= 2).then(|| be16(self.rdata, 0))
+    }
+    /// An SRV record's (priority, weight, port).
+    pub fn srv(&self) -> Option<(u16, u16, u16)> {
+        (self.rtype == rtype::SRV && self.rdata.len() >= 6).then(|| {
+            (
+                be16(self.rdata, 0),
+                be16(self.rdata, 2),
+                be16(self.rdata, 4),
+            )
+        })
+    }
+    /// An SOA record's fields; None unless both names and the five counters are inside the
+    /// rdata.
+    pub fn soa(&self) -> Option<Soa<'a>> {
+        if self.rtype != rtype::SOA {
+            return None;
+        }
+        let end = self.rdata_off + self.rdata.len();
+        let msg = self.msg.get(..end)?;
+        let m = skip_name(msg, self.rdata_off)?;
+        let r = skip_name(msg, self.rdata_off + m)?;
+        let n = self.rdata.get(m + r..m + r + 20)?;
+        Some(Soa {
+            mname: Name {
+                msg: self.msg,
+                off: self.rdata_off,
+            },
+            rname: Name {
+                msg: self.msg,
+                off: self.rdata_off + m,
+            },
+            serial: be32(n, 0),
+            refresh: be32(n, 4),
+            retry: be32(n, 8),
+            expire: be32(n, 12),
+            minimum: be32(n, 16),
+        })
+    }
+    /// A TXT record's character-strings, in order (none for other types); a string cut by
+    /// the end of the rdata ends the list.
+    pub fn txt(&self) -> TxtStrings<'a> {
+        TxtStrings(if self.rtype == rtype::TXT {
+            self.rdata
+        } else {
+            &[]
+        })
+    }
+}
+
+/// An SOA record's fields (RFC 1035 3.3.13).
+#[derive(Debug, Clone, Copy)]
+pub struct Soa<'a> {
+    pub mname: Name<'a>,
+    pub rname: Name<'a>,
+    pub serial: u32,
+    pub refresh: u32,
+    pub retry: u32,
+    pub expire: u32,
+    pub minimum: u32,
+}
+
+/// The character-strings of a TXT rdata (each a length byte and that many bytes).
+#[derive(Debug, Clone)]
+pub struct TxtStrings<'a>(&'a [u8]);
+
+impl<'a> Iterator for TxtStrings<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let n = *self.0.first()? as usize;
+        let Some(t) = self.0.get(1..1 + n) else {
+            self.0 = &[];
+            return None;
+        };
+        self.0 = &self.0[1 + n..];
+        Some(t)
+    }
 }
 
 pub struct Records<'a> {
@@ -357,6 +436,41 @@ mod tests {
         assert!(rr[0].target().unwrap().write(&mut n));
         assert_eq!(n, b"example.com");
         assert_eq!(rr[1].a(), Some([93, 184, 216, 34]));
+    }
+
+    #[test]
+    fn soa_mx_srv_txt() {
+        let mut b = vec![0, 1, 0x81, 0x80, 0, 0, 0, 4, 0, 0, 0, 0];
+        let rr = |b: &mut Vec<u8>, ty: u8, rdata: &[u8]| {
+            b.extend_from_slice(&[0, 0, ty, 0, 1, 0, 0, 0, 60, 0, rdata.len() as u8]);
+            b.extend_from_slice(rdata);
+        };
+        let mut soa = b"\x02ns\x00\x04host\xc0\x0c".to_vec();
+        soa.extend_from_slice(&[0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0, 9, 0, 0, 0, 10, 0, 0, 0, 11]);
+        rr(&mut b, rtype::SOA as u8, &soa);
+        rr(&mut b, rtype::MX as u8, b"\x00\x0a\x02mx\x00");
+        rr(&mut b, rtype::SRV as u8, b"\x00\x01\x00\x02\x01\xbb\x00");
+        rr(&mut b, rtype::TXT as u8, b"\x02hi\x00\x05cut");
+        let m = Message::new_checked(&b[..]).unwrap();
+        let r: Vec<_> = m.records().collect();
+        let soa = r[0].soa().unwrap();
+        let mut n = Vec::new();
+        assert!(soa.mname.write(&mut n) && n == b"ns");
+        n.clear();
+        assert!(soa.rname.write(&mut n));
+        assert_eq!(n, b"host"); // "host" then a pointer to the root owner name
+        assert_eq!((soa.serial, soa.minimum), (7, 11));
+        assert_eq!(r[1].mx_preference(), Some(10));
+        assert_eq!(r[2].srv(), Some((1, 2, 443)));
+        let t: Vec<_> = r[3].txt().collect();
+        assert_eq!(t, [&b"hi"[..], &b""[..]]);
+        assert!(r[0].txt().next().is_none() && r[1].soa().is_none());
+        // An SOA whose counters are cut.
+        let mut cut = b.clone();
+        cut.truncate(12 + 11 + 10);
+        cut[7] = 1;
+        let m = Message::new_checked(&cut[..]).unwrap();
+        assert!(m.records().next().is_none_or(|r| r.soa().is_none()));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod syslog;
 pub mod tftp;
 pub mod tls;
 pub mod vnc;
+pub mod x509;
 
 use crate::decode::Proto;
 

@@ -21,6 +21,7 @@ pub mod content {
 pub mod handshake {
     pub const CLIENT_HELLO: u8 = 1;
     pub const SERVER_HELLO: u8 = 2;
+    pub const CERTIFICATE: u8 = 11;
 }
 
 pub mod ext {
