@@ -54,6 +54,8 @@ struct Dir {
     fin: bool,
     /// SSH identification line seen.
     banner: bool,
+    /// SSH: NEWKEYS sent (or the start of the stream missed): packets are encrypted.
+    ssh_keyed: bool,
 }
 
 #[derive(Default)]
@@ -571,7 +573,7 @@ impl AppState {
                                 dir.banner = true;
                                 // The column shows the version known before this frame,
                                 // which the client's identification sets.
-                                let k = conv.version as u8;
+                                let k = conv.version as u8 | ssh_server(d == conv.server);
                                 if d != conv.server {
                                     conv.version = ssh::banner_major(b) as u16;
                                 }
@@ -585,15 +587,47 @@ impl AppState {
                             }
                             None if rest.starts_with(b"SSH-") && rest.len() < 255 => 0,
                             None => {
+                                // Joined after the key exchange: nothing is in clear.
                                 dir.banner = true;
+                                dir.ssh_keyed = true;
                                 0
                             }
                         }
                     } else {
-                        let k = conv.version as u8;
-                        let (a, b, r) = place(&mut self.stream, off, data.len());
-                        self.layers.push(layer(proto, k | 0x80, a, b, r));
-                        rest.len()
+                        let k =
+                            conv.version as u8 | ssh_server(d == conv.server) | ssh_kind::PACKETS;
+                        // SSHv2 packets are framed (and reassembled) until NEWKEYS, as
+                        // Wireshark does; after it, or for SSHv1, the segment is one layer.
+                        let n = if dir.ssh_keyed || conv.version != 2 {
+                            None
+                        } else {
+                            match ssh::packet_len(rest) {
+                                Some(n) if n <= rest.len() => Some(n),
+                                Some(_) if !end => Some(0),
+                                _ if rest.len() < 5 && !end => Some(0),
+                                _ => {
+                                    dir.ssh_keyed = true;
+                                    None
+                                }
+                            }
+                        };
+                        match n {
+                            Some(0) => 0,
+                            Some(n) => {
+                                if rest.get(5) == Some(&ssh::msg::NEWKEYS) {
+                                    dir.ssh_keyed = true;
+                                }
+                                let (a, b, r) = place(&mut self.stream, off, off + n);
+                                self.layers.push(layer(proto, k, a, b, r));
+                                n
+                            }
+                            None => {
+                                let k = k | ssh_kind::ENCRYPTED;
+                                let (a, b, r) = place(&mut self.stream, off, data.len());
+                                self.layers.push(layer(proto, k, a, b, r));
+                                rest.len()
+                            }
+                        }
                     }
                 }
                 Proto::AppNamed if Some((proto, kind)) == app::named_kind("RDP") => {
@@ -704,6 +738,27 @@ fn http_pdu(rest: &[u8], end: bool) -> usize {
                 0
             }
         }
+    }
+}
+
+/// The `ext_kind` of an SSH layer: the protocol major version (1 / 2, 0 unknown) in
+/// [`ssh_kind::VERSION`], and these flags.
+pub mod ssh_kind {
+    pub const VERSION: u8 = 0x0f;
+    /// Sent by the server.
+    pub const SERVER: u8 = 0x20;
+    /// Encrypted packets (after NEWKEYS), or SSHv1 data: no packet fields.
+    pub const ENCRYPTED: u8 = 0x40;
+    /// After the identification line: binary packets (one cleartext packet per layer unless
+    /// ENCRYPTED).
+    pub const PACKETS: u8 = 0x80;
+}
+
+fn ssh_server(server: bool) -> u8 {
+    if server {
+        ssh_kind::SERVER
+    } else {
+        0
     }
 }
 

@@ -200,7 +200,7 @@ fn app_name(l: &Layer) -> &'static str {
         Proto::Tls => crate::app::tls_name(l.ext_kind),
         Proto::Dhcp => "DHCP",
         Proto::Ntp => "NTP",
-        Proto::Ssh => match l.ext_kind & 0x7f {
+        Proto::Ssh => match l.ext_kind & crate::app::ssh_kind::VERSION {
             2 => "SSHv2",
             1 => "SSHv1",
             _ => "SSH",

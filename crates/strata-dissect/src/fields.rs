@@ -6,12 +6,13 @@
 //! are not in the (possibly partial) header, so truncated headers show the fields they do hold.
 
 use crate::app;
+use crate::app::ssh_kind;
 use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use strata_wire::app::{
     bittorrent, dhcp, dhcpv6, dns, http, kerberos, ldap, line, modbus, mqtt, nbns, ntp, radius,
-    rdp, smb, snmp, ssh, stun, syslog, tftp, tls,
+    rdp, smb, snmp, ssh, stun, syslog, tftp, tls, x509,
 };
 use strata_wire::{Layer, Proto};
 
@@ -508,6 +509,128 @@ pub static FIELDS: &[FieldDef] = &[
             .and_then(|m| m.records().find_map(|r| r.aaaa()));
         a.is_some_and(|a| put_v6(o, &a, 0))
     }),
+    field!("dns.flags.rcode", Some(Proto::Dns), UInt, |f, l, h, o| {
+        // Queries show no reply code.
+        put_dec(o, dns_msg(h).filter(|m| m.is_response()).map(|m| m.rcode()))
+    }),
+    field!("dns.count.queries", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.qdcount()))
+    }),
+    field!("dns.count.answers", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.ancount()))
+    }),
+    field!("dns.count.auth_rr", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.nscount()))
+    }),
+    field!("dns.count.add_rr", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.arcount()))
+    }),
+    field!("dns.qry.class", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let q = dns_msg(h).and_then(|m| m.questions().next());
+        put_hex(o, q.map(|q| dns_class(l, q.qclass)), 4)
+    }),
+    field!("dns.resp.name", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_msg(h)
+            .and_then(|m| m.records().next())
+            .is_some_and(|r| r.name.write(o))
+    }),
+    field!("dns.resp.type", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            dns_msg(h).and_then(|m| m.records().next()).map(|r| r.rtype),
+        )
+    }),
+    field!("dns.resp.class", Some(Proto::Dns), UInt, |f, l, h, o| {
+        // An OPT record's class is its UDP payload size, another field.
+        let r = dns_rr(h, |r| (r.rtype != dns::rtype::OPT).then_some(r.class));
+        put_hex(o, r.map(|c| dns_class(l, c)), 4)
+    }),
+    field!("dns.resp.ttl", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            dns_rr(h, |r| (r.rtype != dns::rtype::OPT).then_some(r.ttl)),
+        )
+    }),
+    field!("dns.resp.len", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| Some(r.rdata.len() as u64)))
+    }),
+    field!("dns.cname", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_name(h, dns::rtype::CNAME, o)
+    }),
+    field!("dns.ns", Some(Proto::Dns), Str, |f, l, h, o| dns_name(
+        h,
+        dns::rtype::NS,
+        o
+    )),
+    field!(
+        "dns.ptr.domain_name",
+        Some(Proto::Dns),
+        Str,
+        |f, l, h, o| dns_name(h, dns::rtype::PTR, o)
+    ),
+    field!("dns.mx.preference", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.mx_preference()))
+    }),
+    field!(
+        "dns.mx.mail_exchange",
+        Some(Proto::Dns),
+        Str,
+        |f, l, h, o| dns_name(h, dns::rtype::MX, o)
+    ),
+    field!("dns.txt", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_rr(h, |r| r.txt().next()).is_some_and(|t| put_str(o, t))
+    }),
+    field!("dns.txt.length", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.txt().next()).map(|t| t.len() as u64))
+    }),
+    field!("dns.soa.mname", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_rr(h, |r| r.soa()).is_some_and(|s| s.mname.write(o))
+    }),
+    field!("dns.soa.rname", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_rr(h, |r| r.soa()).is_some_and(|s| s.rname.write(o))
+    }),
+    field!(
+        "dns.soa.serial_number",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.serial))
+    ),
+    field!(
+        "dns.soa.refresh_interval",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.refresh))
+    ),
+    field!(
+        "dns.soa.retry_interval",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.retry))
+    ),
+    field!(
+        "dns.soa.expire_limit",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.expire))
+    ),
+    field!(
+        "dns.soa.minimum_ttl",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.minimum))
+    ),
+    field!("dns.srv.priority", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.0))
+    }),
+    field!("dns.srv.weight", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.1))
+    }),
+    field!("dns.srv.port", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.2))
+    }),
+    field!("dns.srv.target", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_name(h, dns::rtype::SRV, o)
+    }),
     field!(
         "http.request.method",
         Some(Proto::Http),
@@ -575,6 +698,177 @@ pub static FIELDS: &[FieldDef] = &[
         UInt,
         |f, l, h, o| put_hex(o, tls_hello(l, h).and_then(|m| m.cipher_suites().next()), 4)
     ),
+    field!(
+        "tls.handshake.certificates_length",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| put_dec(o, tls_certs(l, h).map(|(n, _)| n))
+    ),
+    field!(
+        "tls.handshake.certificate_length",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            tls_certs(l, h)
+                .and_then(|(_, mut c)| c.next())
+                .map(|e| e.len)
+        )
+    ),
+    field!(
+        "tls.handshake.certificate",
+        Some(Proto::Tls),
+        Bytes,
+        |f, l, h, o| tls_certs(l, h)
+            .and_then(|(_, mut c)| c.next())
+            .is_some_and(|e| put_bytes(o, e.der))
+    ),
+    field!("x509af.version", Some(Proto::Tls), UInt, |f, l, h, o| {
+        match x509_certs(l, h).find_map(|c| c.version) {
+            Some(v) => {
+                text::dec_i(o, v);
+                true
+            }
+            None => false,
+        }
+    }),
+    field!(
+        "x509af.serialNumber",
+        Some(Proto::Tls),
+        Bytes,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .find_map(|c| c.serial)
+                .is_some_and(|v| put_bytes(o, v))
+        }
+    ),
+    field!(
+        "x509af.algorithm.id",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .flat_map(|c| [c.signature, c.key_algorithm, c.signature_algorithm])
+                .flatten()
+                .next()
+                .is_some_and(|v| x509::write_oid(v, o))
+        }
+    ),
+    field!(
+        "x509if.rdnSequence",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| {
+            // The issuer's RDN count (the subject's is x509af.rdnSequence).
+            put_dec(
+                o,
+                x509_certs(l, h)
+                    .find_map(|c| c.issuer)
+                    .map(|n| n.rdn_count() as u64),
+            )
+        }
+    ),
+    field!(
+        "x509af.rdnSequence",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| {
+            put_dec(
+                o,
+                x509_certs(l, h)
+                    .find_map(|c| c.subject)
+                    .map(|n| n.rdn_count() as u64),
+            )
+        }
+    ),
+    field!(
+        "x509sat.CountryName",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_attr(l, h, |a| a.oid == x509_oid::COUNTRY).is_some_and(|a| put_str(o, a.value))
+        }
+    ),
+    field!(
+        "x509sat.printableString",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_dir_string(l, h, x509::tag::PRINTABLE_STRING).is_some_and(|v| put_str(o, v))
+        }
+    ),
+    field!("x509sat.uTF8String", Some(Proto::Tls), Str, |f, l, h, o| {
+        x509_dir_string(l, h, x509::tag::UTF8_STRING).is_some_and(|v| put_str(o, v))
+    }),
+    field!(
+        "x509sat.teletexString",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_dir_string(l, h, x509::tag::TELETEX_STRING).is_some_and(|v| put_str(o, v))
+        }
+    ),
+    field!("x509sat.bmpString", Some(Proto::Tls), Str, |f, l, h, o| {
+        match x509_dir_string(l, h, x509::tag::BMP_STRING) {
+            Some(v) => {
+                x509::write_bmp(v, o);
+                true
+            }
+            None => false,
+        }
+    }),
+    field!("x509sat.IA5String", Some(Proto::Tls), Str, |f, l, h, o| {
+        x509_attr(l, h, |a| {
+            a.tag == x509::tag::IA5_STRING
+                && (a.oid == x509_oid::EMAIL_ADDRESS || a.oid == x509_oid::DOMAIN_COMPONENT)
+        })
+        .is_some_and(|a| put_str(o, a.value))
+    }),
+    field!(
+        "x509sat.PrintableString",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            // The attributes typed PrintableString itself: serialNumber, dnQualifier.
+            x509_attr(l, h, |a| {
+                a.tag == x509::tag::PRINTABLE_STRING
+                    && (a.oid == x509_oid::SERIAL_NUMBER || a.oid == x509_oid::DN_QUALIFIER)
+            })
+            .is_some_and(|a| put_str(o, a.value))
+        }
+    ),
+    field!("x509af.utcTime", Some(Proto::Tls), Str, |f, l, h, o| {
+        x509_certs(l, h)
+            .flat_map(|c| [c.not_before, c.not_after])
+            .flatten()
+            .find(|t| t.tag == x509::tag::UTC_TIME)
+            .is_some_and(|t| x509::write_utc_time(t.text, o))
+    }),
+    field!(
+        "x509af.subjectPublicKey",
+        Some(Proto::Tls),
+        Bytes,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .find_map(|c| c.public_key)
+                .is_some_and(|v| put_bytes(o, v))
+        }
+    ),
+    field!(
+        "x509af.extension.id",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .find_map(|c| c.extensions().next())
+                .is_some_and(|e| x509::write_oid(e.oid, o))
+        }
+    ),
+    field!("x509ce.dNSName", Some(Proto::Tls), Str, |f, l, h, o| {
+        x509_certs(l, h)
+            .find_map(|c| c.dns_names().next())
+            .is_some_and(|v| put_str(o, v))
+    }),
     field!("dhcp.option.dhcp", Some(Proto::Dhcp), UInt, |f, l, h, o| {
         put_dec(
             o,
@@ -597,8 +891,214 @@ pub static FIELDS: &[FieldDef] = &[
         ntp::Packet::new_checked(h).ok().and_then(|p| p.stratum())
     )),
     field!("ssh.protocol", Some(Proto::Ssh), Str, |f, l, h, o| {
-        l.ext_kind & 0x80 == 0 && ssh::banner(h).is_some_and(|v| put_str(o, v))
+        l.ext_kind & ssh_kind::PACKETS == 0 && ssh::banner(h).is_some_and(|v| put_str(o, v))
     }),
+    field!("ssh.direction", Some(Proto::Ssh), Bool, |f, l, h, o| {
+        put_dec(o, Some(u8::from(l.ext_kind & ssh_kind::SERVER != 0)))
+    }),
+    field!("ssh.packet_length", Some(Proto::Ssh), UInt, |f, l, h, o| {
+        put_dec(o, ssh_packet(l, h).map(|p| p.packet_length))
+    }),
+    field!(
+        "ssh.padding_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(o, ssh_packet(l, h).map(|p| p.padding_length))
+    ),
+    field!("ssh.message_code", Some(Proto::Ssh), UInt, |f, l, h, o| {
+        put_dec(o, ssh_packet(l, h).and_then(|p| p.message_code()))
+    }),
+    field!("ssh.cookie", Some(Proto::Ssh), Bytes, |f, l, h, o| {
+        ssh_kex(l, h).is_some_and(|k| put_bytes(o, k.cookie))
+    }),
+    field!(
+        "ssh.kex_algorithms_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::KEX].len() as u64)
+        )
+    ),
+    field!("ssh.kex_algorithms", Some(Proto::Ssh), Str, |f, l, h, o| {
+        ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::KEX]))
+    }),
+    field!(
+        "ssh.server_host_key_algorithms_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::SERVER_HOST_KEY].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.server_host_key_algorithms",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::SERVER_HOST_KEY]))
+        }
+    ),
+    field!(
+        "ssh.encryption_algorithms_client_to_server_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::ENCRYPTION_C2S].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.encryption_algorithms_client_to_server",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::ENCRYPTION_C2S]))
+        }
+    ),
+    field!(
+        "ssh.encryption_algorithms_server_to_client_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::ENCRYPTION_S2C].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.encryption_algorithms_server_to_client",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::ENCRYPTION_S2C]))
+        }
+    ),
+    field!(
+        "ssh.mac_algorithms_client_to_server_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::MAC_C2S].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.mac_algorithms_client_to_server",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::MAC_C2S]))
+    ),
+    field!(
+        "ssh.mac_algorithms_server_to_client_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::MAC_S2C].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.mac_algorithms_server_to_client",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::MAC_S2C]))
+    ),
+    field!(
+        "ssh.compression_algorithms_client_to_server_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::COMPRESSION_C2S].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.compression_algorithms_client_to_server",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::COMPRESSION_C2S]))
+        }
+    ),
+    field!(
+        "ssh.compression_algorithms_server_to_client_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::COMPRESSION_S2C].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.compression_algorithms_server_to_client",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::COMPRESSION_S2C]))
+        }
+    ),
+    field!(
+        "ssh.languages_client_to_server_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::LANGUAGES_C2S].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.languages_client_to_server",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::LANGUAGES_C2S]))
+        }
+    ),
+    field!(
+        "ssh.languages_server_to_client_length",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(
+            o,
+            ssh_kex(l, h).map(|k| k.lists[ssh::list::LANGUAGES_S2C].len() as u64)
+        )
+    ),
+    field!(
+        "ssh.languages_server_to_client",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| {
+            ssh_kex(l, h).is_some_and(|k| put_str(o, k.lists[ssh::list::LANGUAGES_S2C]))
+        }
+    ),
+    field!(
+        "ssh.first_kex_packet_follows",
+        Some(Proto::Ssh),
+        UInt,
+        |f, l, h, o| put_dec(o, ssh_kex(l, h).map(|k| k.first_kex_packet_follows))
+    ),
+    field!("ssh.kex.reserved", Some(Proto::Ssh), Bytes, |f, l, h, o| {
+        ssh_kex(l, h).is_some_and(|k| put_bytes(o, k.reserved))
+    }),
+    field!(
+        "ssh.kex.hassh_algorithms",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| l.ext_kind & ssh_kind::SERVER == 0 && ssh_hassh(l, h, o)
+    ),
+    field!(
+        "ssh.kex.hasshserver_algorithms",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| l.ext_kind & ssh_kind::SERVER != 0 && ssh_hassh(l, h, o)
+    ),
+    field!(
+        "ssh.padding_string",
+        Some(Proto::Ssh),
+        Bytes,
+        |f, l, h, o| ssh_packet(l, h).is_some_and(|p| put_bytes(o, p.padding))
+    ),
     // Command-and-reply text protocols: the first line of the message.
     field!(
         "ftp.request.command",
@@ -1193,6 +1693,116 @@ fn http_header<'a>(h: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         http::Parse::Complete(head) => head.header(name),
         _ => None,
     }
+}
+
+/// A DNS layer's message.
+fn dns_msg(h: &[u8]) -> Option<dns::Message<'_>> {
+    dns::Message::new_checked(h).ok()
+}
+
+/// The first value `f` takes from the records of a DNS layer, in section order.
+fn dns_rr<'a, T>(h: &'a [u8], f: impl FnMut(dns::Record<'a>) -> Option<T>) -> Option<T> {
+    dns_msg(h)?.records().find_map(f)
+}
+
+/// Writes the target name of the first record of type `ty` (Wireshark shows each record type's
+/// name under its own field: dns.cname, dns.ns, ...).
+fn dns_name(h: &[u8], ty: u16, o: &mut Vec<u8>) -> bool {
+    dns_rr(h, |r| (r.rtype == ty).then(|| r.target()).flatten()).is_some_and(|n| n.write(o))
+}
+
+/// A class as Wireshark shows it: mDNS uses the top bit for cache-flush / unicast-response,
+/// which are fields of their own.
+fn dns_class(l: &Layer, class: u16) -> u16 {
+    if l.ext_kind == strata_wire::app::dns_flavor::MDNS {
+        class & 0x7fff
+    } else {
+        class
+    }
+}
+
+/// The cleartext binary packet of an SSH layer (none for the identification line and for
+/// encrypted layers).
+fn ssh_packet<'a>(l: &Layer, h: &'a [u8]) -> Option<ssh::Packet<'a>> {
+    let k = l.ext_kind & (ssh_kind::PACKETS | ssh_kind::ENCRYPTED);
+    (k == ssh_kind::PACKETS).then(|| ssh::packet(h)).flatten()
+}
+
+/// The KEXINIT of an SSH layer.
+fn ssh_kex<'a>(l: &Layer, h: &'a [u8]) -> Option<ssh::KexInit<'a>> {
+    ssh::kexinit(ssh_packet(l, h)?.payload)
+}
+
+/// HASSH's algorithm string: kex;encryption;mac;compression of the sender's direction.
+fn ssh_hassh(l: &Layer, h: &[u8], o: &mut Vec<u8>) -> bool {
+    use ssh::list::*;
+    let Some(k) = ssh_kex(l, h) else {
+        return false;
+    };
+    let idx = if l.ext_kind & ssh_kind::SERVER != 0 {
+        [KEX, ENCRYPTION_S2C, MAC_S2C, COMPRESSION_S2C]
+    } else {
+        [KEX, ENCRYPTION_C2S, MAC_C2S, COMPRESSION_C2S]
+    };
+    for (n, i) in idx.into_iter().enumerate() {
+        if n > 0 {
+            o.push(b';');
+        }
+        put_str(o, k.lists[i]);
+    }
+    true
+}
+
+/// The certificate list of the first Certificate message of a cleartext TLS record layer:
+/// (certificates_length, the entries).
+fn tls_certs<'a>(l: &Layer, h: &'a [u8]) -> Option<(u32, x509::Certificates<'a>)> {
+    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
+        return None;
+    }
+    let m = tls::Record::parse(h)?
+        .handshakes()
+        .find(|m| m.msg_type == tls::handshake::CERTIFICATE)?;
+    x509::certificate_list(m.body)
+}
+
+/// The parsed certificates of a TLS record layer, in order.
+fn x509_certs<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = x509::Certificate<'a>> {
+    tls_certs(l, h)
+        .into_iter()
+        .flat_map(|(_, c)| c)
+        .filter_map(|e| x509::parse(e.der))
+}
+
+/// Attribute type OIDs (DER contents) whose values Wireshark shows under x509sat fields.
+mod x509_oid {
+    pub const COUNTRY: &[u8] = &[0x55, 4, 6];
+    pub const SERIAL_NUMBER: &[u8] = &[0x55, 4, 5];
+    pub const DN_QUALIFIER: &[u8] = &[0x55, 4, 46];
+    pub const EMAIL_ADDRESS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 9, 1];
+    pub const DOMAIN_COMPONENT: &[u8] = &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 1, 25];
+    /// id-at-* attributes typed DirectoryString (commonName, organizationName, ...).
+    pub fn directory_string(oid: &[u8]) -> bool {
+        matches!(oid, [0x55, 4, 3 | 4 | 7..=13 | 15 | 17..=19 | 41..=44 | 65])
+    }
+}
+
+/// The first name attribute (issuer, then subject, certificate by certificate) that `pred`
+/// accepts.
+fn x509_attr<'a>(
+    l: &Layer,
+    h: &'a [u8],
+    pred: impl Fn(&x509::Attribute<'a>) -> bool,
+) -> Option<x509::Attribute<'a>> {
+    x509_certs(l, h)
+        .flat_map(|c| [c.issuer, c.subject])
+        .flatten()
+        .flat_map(|n| n.attributes())
+        .find(|a| pred(a))
+}
+
+/// The first DirectoryString attribute value encoded as `tag`.
+fn x509_dir_string<'a>(l: &Layer, h: &'a [u8], tag: u8) -> Option<&'a [u8]> {
+    x509_attr(l, h, |a| a.tag == tag && x509_oid::directory_string(a.oid)).map(|a| a.value)
 }
 
 /// The first handshake message of a TLS record layer that is not encrypted.
