@@ -1,13 +1,15 @@
 //! `strata_wire::app::dns`: the input as one DNS message (every header getter, the questions,
-//! the records with their A / AAAA / target views, every name written out), then as a
+//! the records with their A / AAAA / target / MX / SRV / SOA / TXT views, every name written
+//! out), then as a
 //! DNS-over-TCP byte stream split with `tcp_frame_len`, each message checked the same way.
 //! Checks: no panic or hang; iteration within the section counts; records in section order;
 //! `rdata` at `rdata_off` inside the message; names written as UTF-8 of bounded length, and
-//! nothing written for a name reported malformed.
+//! nothing written for a name reported malformed; the per-type views only for their type,
+//! numbers as in the rdata, TXT strings back to back inside the rdata.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use strata_wire::app::dns::{self, Message, Name, Section};
+use strata_wire::app::dns::{self, rtype, Message, Name, Section};
 
 #[path = "slices.rs"]
 mod slices;
@@ -79,6 +81,7 @@ fn message(m: &[u8]) {
         if let Some(t) = r.target() {
             name(&t, &mut out);
         }
+        record_types(&r, &mut out);
         std::hint::black_box((r.rtype, r.class, r.ttl));
     }
     assert!(nr <= total);
@@ -88,6 +91,45 @@ fn message(m: &[u8]) {
             msg.qdcount() as u32,
             "records only after every question"
         );
+    }
+}
+
+/// The per-type accessors: each only for its type, its numbers from the rdata's bytes, SOA
+/// names written like any name, TXT strings back to back inside the rdata.
+fn record_types(r: &dns::Record, out: &mut Vec<u8>) {
+    let be16 = |i: usize| u16::from_be_bytes([r.rdata[i], r.rdata[i + 1]]);
+    match r.mx_preference() {
+        Some(p) => assert!(r.rtype == rtype::MX && p == be16(0)),
+        None => assert!(r.rtype != rtype::MX || r.rdata.len() < 2),
+    }
+    match r.srv() {
+        Some(s) => assert!(r.rtype == rtype::SRV && s == (be16(0), be16(2), be16(4))),
+        None => assert!(r.rtype != rtype::SRV || r.rdata.len() < 6),
+    }
+    if let Some(s) = r.soa() {
+        assert_eq!(r.rtype, rtype::SOA);
+        assert!(
+            r.rdata.len() >= 2 + 20,
+            "two names (1+ bytes each) and five counters"
+        );
+        name(&s.mname, out);
+        name(&s.rname, out);
+        std::hint::black_box((s.serial, s.refresh, s.retry, s.expire, s.minimum));
+    }
+    let mut used = 0usize;
+    for (i, t) in r.txt().enumerate() {
+        assert_eq!(r.rtype, rtype::TXT);
+        assert!(i < 256 * 256, "TXT strings bounded by the rdata");
+        let at = slices::offset_in(r.rdata, t);
+        if !t.is_empty() {
+            assert_eq!(at, used + 1, "strings back to back");
+        }
+        assert_eq!(r.rdata[used] as usize, t.len());
+        used += 1 + t.len();
+        assert!(used <= r.rdata.len());
+    }
+    if r.rtype != rtype::TXT {
+        assert_eq!(used, 0);
     }
 }
 

@@ -34,6 +34,8 @@ skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct inpu
   app_smb/       TCP 139/445 payloads
   app_nbns/      UDP 137 payloads
   app_rdp/       TCP 3389 payloads
+  app_x509/      TLS Certificate handshake bodies (TCP streams put in sequence order, their
+                 handshake records joined), and each certificate's DER alone
   app_dispatch/  source port, destination port (2 bytes each) + payload, of every payload
   dissect_app/, flow_classify/
                  conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
@@ -111,6 +113,15 @@ def l4(lt, p):
     return None
 
 
+def tcp_seq(lt, p):
+    """The TCP sequence number of a packet that l4() reads as TCP."""
+    o = l3(lt, p)
+    if o is None:
+        return None
+    o += (p[o] & 15) * 4 if p[o] >> 4 == 4 else 40
+    return struct.unpack(">I", p[o + 4:o + 8])[0] if len(p) >= o + 8 else None
+
+
 def ports(sp, dp, *want):
     return sp in want or dp in want
 
@@ -152,7 +163,7 @@ def quic_seeds():
 
 NEW_TARGETS = ["app_line", "app_snmp", "app_kerberos", "app_ldap", "app_ber", "app_modbus",
                "app_stun", "app_syslog", "app_tftp", "app_radius", "app_mqtt", "app_bittorrent",
-               "app_dhcpv6", "app_smb", "app_nbns", "app_rdp"]
+               "app_dhcpv6", "app_smb", "app_nbns", "app_rdp", "app_x509"]
 
 
 def by_port(proto, sp, dp, pl, got, tftp):
@@ -197,6 +208,36 @@ def by_port(proto, sp, dp, pl, got, tftp):
         got["app_rdp"].append(pl)
 
 
+def certificates(segs):
+    """TLS Certificate bodies of one direction's TCP segments [(seq, payload)]: the stream
+    in sequence order (first copy of each sequence number), its handshake records' bodies
+    joined, the type-11 messages."""
+    seen, stream = set(), b""
+    for seq, pl in sorted(segs):
+        if seq not in seen:
+            seen.add(seq)
+            stream += pl
+    hs, o = b"", 0
+    while o + 5 <= len(stream) and tls_start(stream[o:]):
+        n = struct.unpack(">H", stream[o + 3:o + 5])[0]
+        if stream[o] == 22:
+            hs += stream[o + 5:o + 5 + n]
+        o += 5 + n
+    out, o = [], 0
+    while o + 4 <= len(hs):
+        n = int.from_bytes(hs[o + 1:o + 4], "big")
+        if hs[o] == 11 and o + 4 + n <= len(hs):
+            body = hs[o + 4:o + 4 + n]
+            out.append(body)
+            c = 3
+            while c + 3 <= len(body):
+                m = int.from_bytes(body[c:c + 3], "big")
+                out.append(body[c + 3:c + 3 + m])
+                c += 3 + m
+        o += 4 + n
+    return out
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     limit = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
@@ -208,6 +249,7 @@ def main():
         got = {n: [] for n in names}
         convs = {}
         tftp = set()
+        tls_dirs = {}
         for lt, p in pkts:
             r = l4(lt, p)
             if r is None:
@@ -228,6 +270,11 @@ def main():
                     got["app_http"].append(pl)
                 if pl[0] & 0x80 and len(pl) >= 7:
                     got["app_quic"].append(b"\0" + pl)  # a long header: mode 0 (parse)
+            if proto == 6 and pl and len(tls_dirs) < 4096:
+                # The raw TCP sequence number, for putting TLS streams in order.
+                seq = tcp_seq(lt, p)
+                if seq is not None:
+                    tls_dirs.setdefault((s, sp, d, dp), []).append((seq, pl))
             if proto == 6 and pl:
                 if ports(sp, dp, 53):
                     got["app_dns"].append(pl)
@@ -257,6 +304,9 @@ def main():
             c["segs"].append(bytes([ctl, 0]) + pl)
             if pl:
                 c.setdefault("rfb", []).append(bytes([1 if server else 0]) + pl)
+        for segs in tls_dirs.values():
+            if any(tls_start(pl) and pl[0] == 22 for _, pl in segs[:8]):
+                got["app_x509"].extend(certificates(segs))
         for c in convs.values():
             hdr = bytes([(1 if c["proto"] == 17 else 0) | (2 if c["v6"] else 0)])
             hdr += struct.pack(">HH", c["cport"], c["sport"])
