@@ -101,6 +101,8 @@ const FIELDS: &[&str] = &[
     "ssh.kex.reserved",
     "ssh.kex.hassh_algorithms",
     "ssh.kex.hasshserver_algorithms",
+    "ssh.kex.hassh",
+    "ssh.kex.hasshserver",
     "ssh.padding_string",
     "tls.handshake.certificates_length",
     "tls.handshake.certificate_length",

@@ -1093,6 +1093,15 @@ pub static FIELDS: &[FieldDef] = &[
         Str,
         |f, l, h, o| l.ext_kind & ssh_kind::SERVER != 0 && ssh_hassh(l, h, o)
     ),
+    field!("ssh.kex.hassh", Some(Proto::Ssh), Str, |f, l, h, o| {
+        l.ext_kind & ssh_kind::SERVER == 0 && ssh_hassh_md5(l, h, o)
+    }),
+    field!(
+        "ssh.kex.hasshserver",
+        Some(Proto::Ssh),
+        Str,
+        |f, l, h, o| l.ext_kind & ssh_kind::SERVER != 0 && ssh_hassh_md5(l, h, o)
+    ),
     field!(
         "ssh.padding_string",
         Some(Proto::Ssh),
@@ -1735,22 +1744,43 @@ fn ssh_kex<'a>(l: &Layer, h: &'a [u8]) -> Option<ssh::KexInit<'a>> {
 
 /// HASSH's algorithm string: kex;encryption;mac;compression of the sender's direction.
 fn ssh_hassh(l: &Layer, h: &[u8], o: &mut Vec<u8>) -> bool {
-    use ssh::list::*;
     let Some(k) = ssh_kex(l, h) else {
         return false;
     };
+    for (n, part) in ssh_hassh_lists(l, &k).into_iter().enumerate() {
+        if n > 0 {
+            o.push(b';');
+        }
+        put_str(o, part);
+    }
+    true
+}
+
+/// The sender's four HASSH lists: kex; encryption; mac; compression.
+fn ssh_hassh_lists<'a>(l: &Layer, k: &ssh::KexInit<'a>) -> [&'a [u8]; 4] {
+    use ssh::list::*;
     let idx = if l.ext_kind & ssh_kind::SERVER != 0 {
         [KEX, ENCRYPTION_S2C, MAC_S2C, COMPRESSION_S2C]
     } else {
         [KEX, ENCRYPTION_C2S, MAC_C2S, COMPRESSION_C2S]
     };
-    for (n, i) in idx.into_iter().enumerate() {
+    idx.map(|i| k.lists[i])
+}
+
+/// HASSH itself: the MD5 of the raw algorithm string, in lower-case hex.
+fn ssh_hassh_md5(l: &Layer, h: &[u8], o: &mut Vec<u8>) -> bool {
+    use md5::{Digest as _, Md5};
+    let Some(k) = ssh_kex(l, h) else {
+        return false;
+    };
+    let mut md5 = Md5::new();
+    for (n, part) in ssh_hassh_lists(l, &k).into_iter().enumerate() {
         if n > 0 {
-            o.push(b';');
+            md5.update(b";");
         }
-        put_str(o, k.lists[i]);
+        md5.update(part);
     }
-    true
+    put_bytes(o, &md5.finalize())
 }
 
 /// The certificate list of the first Certificate message of a cleartext TLS record layer:
