@@ -1,0 +1,61 @@
+//! A golden DNS response carrying the record types the corpus lacks or has few of (MX, TXT,
+//! SOA, SRV), with the values TShark 4.0.17 prints for it (`-E occurrence=f`). The frame was
+//! built for this test (Ethernet / IPv4 / UDP 53, answers MX, TXT, SOA, SRV for example.com).
+
+use strata_capture::{LinkType, Packet, Timestamp};
+use strata_dissect::Dissector;
+
+const FRAME: &str = "
+    00112233445566778899aabb0800450000ed00010000401100000a0000010a00
+    000200359c4000d90000beef81800001000400000000076578616d706c650363
+    6f6d0000ff0001c00c000f00010000012c0014000a046d61696c076578616d70
+    6c6503636f6d00c00c001000010000012c00120b763d73706631202d616c6c05
+    68656c6c6fc00c000600010000012c0032036e7331076578616d706c6503636f
+    6d000a686f73746d6173746572c00c78a3f17500001c2000000e100012750000
+    00012c045f736970045f746370076578616d706c6503636f6d00002100010000
+    012c00170001000513c403736970076578616d706c6503636f6d00";
+
+#[test]
+fn mx_txt_soa_srv_like_tshark() {
+    let s: String = FRAME.split_whitespace().collect();
+    let bytes: Vec<u8> = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect();
+    let mut d = Dissector::new();
+    let f = d.dissect(&Packet {
+        ts: Timestamp::new(1700000000, 0),
+        orig_len: bytes.len() as u32,
+        link_type: LinkType::ETHERNET,
+        interface_id: 0,
+        data: &bytes,
+    });
+    let want = [
+        ("dns.mx.preference", "10"),
+        ("dns.mx.mail_exchange", "mail.example.com"),
+        ("dns.txt", "v=spf1 -all"),
+        ("dns.txt.length", "11"),
+        ("dns.soa.mname", "ns1.example.com"),
+        ("dns.soa.rname", "hostmaster.example.com"),
+        ("dns.soa.serial_number", "2024010101"),
+        ("dns.soa.refresh_interval", "7200"),
+        ("dns.soa.retry_interval", "3600"),
+        ("dns.soa.expire_limit", "1209600"),
+        ("dns.soa.minimum_ttl", "300"),
+        ("dns.srv.priority", "1"),
+        ("dns.srv.weight", "5"),
+        ("dns.srv.port", "5060"),
+        ("dns.srv.target", "sip.example.com"),
+        ("dns.count.answers", "4"),
+        ("dns.resp.name", "example.com"),
+        ("dns.resp.type", "15"),
+        ("dns.resp.class", "0x0001"),
+        ("dns.resp.ttl", "300"),
+        ("dns.resp.len", "20"),
+        ("dns.flags.rcode", "0"),
+        ("dns.qry.class", "0x0001"),
+    ];
+    for (name, value) in want {
+        assert_eq!(f.field(name).as_deref(), Some(value), "{name}");
+    }
+}
