@@ -339,6 +339,102 @@ pub fn label(name: &str) -> &str {
         "dhcp.option.hostname" => "Host Name",
         "ntp.stratum" => "Peer Clock Stratum",
         "ssh.protocol" => "Protocol",
+        "ssh.direction" => "Direction",
+        "ssh.packet_length" => "Packet Length",
+        "ssh.padding_length" => "Padding Length",
+        "ssh.message_code" => "Message Code",
+        "ssh.cookie" => "Cookie",
+        "ssh.kex_algorithms_length" => "kex_algorithms length",
+        "ssh.kex_algorithms" => "kex_algorithms string",
+        "ssh.server_host_key_algorithms_length" => "server_host_key_algorithms length",
+        "ssh.server_host_key_algorithms" => "server_host_key_algorithms string",
+        "ssh.encryption_algorithms_client_to_server_length" => {
+            "encryption_algorithms_client_to_server length"
+        }
+        "ssh.encryption_algorithms_client_to_server" => {
+            "encryption_algorithms_client_to_server string"
+        }
+        "ssh.encryption_algorithms_server_to_client_length" => {
+            "encryption_algorithms_server_to_client length"
+        }
+        "ssh.encryption_algorithms_server_to_client" => {
+            "encryption_algorithms_server_to_client string"
+        }
+        "ssh.mac_algorithms_client_to_server_length" => "mac_algorithms_client_to_server length",
+        "ssh.mac_algorithms_client_to_server" => "mac_algorithms_client_to_server string",
+        "ssh.mac_algorithms_server_to_client_length" => "mac_algorithms_server_to_client length",
+        "ssh.mac_algorithms_server_to_client" => "mac_algorithms_server_to_client string",
+        "ssh.compression_algorithms_client_to_server_length" => {
+            "compression_algorithms_client_to_server length"
+        }
+        "ssh.compression_algorithms_client_to_server" => {
+            "compression_algorithms_client_to_server string"
+        }
+        "ssh.compression_algorithms_server_to_client_length" => {
+            "compression_algorithms_server_to_client length"
+        }
+        "ssh.compression_algorithms_server_to_client" => {
+            "compression_algorithms_server_to_client string"
+        }
+        "ssh.languages_client_to_server_length" => "languages_client_to_server length",
+        "ssh.languages_client_to_server" => "languages_client_to_server string",
+        "ssh.languages_server_to_client_length" => "languages_server_to_client length",
+        "ssh.languages_server_to_client" => "languages_server_to_client string",
+        "ssh.first_kex_packet_follows" => "First KEX Packet Follows",
+        "ssh.kex.reserved" => "Reserved",
+        "ssh.kex.hassh_algorithms" => "hasshAlgorithms",
+        "ssh.kex.hasshserver_algorithms" => "hasshServerAlgorithms",
+        "ssh.kex.hassh" => "hassh",
+        "ssh.kex.hasshserver" => "hasshServer",
+        "ssh.padding_string" => "Padding String",
+        "tls.handshake.certificates_length" => "Certificates Length",
+        "tls.handshake.certificate_length" => "Certificate Length",
+        "tls.handshake.certificate" => "Certificate",
+        "x509af.version" => "version",
+        "x509af.serialNumber" => "serialNumber",
+        "x509af.algorithm.id" => "Algorithm Id",
+        "x509if.rdnSequence" => "rdnSequence",
+        "x509af.rdnSequence" => "rdnSequence",
+        "x509sat.CountryName" => "CountryName",
+        "x509sat.printableString" => "printableString",
+        "x509sat.uTF8String" => "uTF8String",
+        "x509sat.teletexString" => "teletexString",
+        "x509sat.bmpString" => "bmpString",
+        "x509sat.IA5String" => "IA5String",
+        "x509sat.PrintableString" => "PrintableString",
+        "x509af.utcTime" => "utcTime",
+        "x509af.subjectPublicKey" => "subjectPublicKey",
+        "x509af.extension.id" => "Extension Id",
+        "x509ce.dNSName" => "dNSName",
+        "dns.flags.rcode" => "Reply code",
+        "dns.count.queries" => "Questions",
+        "dns.count.answers" => "Answer RRs",
+        "dns.count.auth_rr" => "Authority RRs",
+        "dns.count.add_rr" => "Additional RRs",
+        "dns.qry.class" => "Class",
+        "dns.resp.name" => "Name",
+        "dns.resp.type" => "Type",
+        "dns.resp.class" => "Class",
+        "dns.resp.ttl" => "Time to live",
+        "dns.resp.len" => "Data length",
+        "dns.cname" => "CNAME",
+        "dns.ns" => "Name Server",
+        "dns.ptr.domain_name" => "Domain Name",
+        "dns.mx.preference" => "Preference",
+        "dns.mx.mail_exchange" => "Mail Exchange",
+        "dns.txt" => "TXT",
+        "dns.txt.length" => "TXT Length",
+        "dns.soa.mname" => "Primary name server",
+        "dns.soa.rname" => "Responsible authority's mailbox",
+        "dns.soa.serial_number" => "Serial Number",
+        "dns.soa.refresh_interval" => "Refresh Interval",
+        "dns.soa.retry_interval" => "Retry Interval",
+        "dns.soa.expire_limit" => "Expire limit",
+        "dns.soa.minimum_ttl" => "Minimum TTL",
+        "dns.srv.priority" => "Priority",
+        "dns.srv.weight" => "Weight",
+        "dns.srv.port" => "Port",
+        "dns.srv.target" => "Target",
         "gre.proto" => "Protocol Type",
         "vxlan.vni" => "VXLAN Network Identifier (VNI)",
         "mpls.label" => "MPLS Label",
