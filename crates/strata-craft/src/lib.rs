@@ -38,7 +38,7 @@ pub fn parse_spec(spec: &str) -> Result<Vec<Packet>> {
 
 /// The bytes of every packet a spec stands for: Scapy's `[raw(p) for p in SPEC]`.
 pub fn craft_spec(spec: &str) -> Result<Vec<Vec<u8>>> {
-    parse_spec(spec)?.iter().map(Packet::build).collect()
+    spec::craft(spec)
 }
 
 #[cfg(test)]

@@ -40,33 +40,46 @@
 //! (an unknown field, a bad value ...). Evaluating while parsing keeps that order by recording
 //! the first evaluation error and parsing on without evaluating ([`Parser::failed`]).
 
-use crate::error::{did_you_mean, CraftError, Result};
+use crate::error::{did_you_mean, CraftError};
 use crate::packet::{set_field, set_known_field, Layer, Packet};
 use crate::value::Value;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::borrow::Cow;
 
+/// The parser's errors are boxed: every step returns a `Result`, and a small one is cheap to
+/// pass up (errors are rare).
+type Result<T> = core::result::Result<T, Box<CraftError>>;
+
 /// The most packets one spec may expand to (a /12 of IPv4 addresses).
 pub const MAX_PACKETS: usize = 1 << 20;
 
+/// A token as the spec writes it. Numbers and literals are checked when lexed but decoded only
+/// when used, which keeps a token at 24 bytes: the parser passes tokens by value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok<'a> {
     Name(&'a str),
-    Int(i128),
-    Float(f64),
-    Str(Lit<'a>),
-    Bytes(Lit<'a>),
+    /// A number as written ([`number_value`] decodes it).
+    Num(&'a str),
+    /// A string literal: the text between the quotes, and how it is written.
+    Str {
+        body: &'a str,
+        form: Form,
+    },
+    /// A bytes literal, likewise.
+    Bytes {
+        body: &'a str,
+        form: Form,
+    },
     Punct(u8),
     End,
 }
 
-/// A string or bytes literal as written, checked but not decoded.
+/// How a string or bytes literal is written.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Lit<'a> {
-    /// The text between the quotes.
-    body: &'a str,
-    /// Byte offset of the opening quote, where decoding starts again.
-    quote: usize,
+struct Form {
+    /// Length of the prefix (`b`, `r`, `rb` ...): where the opening quote is from the token's
+    /// start, and decoding starts again.
+    prefix: u8,
     /// `r'...'`: backslashes are kept.
     raw: bool,
     /// No escape sequence: the value's bytes are `body`'s.
@@ -76,11 +89,11 @@ struct Lit<'a> {
 /// A token and its 1-based byte position in the spec.
 type Spanned<'a> = (Tok<'a>, usize);
 
-fn syntax(pos: usize, msg: impl Into<String>) -> CraftError {
-    CraftError::Syntax {
+fn syntax(pos: usize, msg: impl Into<String>) -> Box<CraftError> {
+    Box::new(CraftError::Syntax {
         col: pos,
         msg: msg.into(),
-    }
+    })
 }
 
 /// The character starting at byte `i` (ASCII without decoding).
@@ -92,77 +105,192 @@ fn char_at(src: &str, i: usize) -> Option<char> {
     }
 }
 
-fn lex(src: &str) -> Result<Vec<Spanned<'_>>> {
-    let bytes = src.as_bytes();
-    // Tokens average a few bytes; this avoids regrowing the vector for typical specs.
-    let mut out = Vec::with_capacity(bytes.len() / 3 + 2);
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let pos = i + 1;
-        // The first byte tells the token; the classes are disjoint except `b`/`r`, a string
-        // prefix only when a quote follows. A non-ASCII byte is judged as the character it
-        // starts (Unicode whitespace, letters in names).
-        let (tok, end) = match b {
-            // `char::is_whitespace` for ASCII.
-            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'(' | b')' | b'[' | b']' | b',' | b'=' | b'/' | b'*' | b'+' | b'-' => {
-                (Tok::Punct(b), i + 1)
-            }
-            b'0'..=b'9' => number_token(src, i)?,
-            b'.' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => number_token(src, i)?,
-            b'\'' | b'"' | b'b' | b'B' | b'r' | b'R' if string_prefix(&bytes[i..]).is_some() => {
-                literal_token(src, i)?
-            }
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => name_token(src, i, i + 1),
-            _ => {
-                let c = char_at(src, i).unwrap_or(char::REPLACEMENT_CHARACTER);
-                if !b.is_ascii() && c.is_whitespace() {
-                    i += c.len_utf8();
-                    continue;
-                }
-                if !b.is_ascii() && c.is_alphabetic() {
-                    name_token(src, i, i + c.len_utf8())
-                } else {
-                    return Err(syntax(pos, format!("unexpected character '{c}'")));
-                }
-            }
-        };
-        out.push((tok, pos));
-        i = end;
-    }
-    out.push((Tok::End, bytes.len() + 1));
-    Ok(out)
+/// The lexer: tokens one at a time, as the parser asks for them (no token vector; the parser
+/// keeps one token of look-ahead).
+#[derive(Clone, Copy)]
+struct Lexer<'a> {
+    src: &'a str,
+    /// Byte offset where the next token (or whitespace before it) starts.
+    i: usize,
 }
 
-/// The string or bytes literal starting at byte `start` (prefix included) and the offset
-/// after it.
-fn literal_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
+impl<'a> Lexer<'a> {
+    /// Moves past whitespace (Python's: ASCII and Unicode).
+    fn skip_space(&mut self) {
+        let bytes = self.src.as_bytes();
+        while let Some(&b) = bytes.get(self.i) {
+            match b {
+                // `char::is_whitespace` for ASCII.
+                b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => self.i += 1,
+                _ if b.is_ascii() => return,
+                _ => match char_at(self.src, self.i) {
+                    Some(c) if c.is_whitespace() => self.i += c.len_utf8(),
+                    _ => return,
+                },
+            }
+        }
+    }
+
+    /// Whether the next token is the punctuation `c`, without consuming anything.
+    fn next_is(&self, c: u8) -> bool {
+        let mut ahead = *self;
+        ahead.skip_space();
+        ahead.src.as_bytes().get(ahead.i) == Some(&c)
+    }
+
+    /// The next token and its 1-based byte position; `End` at the end, again and again. After
+    /// an error the lexer stays before the bad token, so asking again gives the same error.
+    #[inline]
+    fn next(&mut self) -> Result<Spanned<'a>> {
+        // Punctuation, half the tokens of a spec, without the general path's frame.
+        match self.src.as_bytes().get(self.i) {
+            Some(&b) if matches!(START[usize::from(b)], Start::Punct) => {
+                self.i += 1;
+                Ok((Tok::Punct(b), self.i))
+            }
+            _ => self.next_general(),
+        }
+    }
+
+    /// [`Lexer::next`] for any token.
+    #[inline(never)]
+    fn next_general(&mut self) -> Result<Spanned<'a>> {
+        let (src, bytes) = (self.src, self.src.as_bytes());
+        loop {
+            let i = self.i;
+            let Some(&b) = bytes.get(i) else {
+                return Ok((Tok::End, bytes.len() + 1));
+            };
+            let (tok, end) = match START[usize::from(b)] {
+                Start::Punct => (Tok::Punct(b), i + 1),
+                Start::Letter => name_token(src, i, i + 1),
+                Start::Space => {
+                    self.i += 1;
+                    continue;
+                }
+                Start::Quote => literal_token(src, i, 0)?,
+                // `b`/`r` start a string prefix only when a quote follows.
+                Start::Prefix => match string_prefix(&bytes[i..]) {
+                    Some(p) => literal_token(src, i, p)?,
+                    None => name_token(src, i, i + 1),
+                },
+                Start::Digit => number_token(src, i)?,
+                Start::Dot | Start::Other => match self.rare(b)? {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
+            self.i = end;
+            return Ok((tok, i + 1));
+        }
+    }
+
+    /// The token at `self.i`, starting with `b`, when it is not one of the usual kinds: a
+    /// number starting with `.`, or a non-ASCII byte judged as the character it starts
+    /// (Unicode whitespace, skipped: `None`; a letter starting a name); anything else is an
+    /// error. Kept out of [`Lexer::next_general`] so the usual tokens pay for none of it.
+    #[cold]
+    #[inline(never)]
+    fn rare(&mut self, b: u8) -> Result<Option<(Tok<'a>, usize)>> {
+        let (src, i) = (self.src, self.i);
+        if b == b'.' && src.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
+            return number_token(src, i).map(Some);
+        }
+        let c = char_at(src, i).unwrap_or(char::REPLACEMENT_CHARACTER);
+        if !b.is_ascii() && c.is_whitespace() {
+            self.i += c.len_utf8();
+            return Ok(None);
+        }
+        if !b.is_ascii() && c.is_alphabetic() {
+            Ok(Some(name_token(src, i, i + c.len_utf8())))
+        } else {
+            Err(syntax(i + 1, format!("unexpected character '{c}'")))
+        }
+    }
+
+    /// The first lexing error from here to the end, if any: it outranks a syntax error found
+    /// earlier (see the module docs).
+    fn first_error(mut self) -> Option<Box<CraftError>> {
+        loop {
+            match self.next() {
+                Ok((Tok::End, _)) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(e),
+            }
+        }
+    }
+}
+
+/// What a token starting with a byte is: the lexer's first-byte dispatch. Classes are
+/// disjoint except `b`/`r`, a string prefix only when a quote follows; a non-ASCII byte is
+/// `Other`, judged as the character it starts.
+#[derive(Clone, Copy)]
+enum Start {
+    Space,
+    Punct,
+    Digit,
+    Dot,
+    Quote,
+    Prefix,
+    Letter,
+    Other,
+}
+
+const START: [Start; 256] = {
+    let mut t = [Start::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            // `char::is_whitespace` for ASCII.
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => Start::Space,
+            b'(' | b')' | b'[' | b']' | b',' | b'=' | b'/' | b'*' | b'+' | b'-' => Start::Punct,
+            b'0'..=b'9' => Start::Digit,
+            b'.' => Start::Dot,
+            b'\'' | b'"' => Start::Quote,
+            b'b' | b'B' | b'r' | b'R' => Start::Prefix,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Start::Letter,
+            _ => Start::Other,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The string or bytes literal starting at byte `start`, with a prefix of `p` bytes, and the
+/// offset after it.
+fn literal_token(src: &str, start: usize, p: usize) -> Result<(Tok<'_>, usize)> {
     let bytes = src.as_bytes();
-    let p = string_prefix(&bytes[start..]).unwrap_or(0);
     let prefix = &bytes[start..start + p];
     let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
     let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
     let quote = start + p;
-    let (end, plain) = scan_literal(src, quote, raw, is_bytes, None)?;
-    let lit = Lit {
-        body: &src[quote + 1..end - 1],
-        quote,
+    // Most literals are plain ASCII: the body ends at the next quote. Anything else (an
+    // escape, a non-ASCII character, no closing quote) takes the general path.
+    let q = bytes[quote];
+    let rest = &bytes[quote + 1..];
+    let (end, plain) = match rest
+        .iter()
+        .position(|&c| c == q || c == b'\\' || !c.is_ascii())
+    {
+        Some(n) if rest[n] == q => (quote + n + 2, true),
+        _ => scan_literal(src, quote, raw, is_bytes, None)?,
+    };
+    let body = &src[quote + 1..end - 1];
+    let form = Form {
+        prefix: p as u8,
         raw,
         plain,
     };
     let tok = if is_bytes {
-        Tok::Bytes(lit)
+        Tok::Bytes { body, form }
     } else {
-        Tok::Str(lit)
+        Tok::Str { body, form }
     };
     Ok((tok, end))
 }
 
 /// The number starting at byte `start` and the offset after it.
-fn number_token(src: &str, start: usize) -> Result<(Tok<'static>, usize)> {
+fn number_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
     let bytes = src.as_bytes();
     let mut i = start;
     while i < bytes.len()
@@ -179,15 +307,27 @@ fn number_token(src: &str, start: usize) -> Result<(Tok<'static>, usize)> {
         }
     }
     let text = &src[start..i];
+    number_value(text, start + 1)?;
+    Ok((Tok::Num(text), i))
+}
+
+/// A number's value.
+enum Number {
+    Int(i128),
+    Float(f64),
+}
+
+/// The value of the number `text` (a [`Tok::Num`]) at 1-based position `pos`.
+fn number_value(text: &str, pos: usize) -> Result<Number> {
     if let Some(v) = small_decimal(text) {
-        return Ok((Tok::Int(v), i));
+        return Ok(Number::Int(v));
     }
     let text: Cow<str> = if text.contains('_') {
         text.replace('_', "").into()
     } else {
         text.into()
     };
-    Ok((number(&text, start + 1)?, i))
+    number(&text, pos)
 }
 
 /// A plain decimal of at most 18 digits (`80`, `1460`, `40000`), the usual number in a spec,
@@ -221,20 +361,16 @@ const NAME_BYTES: [bool; 256] = {
 /// The name starting at byte `start` whose first character ends at `i`, and its end.
 fn name_token(src: &str, start: usize, mut i: usize) -> (Tok<'_>, usize) {
     let bytes = src.as_bytes();
-    // ASCII names (all of Scapy's) end at the first byte outside the table.
-    let rest = &bytes[i..];
-    i += rest
-        .iter()
-        .position(|&b| !NAME_BYTES[usize::from(b)])
-        .unwrap_or(rest.len());
-    loop {
-        match bytes.get(i) {
-            Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => i += 1,
-            Some(b) if !b.is_ascii() => match char_at(src, i) {
+    while let Some(&b) = bytes.get(i) {
+        if NAME_BYTES[usize::from(b)] {
+            i += 1;
+        } else if b.is_ascii() {
+            break;
+        } else {
+            match char_at(src, i) {
                 Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
                 _ => break,
-            },
-            _ => break,
+            }
         }
     }
     (Tok::Name(&src[start..i]), i)
@@ -357,7 +493,7 @@ fn scan_literal(
     }
 }
 
-fn number(text: &str, pos: usize) -> Result<Tok<'static>> {
+fn number(text: &str, pos: usize) -> Result<Number> {
     let bad = || syntax(pos, format!("'{text}' is not a number"));
     let radix = match text.get(..2) {
         Some(p) if p.eq_ignore_ascii_case("0x") => 16,
@@ -367,22 +503,25 @@ fn number(text: &str, pos: usize) -> Result<Tok<'static>> {
     };
     if radix != 0 {
         i128::from_str_radix(&text[2..], radix)
-            .map(Tok::Int)
+            .map(Number::Int)
             .map_err(|_| bad())
     } else if text.contains(['.', 'e', 'E']) {
-        text.parse::<f64>().map(Tok::Float).map_err(|_| bad())
+        text.parse::<f64>().map(Number::Float).map_err(|_| bad())
     } else {
-        text.parse::<i128>().map(Tok::Int).map_err(|_| bad())
+        text.parse::<i128>().map(Number::Int).map_err(|_| bad())
     }
 }
 
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Name(n) => format!("'{n}'"),
-        Tok::Int(i) => i.to_string(),
-        Tok::Float(f) => f.to_string(),
-        Tok::Str(_) => "a string".into(),
-        Tok::Bytes(_) => "bytes".into(),
+        Tok::Num(n) => match number_value(n, 0) {
+            Ok(Number::Int(i)) => i.to_string(),
+            Ok(Number::Float(f)) => f.to_string(),
+            Err(_) => (*n).to_string(),
+        },
+        Tok::Str { .. } => "a string".into(),
+        Tok::Bytes { .. } => "bytes".into(),
         Tok::Punct(c) => format!("'{}'", char::from(*c)),
         Tok::End => "the end".into(),
     }
@@ -419,11 +558,12 @@ type Valued<'a> = (Val<'a>, usize);
 
 struct Parser<'a> {
     src: &'a str,
-    toks: Vec<Spanned<'a>>,
-    pos: usize,
+    lexer: Lexer<'a>,
+    /// The next token, lexed one ahead.
+    cur: Spanned<'a>,
     /// The first evaluation error. Once set, the parser checks the rest of the syntax without
     /// evaluating, so a later syntax error is still the one reported.
-    failed: Option<CraftError>,
+    failed: Option<Box<CraftError>>,
     /// Every layer evaluated so far, in spec order. A layer call's operands are read before
     /// the layer is added, and `b` of `a/b` right after `a`, so while evaluation is on, the
     /// layers of `a` and of `b` are adjacent ranges (a layer used anywhere else, as a field
@@ -433,24 +573,24 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> &Spanned<'a> {
-        // The last token is `End`; reading past it keeps returning it.
-        &self.toks[self.pos.min(self.toks.len() - 1)]
+        &self.cur
     }
-    fn next(&mut self) -> Spanned<'a> {
-        let t = *self.peek();
-        self.pos += 1;
-        t
+    /// Consumes the current token; lexing the one after it may fail.
+    fn next(&mut self) -> Result<Spanned<'a>> {
+        let t = self.cur;
+        self.cur = self.lexer.next()?;
+        Ok(t)
     }
-    fn eat(&mut self, c: u8) -> bool {
-        if matches!(self.peek().0, Tok::Punct(p) if p == c) {
-            self.pos += 1;
-            true
+    fn eat(&mut self, c: u8) -> Result<bool> {
+        if matches!(self.cur.0, Tok::Punct(p) if p == c) {
+            self.next()?;
+            Ok(true)
         } else {
-            false
+            Ok(false)
         }
     }
     fn expect(&mut self, c: u8, what: &str) -> Result<()> {
-        if self.eat(c) {
+        if self.eat(c)? {
             Ok(())
         } else {
             let (t, pos) = *self.peek();
@@ -503,7 +643,7 @@ impl<'a> Parser<'a> {
             if binds < min {
                 break;
             }
-            self.pos += 1;
+            self.next()?;
             let (r, rpos) = self.operation(binds + 1)?;
             let layers = &mut self.layers;
             l = if self.failed.is_none() {
@@ -521,7 +661,7 @@ impl<'a> Parser<'a> {
 
     /// The grammar's `unary` and `atom`.
     fn atom(&mut self) -> Result<Valued<'a>> {
-        let (t, pos) = self.next();
+        let (t, pos) = self.next()?;
         let v = match t {
             Tok::Punct(b'-') => {
                 let (v, _) = self.atom()?;
@@ -531,27 +671,33 @@ impl<'a> Parser<'a> {
                     _ => Err(syntax(pos, "'-' applies to numbers only")),
                 })
             }
-            Tok::Int(i) => Val::V(Value::Int(i)),
-            Tok::Float(f) => Val::V(Value::Float(f)),
-            Tok::Str(lit) if self.live() => Val::V(Value::Str(self.decode_str(lit)?)),
-            Tok::Bytes(lit) if self.live() => Val::V(Value::Bytes(self.decode(lit, true)?)),
-            Tok::Str(_) | Tok::Bytes(_) => Val::Failed,
+            Tok::Num(text) => match number_value(text, pos)? {
+                Number::Int(i) => Val::V(Value::Int(i)),
+                Number::Float(f) => Val::V(Value::Float(f)),
+            },
+            Tok::Str { body, form } if self.live() => {
+                Val::V(Value::Str(self.decode_str(body, form, pos)?))
+            }
+            Tok::Bytes { body, form } if self.live() => {
+                Val::V(Value::Bytes(self.decode(body, form, pos, true)?))
+            }
+            Tok::Str { .. } | Tok::Bytes { .. } => Val::Failed,
             Tok::Name("None") => Val::V(Value::None),
             Tok::Name("True") => Val::V(Value::Bool(true)),
             Tok::Name("False") => Val::V(Value::Bool(false)),
             Tok::Name(name) => self.call(name, pos)?,
             Tok::Punct(b'(') => {
-                if self.eat(b')') {
+                if self.eat(b')')? {
                     return Ok((Val::V(Value::Tuple(Vec::new())), pos));
                 }
                 let first = self.expr()?;
-                if self.eat(b')') {
+                if self.eat(b')')? {
                     return Ok(first);
                 }
                 let mut items = Vec::new();
                 items.extend(self.value(first));
-                while self.eat(b',') {
-                    if self.eat(b')') {
+                while self.eat(b',')? {
+                    if self.eat(b')')? {
                         return Ok((self.eval_val(|| Ok(Val::V(Value::Tuple(items)))), pos));
                     }
                     let item = self.expr()?;
@@ -562,10 +708,10 @@ impl<'a> Parser<'a> {
             }
             Tok::Punct(b'[') => {
                 let mut items = Vec::new();
-                while !self.eat(b']') {
+                while !self.eat(b']')? {
                     let item = self.expr()?;
                     items.extend(self.value(item));
-                    if !self.eat(b',') {
+                    if !self.eat(b',')? {
                         self.expect(b']', "',' or ']'")?;
                         break;
                     }
@@ -579,38 +725,41 @@ impl<'a> Parser<'a> {
 
     /// A literal's bytes (UTF-8 for a `str`): the body where it lies in the spec, or decoded
     /// when it has escapes.
-    fn decode(&self, lit: Lit<'a>, bytes: bool) -> Result<Cow<'a, [u8]>> {
-        if lit.plain {
-            return Ok(Cow::Borrowed(lit.body.as_bytes()));
+    /// (`body` and `form` from the token at 1-based position `pos`.)
+    fn decode(&self, body: &'a str, form: Form, pos: usize, bytes: bool) -> Result<Cow<'a, [u8]>> {
+        if form.plain {
+            return Ok(Cow::Borrowed(body.as_bytes()));
         }
-        let mut out = Vec::with_capacity(lit.body.len());
-        scan_literal(self.src, lit.quote, lit.raw, bytes, Some(&mut out))?;
+        let mut out = Vec::with_capacity(body.len());
+        let quote = pos - 1 + usize::from(form.prefix);
+        scan_literal(self.src, quote, form.raw, bytes, Some(&mut out))?;
         Ok(Cow::Owned(out))
     }
 
     /// A `str` literal's text (a plain one is borrowed without checking its UTF-8 again).
-    fn decode_str(&self, lit: Lit<'a>) -> Result<Cow<'a, str>> {
-        if lit.plain {
-            return Ok(Cow::Borrowed(lit.body));
+    fn decode_str(&self, body: &'a str, form: Form, pos: usize) -> Result<Cow<'a, str>> {
+        if form.plain {
+            return Ok(Cow::Borrowed(body));
         }
         // Decoding writes whole characters, so the bytes are UTF-8.
-        let bytes = self.decode(lit, false)?.into_owned();
+        let bytes = self.decode(body, form, pos, false)?.into_owned();
         Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_default()))
     }
 
     /// `NAME(args)`: a layer, with each argument set as soon as it is read; or a value object
     /// (`DNSQR(...)`, `IPOption_NOP()`) that the field receiving it checks.
     fn call(&mut self, name: &'a str, pos: usize) -> Result<Val<'a>> {
-        if !self.eat(b'(') {
+        if !self.eat(b'(')? {
             return Err(syntax(pos, format!("{name} needs parentheses: {name}()")));
         }
         let mut layer = Layer::by_class(name);
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
-        while !self.eat(b')') {
-            let keyword = match (*self.peek(), self.toks.get(self.pos + 1)) {
-                ((Tok::Name(n), npos), Some((Tok::Punct(b'='), _))) => {
-                    self.pos += 2;
+        while !self.eat(b')')? {
+            let keyword = match self.cur {
+                (Tok::Name(n), npos) if self.lexer.next_is(b'=') => {
+                    self.next()?;
+                    self.next()?;
                     Some((n, npos))
                 }
                 _ => None,
@@ -638,7 +787,7 @@ impl<'a> Parser<'a> {
                 (None, Some(v)) => call_args.push((keyword.map(|(n, _)| Cow::Borrowed(n)), v)),
                 (_, None) => {}
             }
-            if !self.eat(b',') {
+            if !self.eat(b',')? {
                 self.expect(b')', "',' or ')'")?;
                 break;
             }
@@ -686,14 +835,17 @@ fn set_arg<'a>(
     let Some(&field) = layer.proto().fields().iter().find(|f| **f == field) else {
         return Err(set_field(layer.proto_mut(), field, Value::None)
             .err()
-            .map_or_else(|| syntax(fpos, "unknown field"), |e| e.at_column(fpos)));
+            .map_or_else(
+                || syntax(fpos, "unknown field"),
+                |e| Box::new(e.at_column(fpos)),
+            ));
     };
     // A later argument for the same field replaces an earlier one.
     if !varying.is_empty() {
         varying.retain(|d| d.field != field);
     }
     if !is_generator(class, field, &v) {
-        return set_known_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos));
+        return Ok(set_known_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos))?);
     }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
@@ -728,7 +880,7 @@ fn is_generator(class: &str, field: &str, v: &Value) -> bool {
         && match v {
             Value::List(_) => true,
             Value::Tuple(t) => matches!(t.as_slice(), [Value::Int(_), Value::Int(_)]),
-            Value::Str(s) => s.contains('/') && is_address_field(class, field),
+            Value::Str(s) => is_address_field(class, field) && s.contains('/'),
             _ => false,
         }
 }
@@ -810,12 +962,12 @@ fn network(s: &str) -> core::result::Result<Vec<String>, String> {
     Err(format!("'{s}' is not an address/prefix"))
 }
 
-fn unknown_layer(name: Cow<str>, pos: usize) -> CraftError {
-    CraftError::UnknownLayer {
+fn unknown_layer(name: Cow<str>, pos: usize) -> Box<CraftError> {
+    Box::new(CraftError::UnknownLayer {
         col: pos,
         hint: did_you_mean(&name, Layer::classes()),
         name: name.into_owned(),
-    }
+    })
 }
 
 /// A `Raw` layer carrying a bare string or bytes (`IP()/'payload'`).
@@ -909,31 +1061,44 @@ fn count(k: i128, unit: usize, pos: usize) -> Result<usize> {
 
 /// Parses a spec into the packets it stands for, in Scapy's order: the first layer's fields
 /// vary slowest, and within a layer the field given last varies slowest.
-pub fn parse(spec: &str) -> Result<Vec<Packet>> {
+pub fn parse(spec: &str) -> crate::Result<Vec<Packet>> {
     parse_stack(spec)
         .and_then(|(stack, layers)| packets(stack, layers))
-        .map_err(|e| char_columns(e, spec))
+        .map_err(|e| char_columns(*e, spec))
+}
+
+/// The bytes of every packet a spec stands for ([`crate::craft_spec`]). A spec of one packet,
+/// the usual case, is built from the parser's layers as they are, without a packet vector.
+pub fn craft(spec: &str) -> crate::Result<Vec<Vec<u8>>> {
+    let (stack, layers) = parse_stack(spec).map_err(|e| char_columns(*e, spec))?;
+    if stack.varying.is_empty() && stack.repeat == 1 && stack.layers == (0..layers.len()) {
+        return Ok(vec![Packet { layers }.build()?]);
+    }
+    let packets = packets(stack, layers).map_err(|e| char_columns(*e, spec))?;
+    packets.iter().map(Packet::build).collect()
 }
 
 /// The packets a spec stands for, before expansion, and the layers its stack is a range of;
 /// error positions in bytes.
 fn parse_stack(spec: &str) -> Result<(Stack<'_>, Vec<Layer>)> {
+    let mut lexer = Lexer { src: spec, i: 0 };
     let mut p = Parser {
         src: spec,
-        toks: lex(spec)?,
-        pos: 0,
+        cur: lexer.next()?,
+        lexer,
         failed: None,
         // Room for the usual Ether/IP/TCP/payload without growing.
         layers: Vec::with_capacity(4),
     };
-    let (v, vpos) = p.expr()?;
-    let (t, pos) = *p.peek();
-    if t != Tok::End {
-        return Err(syntax(
+    let parsed = p.expr().and_then(|(v, vpos)| match *p.peek() {
+        (Tok::End, _) => Ok((v, vpos)),
+        (t, pos) => Err(syntax(
             pos,
             format!("unexpected {} after the expression", describe(&t)),
-        ));
-    }
+        )),
+    });
+    // A lexing error anywhere outranks a syntax error: the rest of the spec is lexed first.
+    let (v, vpos) = parsed.map_err(|e| p.lexer.first_error().unwrap_or(e))?;
     if let Some(e) = p.failed {
         return Err(e);
     }
@@ -977,7 +1142,7 @@ fn packets(stack: Stack<'_>, mut layers: Vec<Layer>) -> Result<Vec<Packet>> {
         .filter(|n| *n <= MAX_PACKETS)
         .ok_or(CraftError::TooManyPackets { max: MAX_PACKETS })?;
     if per_round.saturating_mul(repeat) > MAX_PACKETS {
-        return Err(CraftError::TooManyPackets { max: MAX_PACKETS });
+        return Err(Box::new(CraftError::TooManyPackets { max: MAX_PACKETS }));
     }
     let mut out = Vec::with_capacity(per_round * repeat);
     let mut idx = vec![0usize; dims.len()];
