@@ -298,19 +298,39 @@ impl Packet {
 
     /// The frame's bytes: Scapy's `raw(pkt)`.
     pub fn build(&self) -> Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        self.build_into(&mut buf)?;
+        Ok(buf)
+    }
+
+    /// [`Packet::build`] into `buf` (its old contents replaced), so a loop building many frames
+    /// can reuse one buffer.
+    pub fn build_into(&self, buf: &mut Vec<u8>) -> Result<()> {
         self.check()?;
-        let header_len = |i: usize| self.layers[i].proto().header_len(&self.cx(i));
-        let total = (0..self.layers.len()).map(header_len).sum();
-        let mut buf = vec![0u8; total];
-        // Last layer first: each starts where the headers over it begin, so the offsets come
-        // from the lengths again instead of a vector of them.
+        // Each layer's header length, asked once (most packets have a few layers: no
+        // allocation for the lengths).
+        let mut lens = [0usize; 8];
+        let mut more = Vec::new();
+        let lens: &mut [usize] = if self.layers.len() <= lens.len() {
+            &mut lens[..self.layers.len()]
+        } else {
+            more.resize(self.layers.len(), 0);
+            &mut more
+        };
+        for (i, len) in lens.iter_mut().enumerate() {
+            *len = self.layers[i].proto().header_len(&self.cx(i));
+        }
+        let total = lens.iter().sum();
+        buf.clear();
+        buf.resize(total, 0);
+        // Last layer first: each starts where the headers over it begin.
         let mut start = total;
         for i in (0..self.layers.len()).rev() {
-            start = start.saturating_sub(header_len(i));
+            start = start.saturating_sub(lens[i]);
             let out = buf.get_mut(start..).unwrap_or_default();
             self.layers[i].proto().emit(&self.cx(i), out)?;
         }
-        Ok(buf)
+        Ok(())
     }
 
     /// Scapy's `show2()` tree: every field as built, automatic ones computed.

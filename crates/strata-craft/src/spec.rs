@@ -42,7 +42,7 @@
 
 use crate::error::{did_you_mean, CraftError};
 use crate::packet::{set_field, set_known_field, Layer, Packet};
-use crate::value::Value;
+use crate::value::{same_name, Value};
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::borrow::Cow;
 
@@ -132,7 +132,19 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the next token is the punctuation `c`, without consuming anything.
+    #[inline]
     fn next_is(&self, c: u8) -> bool {
+        match self.src.as_bytes().get(self.i) {
+            Some(&b) if b == c => true,
+            Some(&b) if matches!(START[usize::from(b)], Start::Space | Start::Other) => {
+                self.next_is_after_space(c)
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Lexer::next_is`] past whitespace.
+    fn next_is_after_space(&self, c: u8) -> bool {
         let mut ahead = *self;
         ahead.skip_space();
         ahead.src.as_bytes().get(ahead.i) == Some(&c)
@@ -292,6 +304,17 @@ fn literal_token(src: &str, start: usize, p: usize) -> Result<(Tok<'_>, usize)> 
 /// The number starting at byte `start` and the offset after it.
 fn number_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
     let bytes = src.as_bytes();
+    // Plain decimals (`80`, `1460`), nearly every number in a spec, end at the first
+    // non-digit when it cannot continue a number.
+    let digits = bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = start + digits;
+    let continues = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.');
+    if (1..=18).contains(&digits) && !bytes.get(end).is_some_and(continues) {
+        return Ok((Tok::Num(&src[start..end]), end));
+    }
     let mut i = start;
     while i < bytes.len()
         && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
@@ -662,6 +685,9 @@ impl<'a> Parser<'a> {
     /// The grammar's `unary` and `atom`.
     fn atom(&mut self) -> Result<Valued<'a>> {
         let (t, pos) = self.next()?;
+        if let Some(v) = self.literal(t, pos)? {
+            return Ok((v, pos));
+        }
         let v = match t {
             Tok::Punct(b'-') => {
                 let (v, _) = self.atom()?;
@@ -671,6 +697,48 @@ impl<'a> Parser<'a> {
                     _ => Err(syntax(pos, "'-' applies to numbers only")),
                 })
             }
+            Tok::Name(name) => self.call(name, pos)?,
+            Tok::Punct(b'(') => {
+                if self.eat(b')')? {
+                    return Ok((Val::V(Value::Tuple(Vec::new())), pos));
+                }
+                let first = self.item(b')')?;
+                if self.eat(b')')? {
+                    return Ok(first);
+                }
+                let mut items = Vec::new();
+                items.extend(self.value(first));
+                while self.eat(b',')? {
+                    if self.eat(b')')? {
+                        return Ok((self.eval_val(|| Ok(Val::V(Value::Tuple(items)))), pos));
+                    }
+                    let item = self.item(b')')?;
+                    items.extend(self.value(item));
+                }
+                self.expect(b')', "',' or ')'")?;
+                self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
+            }
+            Tok::Punct(b'[') => {
+                let mut items = Vec::new();
+                while !self.eat(b']')? {
+                    let item = self.item(b']')?;
+                    items.extend(self.value(item));
+                    if !self.eat(b',')? {
+                        self.expect(b']', "',' or ']'")?;
+                        break;
+                    }
+                }
+                self.eval_val(|| Ok(Val::V(Value::List(items))))
+            }
+            t => return Err(syntax(pos, format!("unexpected {}", describe(&t)))),
+        };
+        Ok((v, pos))
+    }
+
+    /// The value of the literal token `t` at `pos` (a number, string, bytes, `None`, `True`,
+    /// `False`); `None` if `t` is not a literal.
+    fn literal(&self, t: Tok<'a>, pos: usize) -> Result<Option<Val<'a>>> {
+        Ok(Some(match t {
             Tok::Num(text) => match number_value(text, pos)? {
                 Number::Int(i) => Val::V(Value::Int(i)),
                 Number::Float(f) => Val::V(Value::Float(f)),
@@ -685,42 +753,22 @@ impl<'a> Parser<'a> {
             Tok::Name("None") => Val::V(Value::None),
             Tok::Name("True") => Val::V(Value::Bool(true)),
             Tok::Name("False") => Val::V(Value::Bool(false)),
-            Tok::Name(name) => self.call(name, pos)?,
-            Tok::Punct(b'(') => {
-                if self.eat(b')')? {
-                    return Ok((Val::V(Value::Tuple(Vec::new())), pos));
-                }
-                let first = self.expr()?;
-                if self.eat(b')')? {
-                    return Ok(first);
-                }
-                let mut items = Vec::new();
-                items.extend(self.value(first));
-                while self.eat(b',')? {
-                    if self.eat(b')')? {
-                        return Ok((self.eval_val(|| Ok(Val::V(Value::Tuple(items)))), pos));
-                    }
-                    let item = self.expr()?;
-                    items.extend(self.value(item));
-                }
-                self.expect(b')', "',' or ')'")?;
-                self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
+            _ => return Ok(None),
+        }))
+    }
+
+    /// An argument or a tuple or list item: an expression followed by `,` or `close`. Nearly
+    /// all are one literal, read here without the expression machinery ([`Parser::expr`]
+    /// gives the same value).
+    fn item(&mut self, close: u8) -> Result<Valued<'a>> {
+        let (t, pos) = self.cur;
+        if self.lexer.next_is(b',') || self.lexer.next_is(close) {
+            if let Some(v) = self.literal(t, pos)? {
+                self.next()?;
+                return Ok((v, pos));
             }
-            Tok::Punct(b'[') => {
-                let mut items = Vec::new();
-                while !self.eat(b']')? {
-                    let item = self.expr()?;
-                    items.extend(self.value(item));
-                    if !self.eat(b',')? {
-                        self.expect(b']', "',' or ']'")?;
-                        break;
-                    }
-                }
-                self.eval_val(|| Ok(Val::V(Value::List(items))))
-            }
-            t => return Err(syntax(pos, format!("unexpected {}", describe(&t)))),
-        };
-        Ok((v, pos))
+        }
+        self.expr()
     }
 
     /// A literal's bytes (UTF-8 for a `str`): the body where it lies in the spec, or decoded
@@ -773,7 +821,7 @@ impl<'a> Parser<'a> {
             if positional_error {
                 self.failed = Some(syntax(pos, positional_msg()));
             }
-            let arg = self.expr()?;
+            let arg = self.item(b')')?;
             let vpos = arg.1;
             if positional_error {
                 self.failed = Some(syntax(vpos, positional_msg()));
@@ -832,7 +880,7 @@ fn set_arg<'a>(
     vpos: usize,
 ) -> Result<()> {
     // Check the name first, so a typo is reported as such whatever the value.
-    let Some(&field) = layer.proto().fields().iter().find(|f| **f == field) else {
+    let Some(&field) = layer.proto().fields().iter().find(|f| same_name(f, field)) else {
         return Err(set_field(layer.proto_mut(), field, Value::None)
             .err()
             .map_or_else(
@@ -996,7 +1044,9 @@ fn binary<'a>(
             // Adjacent while evaluating (see `Parser::layers`).
             debug_assert_eq!(a.layers.end, b.layers.start);
             a.layers.end = b.layers.end;
-            a.varying.extend(b.varying);
+            if !b.varying.is_empty() {
+                a.varying.extend(b.varying);
+            }
             Ok(Val::P(a))
         }
         (b'/', Val::P(mut a), Val::V(v @ (Str(_) | Bytes(_)))) if a.repeat == 1 => {

@@ -1,5 +1,6 @@
 //! Ethernet II and IEEE 802.3 framing (the 802.3 length form continues into LLC).
 
+use crate::addr::hex_digit;
 use crate::bytes::{array, be16, put16};
 use crate::error::{need, room, Result};
 use core::fmt;
@@ -37,21 +38,26 @@ impl fmt::Debug for MacAddr {
 
 impl core::str::FromStr for MacAddr {
     type Err = ();
+    /// Six two-character hexadecimal groups separated by `:` or `-` (`02:00:00:00:00:01`),
+    /// read in place. A group is what `u8::from_str_radix(group, 16)` takes, so `+f` is 15.
     fn from_str(s: &str) -> core::result::Result<MacAddr, ()> {
+        let b = s.as_bytes();
+        if b.len() != 17 {
+            return Err(());
+        }
         let mut out = [0u8; 6];
-        let mut n = 0;
-        for part in s.split([':', '-']) {
-            if n == 6 || part.len() != 2 {
+        for (i, byte) in out.iter_mut().enumerate() {
+            let at = 3 * i;
+            if i > 0 && !matches!(b[at - 1], b':' | b'-') {
                 return Err(());
             }
-            out[n] = u8::from_str_radix(part, 16).map_err(|_| ())?;
-            n += 1;
+            let low = hex_digit(b[at + 1]).ok_or(())?;
+            *byte = match b[at] {
+                b'+' => low,
+                high => hex_digit(high).ok_or(())? << 4 | low,
+            };
         }
-        if n == 6 {
-            Ok(MacAddr(out))
-        } else {
-            Err(())
-        }
+        Ok(MacAddr(out))
     }
 }
 
@@ -164,5 +170,62 @@ mod tests {
         let m: MacAddr = "00:21:6a:5b:7d:4a".parse().unwrap();
         assert_eq!(m.to_string(), "00:21:6a:5b:7d:4a");
         assert!("00:21".parse::<MacAddr>().is_err());
+    }
+
+    /// The split-based reader the direct one replaced, as the reference.
+    fn split_mac(s: &str) -> Option<MacAddr> {
+        let mut out = [0u8; 6];
+        let mut n = 0;
+        for part in s.split([':', '-']) {
+            if n == 6 || part.len() != 2 {
+                return None;
+            }
+            out[n] = u8::from_str_radix(part, 16).ok()?;
+            n += 1;
+        }
+        (n == 6).then_some(MacAddr(out))
+    }
+
+    #[test]
+    fn mac_reader_agrees_with_the_split_reader() {
+        let parts = [
+            "02", "ff", "FF", "aB", "0g", "+f", "-f", "+", "é", "0", "001", ":", "-", "",
+        ];
+        let mut x: u64 = 3;
+        for _ in 0..200_000 {
+            let mut s = String::new();
+            for _ in 0..(x % 13) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push_str(parts[(x % parts.len() as u64) as usize]);
+            }
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            assert_eq!(s.parse::<MacAddr>().ok(), split_mac(&s), "{s:?}");
+        }
+        // Six groups from near misses, with either separator.
+        let mut y: u64 = 17;
+        for _ in 0..100_000 {
+            let mut s = String::new();
+            for i in 0..6 {
+                y ^= y << 13;
+                y ^= y >> 7;
+                y ^= y << 17;
+                if i > 0 {
+                    s.push_str([":", "-", "::", "."][(y % 4) as usize]);
+                }
+                s.push_str(parts[((y >> 8) % parts.len() as u64) as usize]);
+            }
+            assert_eq!(s.parse::<MacAddr>().ok(), split_mac(&s), "{s:?}");
+        }
+        for s in [
+            "02:00:00:00:00:01",
+            "02-00-00-00-00-01",
+            "02:00-00:00:00:01",
+            "+2:00:00:00:00:01",
+        ] {
+            assert_eq!(s.parse::<MacAddr>().ok(), split_mac(s), "{s:?}");
+            assert!(split_mac(s).is_some());
+        }
     }
 }

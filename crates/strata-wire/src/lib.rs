@@ -5,6 +5,7 @@
 //!
 //! No I/O; decoding allocates nothing.
 
+pub mod addr;
 pub mod bytes;
 pub mod checksum;
 pub mod decode;

@@ -134,6 +134,24 @@ fn default_question() -> Section {
     }
 }
 
+/// The class and field names of the records a section keeps for `show()`, shared instead
+/// of copied.
+const RECORD_NAMES: &[&str] = &[
+    "DNSQR",
+    "DNSRR",
+    "qname",
+    "qtype",
+    "unicastresponse",
+    "qclass",
+    "rrname",
+    "type",
+    "cacheflush",
+    "rclass",
+    "ttl",
+    "rdlen",
+    "rdata",
+];
+
 /// Scapy's `dns_encode`: length-prefixed labels cut at 63 bytes, ending with the root label.
 pub fn encode_name(name: &[u8]) -> Vec<u8> {
     if name.is_empty() || name == b"." {
@@ -317,7 +335,7 @@ impl Proto for Dns {
                 self.sections[i] = Section {
                     bytes: bytes.into(),
                     count: v.item_slice().len(),
-                    given: v.into_owned(),
+                    given: v.into_owned_with(RECORD_NAMES),
                 };
             }
         }

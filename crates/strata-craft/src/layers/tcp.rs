@@ -69,6 +69,17 @@ const OPTION_NAMES: &[(&str, u8)] = &[
     ("TFO", 34),
 ];
 
+/// The option names alone, which the kept option list shares instead of copying.
+const OPTION_NAME_TEXT: [&str; OPTION_NAMES.len()] = {
+    let mut t = [""; OPTION_NAMES.len()];
+    let mut i = 0;
+    while i < t.len() {
+        t[i] = OPTION_NAMES[i].0;
+        i += 1;
+    }
+    t
+};
+
 /// Big-endian integers of the given widths from an int or a tuple of ints (Scapy packs the
 /// option's `struct` format).
 fn pack(v: &Value, widths: &[u32]) -> Conv<Vec<u8>> {
@@ -204,7 +215,7 @@ impl Proto for Tcp {
                     return Err(format!("{} bytes of options: TCP allows 40", out.len()));
                 }
                 self.options = out;
-                self.options_given = v.into_owned();
+                self.options_given = v.into_owned_with(&OPTION_NAME_TEXT);
             }
         }
         Ok(())
