@@ -53,41 +53,75 @@ type Result<T> = core::result::Result<T, Box<CraftError>>;
 /// The most packets one spec may expand to (a /12 of IPv4 addresses).
 pub const MAX_PACKETS: usize = 1 << 20;
 
-/// A token as the spec writes it. Numbers and literals are checked when lexed but decoded only
-/// when used, which keeps a token at 24 bytes: the parser passes tokens by value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Tok<'a> {
-    Name(&'a str),
-    /// A number as written ([`number_value`] decodes it).
-    Num(&'a str),
-    /// A string literal: the text between the quotes, and how it is written.
-    Str {
-        body: &'a str,
-        form: Form,
-    },
-    /// A bytes literal, likewise.
-    Bytes {
-        body: &'a str,
-        form: Form,
-    },
-    Punct(u8),
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    Name,
+    Num,
+    Str,
+    Bytes,
+    Punct,
     End,
+    /// No token: the text here is not valid ([`Lexer::error`] says why).
+    Error,
 }
 
-/// How a string or bytes literal is written.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Form {
-    /// Length of the prefix (`b`, `r`, `rb` ...): where the opening quote is from the token's
-    /// start, and decoding starts again.
-    prefix: u8,
-    /// `r'...'`: backslashes are kept.
-    raw: bool,
-    /// No escape sequence: the value's bytes are `body`'s.
-    plain: bool,
-}
+/// A token: what it is ([`Kind`]), an extra byte (`Punct`: the character; `Str` / `Bytes`: how
+/// the literal is written, `PREFIX` | `RAW` | `PLAIN`) and where it lies in the spec
+/// (`src[start..end]`). Numbers and literals are checked when lexed and decoded when used.
+///
+/// Packed in one `u128` (start in bits 0..32, end in 32..64, the extra byte in 64..72, the
+/// kind in 72..80) because a scalar travels in registers: the parser moves a token for every
+/// one it reads, and a token struct went through memory, written field by field and read back
+/// whole, which stalls the CPU at every token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tok(u128);
 
-/// A token and its 1-based byte position in the spec.
-type Spanned<'a> = (Tok<'a>, usize);
+/// In a literal's `aux`: the length of its prefix (`b`, `r`, `rb` ...), which is where the
+/// opening quote is from the token's start.
+const PREFIX: u8 = 0b11;
+/// `r'...'`: backslashes are kept.
+const RAW: u8 = 0b100;
+/// No escape sequence: the value's bytes are the body's.
+const PLAIN: u8 = 0b1000;
+
+impl Tok {
+    /// (Positions fit in `u32`: [`parse_stack`] takes no longer spec.)
+    fn new(kind: Kind, aux: u8, start: usize, end: usize) -> Tok {
+        Tok(u128::from(start as u32)
+            | u128::from(end as u32) << 32
+            | u128::from(aux) << 64
+            | (kind as u128) << 72)
+    }
+    fn kind(self) -> Kind {
+        match (self.0 >> 72) as u8 {
+            0 => Kind::Name,
+            1 => Kind::Num,
+            2 => Kind::Str,
+            3 => Kind::Bytes,
+            4 => Kind::Punct,
+            5 => Kind::End,
+            _ => Kind::Error,
+        }
+    }
+    fn aux(self) -> u8 {
+        (self.0 >> 64) as u8
+    }
+    fn start(self) -> usize {
+        self.0 as u32 as usize
+    }
+    fn end(self) -> usize {
+        (self.0 >> 32) as u32 as usize
+    }
+    /// The 1-based byte position errors give.
+    fn pos(self) -> usize {
+        self.start() + 1
+    }
+    fn is_punct(self, c: u8) -> bool {
+        self.kind() == Kind::Punct && self.aux() == c
+    }
+}
 
 fn syntax(pos: usize, msg: impl Into<String>) -> Box<CraftError> {
     Box::new(CraftError::Syntax {
@@ -150,15 +184,16 @@ impl<'a> Lexer<'a> {
         ahead.src.as_bytes().get(ahead.i) == Some(&c)
     }
 
-    /// The next token and its 1-based byte position; `End` at the end, again and again. After
-    /// an error the lexer stays before the bad token, so asking again gives the same error.
+    /// The next token; `End` at the end, again and again. On bad text, an `Error` token, and
+    /// the lexer stays before it: [`Lexer::error`] tells why. (Not a `Result`: a bare token
+    /// comes back in registers, which matters at one call per token.)
     #[inline]
-    fn next(&mut self) -> Result<Spanned<'a>> {
+    fn next(&mut self) -> Tok {
         // Punctuation, half the tokens of a spec, without the general path's frame.
         match self.src.as_bytes().get(self.i) {
             Some(&b) if matches!(START[usize::from(b)], Start::Punct) => {
                 self.i += 1;
-                Ok((Tok::Punct(b), self.i))
+                Tok::new(Kind::Punct, b, self.i - 1, self.i)
             }
             _ => self.next_general(),
         }
@@ -166,15 +201,31 @@ impl<'a> Lexer<'a> {
 
     /// [`Lexer::next`] for any token.
     #[inline(never)]
-    fn next_general(&mut self) -> Result<Spanned<'a>> {
+    fn next_general(&mut self) -> Tok {
+        self.scan()
+            .unwrap_or(Tok::new(Kind::Error, 0, self.i, self.i))
+    }
+
+    /// Why the text at the lexer's position is not a token (after an `Error` token).
+    #[cold]
+    fn error(&self) -> Box<CraftError> {
+        match { *self }.scan() {
+            Err(e) => e,
+            Ok(_) => syntax(self.i + 1, "unexpected text"),
+        }
+    }
+
+    /// Reads the next token.
+    #[inline(always)]
+    fn scan(&mut self) -> Result<Tok> {
         let (src, bytes) = (self.src, self.src.as_bytes());
         loop {
             let i = self.i;
             let Some(&b) = bytes.get(i) else {
-                return Ok((Tok::End, bytes.len() + 1));
+                return Ok(Tok::new(Kind::End, 0, bytes.len(), bytes.len()));
             };
-            let (tok, end) = match START[usize::from(b)] {
-                Start::Punct => (Tok::Punct(b), i + 1),
+            let tok = match START[usize::from(b)] {
+                Start::Punct => Tok::new(Kind::Punct, b, i, i + 1),
                 Start::Letter => name_token(src, i, i + 1),
                 Start::Space => {
                     self.i += 1;
@@ -192,8 +243,8 @@ impl<'a> Lexer<'a> {
                     None => continue,
                 },
             };
-            self.i = end;
-            return Ok((tok, i + 1));
+            self.i = tok.end();
+            return Ok(tok);
         }
     }
 
@@ -203,7 +254,7 @@ impl<'a> Lexer<'a> {
     /// error. Kept out of [`Lexer::next_general`] so the usual tokens pay for none of it.
     #[cold]
     #[inline(never)]
-    fn rare(&mut self, b: u8) -> Result<Option<(Tok<'a>, usize)>> {
+    fn rare(&mut self, b: u8) -> Result<Option<Tok>> {
         let (src, i) = (self.src, self.i);
         if b == b'.' && src.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
             return number_token(src, i).map(Some);
@@ -224,10 +275,10 @@ impl<'a> Lexer<'a> {
     /// earlier (see the module docs).
     fn first_error(mut self) -> Option<Box<CraftError>> {
         loop {
-            match self.next() {
-                Ok((Tok::End, _)) => return None,
-                Ok(_) => {}
-                Err(e) => return Some(e),
+            match self.next().kind() {
+                Kind::End => return None,
+                Kind::Error => return Some(self.error()),
+                _ => {}
             }
         }
     }
@@ -270,7 +321,7 @@ const START: [Start; 256] = {
 
 /// The string or bytes literal starting at byte `start`, with a prefix of `p` bytes, and the
 /// offset after it.
-fn literal_token(src: &str, start: usize, p: usize) -> Result<(Tok<'_>, usize)> {
+fn literal_token(src: &str, start: usize, p: usize) -> Result<Tok> {
     let bytes = src.as_bytes();
     let prefix = &bytes[start..start + p];
     let raw = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'r'));
@@ -287,22 +338,13 @@ fn literal_token(src: &str, start: usize, p: usize) -> Result<(Tok<'_>, usize)> 
         Some(n) if rest[n] == q => (quote + n + 2, true),
         _ => scan_literal(src, quote, raw, is_bytes, None)?,
     };
-    let body = &src[quote + 1..end - 1];
-    let form = Form {
-        prefix: p as u8,
-        raw,
-        plain,
-    };
-    let tok = if is_bytes {
-        Tok::Bytes { body, form }
-    } else {
-        Tok::Str { body, form }
-    };
-    Ok((tok, end))
+    let form = p as u8 | if raw { RAW } else { 0 } | if plain { PLAIN } else { 0 };
+    let kind = if is_bytes { Kind::Bytes } else { Kind::Str };
+    Ok(Tok::new(kind, form, start, end))
 }
 
 /// The number starting at byte `start` and the offset after it.
-fn number_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
+fn number_token(src: &str, start: usize) -> Result<Tok> {
     let bytes = src.as_bytes();
     // Plain decimals (`80`, `1460`), nearly every number in a spec, end at the first
     // non-digit when it cannot continue a number.
@@ -313,7 +355,7 @@ fn number_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
     let end = start + digits;
     let continues = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.');
     if (1..=18).contains(&digits) && !bytes.get(end).is_some_and(continues) {
-        return Ok((Tok::Num(&src[start..end]), end));
+        return Ok(Tok::new(Kind::Num, 0, start, end));
     }
     let mut i = start;
     while i < bytes.len()
@@ -331,7 +373,7 @@ fn number_token(src: &str, start: usize) -> Result<(Tok<'_>, usize)> {
     }
     let text = &src[start..i];
     number_value(text, start + 1)?;
-    Ok((Tok::Num(text), i))
+    Ok(Tok::new(Kind::Num, 0, start, i))
 }
 
 /// A number's value.
@@ -382,7 +424,7 @@ const NAME_BYTES: [bool; 256] = {
 };
 
 /// The name starting at byte `start` whose first character ends at `i`, and its end.
-fn name_token(src: &str, start: usize, mut i: usize) -> (Tok<'_>, usize) {
+fn name_token(src: &str, start: usize, mut i: usize) -> Tok {
     let bytes = src.as_bytes();
     while let Some(&b) = bytes.get(i) {
         if NAME_BYTES[usize::from(b)] {
@@ -396,7 +438,7 @@ fn name_token(src: &str, start: usize, mut i: usize) -> (Tok<'_>, usize) {
             }
         }
     }
-    (Tok::Name(&src[start..i]), i)
+    Tok::new(Kind::Name, 0, start, i)
 }
 
 /// Length of a string prefix (`'`, `b'`, `rb"` ...) at the start of `s`, if a literal starts.
@@ -535,18 +577,20 @@ fn number(text: &str, pos: usize) -> Result<Number> {
     }
 }
 
-fn describe(t: &Tok) -> String {
-    match t {
-        Tok::Name(n) => format!("'{n}'"),
-        Tok::Num(n) => match number_value(n, 0) {
+/// A token as error messages name it; `text` is its text.
+fn describe(t: Tok, text: &str) -> String {
+    match t.kind() {
+        Kind::Name => format!("'{text}'"),
+        Kind::Num => match number_value(text, 0) {
             Ok(Number::Int(i)) => i.to_string(),
             Ok(Number::Float(f)) => f.to_string(),
-            Err(_) => (*n).to_string(),
+            Err(_) => text.to_string(),
         },
-        Tok::Str { .. } => "a string".into(),
-        Tok::Bytes { .. } => "bytes".into(),
-        Tok::Punct(c) => format!("'{}'", char::from(*c)),
-        Tok::End => "the end".into(),
+        Kind::Str => "a string".into(),
+        Kind::Bytes => "bytes".into(),
+        Kind::Punct => format!("'{}'", char::from(t.aux())),
+        Kind::End => "the end".into(),
+        Kind::Error => "bad text".into(),
     }
 }
 
@@ -583,7 +627,7 @@ struct Parser<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
     /// The next token, lexed one ahead.
-    cur: Spanned<'a>,
+    cur: Tok,
     /// The first evaluation error. Once set, the parser checks the rest of the syntax without
     /// evaluating, so a later syntax error is still the one reported.
     failed: Option<Box<CraftError>>,
@@ -595,17 +639,33 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn peek(&self) -> &Spanned<'a> {
-        &self.cur
+    /// A token's text.
+    fn text(&self, t: Tok) -> &'a str {
+        self.src.get(t.start()..t.end()).unwrap_or_default()
+    }
+    /// The text between a literal's quotes.
+    fn body(&self, t: Tok) -> &'a str {
+        let quote = t.start() + usize::from(t.aux() & PREFIX);
+        self.src
+            .get(quote + 1..t.end().saturating_sub(1))
+            .unwrap_or_default()
+    }
+    /// "unexpected ..." / "found ..." for token `t`.
+    fn describe(&self, t: Tok) -> String {
+        describe(t, self.text(t))
     }
     /// Consumes the current token; lexing the one after it may fail.
-    fn next(&mut self) -> Result<Spanned<'a>> {
+    #[inline]
+    fn next(&mut self) -> Result<Tok> {
         let t = self.cur;
-        self.cur = self.lexer.next()?;
+        self.cur = self.lexer.next();
+        if self.cur.kind() == Kind::Error {
+            return Err(self.lexer.error());
+        }
         Ok(t)
     }
     fn eat(&mut self, c: u8) -> Result<bool> {
-        if matches!(self.cur.0, Tok::Punct(p) if p == c) {
+        if self.cur.is_punct(c) {
             self.next()?;
             Ok(true)
         } else {
@@ -616,10 +676,10 @@ impl<'a> Parser<'a> {
         if self.eat(c)? {
             Ok(())
         } else {
-            let (t, pos) = *self.peek();
+            let t = self.cur;
             Err(syntax(
-                pos,
-                format!("expected {what}, found {}", describe(&t)),
+                t.pos(),
+                format!("expected {what}, found {}", self.describe(t)),
             ))
         }
     }
@@ -661,7 +721,9 @@ impl<'a> Parser<'a> {
     /// short, and the (large) values are copied up fewer frames.
     fn operation(&mut self, min: u8) -> Result<Valued<'a>> {
         let (mut l, mut lpos) = self.atom()?;
-        while let (Tok::Punct(op @ (b'+' | b'-' | b'/' | b'*')), pos) = *self.peek() {
+        while self.cur.kind() == Kind::Punct && matches!(self.cur.aux(), b'+' | b'-' | b'/' | b'*')
+        {
+            let (op, pos) = (self.cur.aux(), self.cur.pos());
             let binds = if matches!(op, b'+' | b'-') { 1 } else { 2 };
             if binds < min {
                 break;
@@ -684,12 +746,13 @@ impl<'a> Parser<'a> {
 
     /// The grammar's `unary` and `atom`.
     fn atom(&mut self) -> Result<Valued<'a>> {
-        let (t, pos) = self.next()?;
-        if let Some(v) = self.literal(t, pos)? {
+        let t = self.next()?;
+        let pos = t.pos();
+        if let Some(v) = self.literal(t)? {
             return Ok((v, pos));
         }
-        let v = match t {
-            Tok::Punct(b'-') => {
+        let v = match (t.kind(), t.aux()) {
+            (Kind::Punct, b'-') => {
                 let (v, _) = self.atom()?;
                 self.eval_val(|| match v {
                     Val::V(Value::Int(i)) => Ok(Val::V(Value::Int(i.wrapping_neg()))),
@@ -697,8 +760,8 @@ impl<'a> Parser<'a> {
                     _ => Err(syntax(pos, "'-' applies to numbers only")),
                 })
             }
-            Tok::Name(name) => self.call(name, pos)?,
-            Tok::Punct(b'(') => {
+            (Kind::Name, _) => self.call(self.text(t), pos)?,
+            (Kind::Punct, b'(') => {
                 if self.eat(b')')? {
                     return Ok((Val::V(Value::Tuple(Vec::new())), pos));
                 }
@@ -718,7 +781,7 @@ impl<'a> Parser<'a> {
                 self.expect(b')', "',' or ')'")?;
                 self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
             }
-            Tok::Punct(b'[') => {
+            (Kind::Punct, b'[') => {
                 let mut items = Vec::new();
                 while !self.eat(b']')? {
                     let item = self.item(b']')?;
@@ -730,30 +793,29 @@ impl<'a> Parser<'a> {
                 }
                 self.eval_val(|| Ok(Val::V(Value::List(items))))
             }
-            t => return Err(syntax(pos, format!("unexpected {}", describe(&t)))),
+            _ => return Err(syntax(pos, format!("unexpected {}", self.describe(t)))),
         };
         Ok((v, pos))
     }
 
-    /// The value of the literal token `t` at `pos` (a number, string, bytes, `None`, `True`,
-    /// `False`); `None` if `t` is not a literal.
-    fn literal(&self, t: Tok<'a>, pos: usize) -> Result<Option<Val<'a>>> {
-        Ok(Some(match t {
-            Tok::Num(text) => match number_value(text, pos)? {
+    /// The value of the literal token `t` (a number, string, bytes, `None`, `True`, `False`);
+    /// `None` if `t` is not a literal.
+    fn literal(&self, t: Tok) -> Result<Option<Val<'a>>> {
+        Ok(Some(match t.kind() {
+            Kind::Num => match number_value(self.text(t), t.pos())? {
                 Number::Int(i) => Val::V(Value::Int(i)),
                 Number::Float(f) => Val::V(Value::Float(f)),
             },
-            Tok::Str { body, form } if self.live() => {
-                Val::V(Value::Str(self.decode_str(body, form, pos)?))
-            }
-            Tok::Bytes { body, form } if self.live() => {
-                Val::V(Value::Bytes(self.decode(body, form, pos, true)?))
-            }
-            Tok::Str { .. } | Tok::Bytes { .. } => Val::Failed,
-            Tok::Name("None") => Val::V(Value::None),
-            Tok::Name("True") => Val::V(Value::Bool(true)),
-            Tok::Name("False") => Val::V(Value::Bool(false)),
-            _ => return Ok(None),
+            Kind::Str if self.live() => Val::V(Value::Str(self.decode_str(t)?)),
+            Kind::Bytes if self.live() => Val::V(Value::Bytes(self.decode(t, true)?)),
+            Kind::Str | Kind::Bytes => Val::Failed,
+            Kind::Name => match self.text(t) {
+                "None" => Val::V(Value::None),
+                "True" => Val::V(Value::Bool(true)),
+                "False" => Val::V(Value::Bool(false)),
+                _ => return Ok(None),
+            },
+            Kind::Punct | Kind::End | Kind::Error => return Ok(None),
         }))
     }
 
@@ -761,11 +823,11 @@ impl<'a> Parser<'a> {
     /// all are one literal, read here without the expression machinery ([`Parser::expr`]
     /// gives the same value).
     fn item(&mut self, close: u8) -> Result<Valued<'a>> {
-        let (t, pos) = self.cur;
+        let t = self.cur;
         if self.lexer.next_is(b',') || self.lexer.next_is(close) {
-            if let Some(v) = self.literal(t, pos)? {
+            if let Some(v) = self.literal(t)? {
                 self.next()?;
-                return Ok((v, pos));
+                return Ok((v, t.pos()));
             }
         }
         self.expr()
@@ -773,24 +835,24 @@ impl<'a> Parser<'a> {
 
     /// A literal's bytes (UTF-8 for a `str`): the body where it lies in the spec, or decoded
     /// when it has escapes.
-    /// (`body` and `form` from the token at 1-based position `pos`.)
-    fn decode(&self, body: &'a str, form: Form, pos: usize, bytes: bool) -> Result<Cow<'a, [u8]>> {
-        if form.plain {
+    fn decode(&self, t: Tok, bytes: bool) -> Result<Cow<'a, [u8]>> {
+        let body = self.body(t);
+        if t.aux() & PLAIN != 0 {
             return Ok(Cow::Borrowed(body.as_bytes()));
         }
         let mut out = Vec::with_capacity(body.len());
-        let quote = pos - 1 + usize::from(form.prefix);
-        scan_literal(self.src, quote, form.raw, bytes, Some(&mut out))?;
+        let quote = t.start() + usize::from(t.aux() & PREFIX);
+        scan_literal(self.src, quote, t.aux() & RAW != 0, bytes, Some(&mut out))?;
         Ok(Cow::Owned(out))
     }
 
     /// A `str` literal's text (a plain one is borrowed without checking its UTF-8 again).
-    fn decode_str(&self, body: &'a str, form: Form, pos: usize) -> Result<Cow<'a, str>> {
-        if form.plain {
-            return Ok(Cow::Borrowed(body));
+    fn decode_str(&self, t: Tok) -> Result<Cow<'a, str>> {
+        if t.aux() & PLAIN != 0 {
+            return Ok(Cow::Borrowed(self.body(t)));
         }
         // Decoding writes whole characters, so the bytes are UTF-8.
-        let bytes = self.decode(body, form, pos, false)?.into_owned();
+        let bytes = self.decode(t, false)?.into_owned();
         Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_default()))
     }
 
@@ -804,13 +866,12 @@ impl<'a> Parser<'a> {
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
         while !self.eat(b')')? {
-            let keyword = match self.cur {
-                (Tok::Name(n), npos) if self.lexer.next_is(b'=') => {
-                    self.next()?;
-                    self.next()?;
-                    Some((n, npos))
-                }
-                _ => None,
+            let keyword = if self.cur.kind() == Kind::Name && self.lexer.next_is(b'=') {
+                let name = self.next()?;
+                self.next()?;
+                Some((self.text(name), name.pos()))
+            } else {
+                None
             };
             // A layer takes keyword arguments only (Raw's load aside), and says so before its
             // value is evaluated: keep evaluation off while the value is read.
@@ -1131,20 +1192,27 @@ pub fn craft(spec: &str) -> crate::Result<Vec<Vec<u8>>> {
 /// The packets a spec stands for, before expansion, and the layers its stack is a range of;
 /// error positions in bytes.
 fn parse_stack(spec: &str) -> Result<(Stack<'_>, Vec<Layer>)> {
+    // Token positions are `u32`s.
+    if spec.len() >= u32::MAX as usize {
+        return Err(syntax(1, "the spec is longer than 4 GiB"));
+    }
     let mut lexer = Lexer { src: spec, i: 0 };
     let mut p = Parser {
         src: spec,
-        cur: lexer.next()?,
+        cur: match lexer.next() {
+            t if t.kind() == Kind::Error => return Err(lexer.error()),
+            t => t,
+        },
         lexer,
         failed: None,
         // Room for the usual Ether/IP/TCP/payload without growing.
         layers: Vec::with_capacity(4),
     };
-    let parsed = p.expr().and_then(|(v, vpos)| match *p.peek() {
-        (Tok::End, _) => Ok((v, vpos)),
-        (t, pos) => Err(syntax(
-            pos,
-            format!("unexpected {} after the expression", describe(&t)),
+    let parsed = p.expr().and_then(|(v, vpos)| match p.cur.kind() {
+        Kind::End => Ok((v, vpos)),
+        _ => Err(syntax(
+            p.cur.pos(),
+            format!("unexpected {} after the expression", p.describe(p.cur)),
         )),
     });
     // A lexing error anywhere outranks a syntax error: the rest of the spec is lexed first.
