@@ -319,6 +319,17 @@ const START: [Start; 256] = {
     t
 };
 
+/// Bytes where a plain literal's run of ordinary text stops: quotes, a backslash, non-ASCII.
+const LITERAL_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'\'' | b'"' | b'\\') || b >= 0x80;
+        b += 1;
+    }
+    t
+};
+
 /// The string or bytes literal starting at byte `start`, with a prefix of `p` bytes, and the
 /// offset after it.
 fn literal_token(src: &str, start: usize, p: usize) -> Result<Tok> {
@@ -328,13 +339,10 @@ fn literal_token(src: &str, start: usize, p: usize) -> Result<Tok> {
     let is_bytes = prefix.iter().any(|b| b.eq_ignore_ascii_case(&b'b'));
     let quote = start + p;
     // Most literals are plain ASCII: the body ends at the next quote. Anything else (an
-    // escape, a non-ASCII character, no closing quote) takes the general path.
+    // escape, a non-ASCII character, the other quote, no closing quote) takes the general path.
     let q = bytes[quote];
     let rest = &bytes[quote + 1..];
-    let (end, plain) = match rest
-        .iter()
-        .position(|&c| c == q || c == b'\\' || !c.is_ascii())
-    {
+    let (end, plain) = match rest.iter().position(|&c| LITERAL_STOP[usize::from(c)]) {
         Some(n) if rest[n] == q => (quote + n + 2, true),
         _ => scan_literal(src, quote, raw, is_bytes, None)?,
     };
@@ -800,6 +808,7 @@ impl<'a> Parser<'a> {
 
     /// The value of the literal token `t` (a number, string, bytes, `None`, `True`, `False`);
     /// `None` if `t` is not a literal.
+    #[inline(always)]
     fn literal(&self, t: Tok) -> Result<Option<Val<'a>>> {
         Ok(Some(match t.kind() {
             Kind::Num => match number_value(self.text(t), t.pos())? {
@@ -822,6 +831,7 @@ impl<'a> Parser<'a> {
     /// An argument or a tuple or list item: an expression followed by `,` or `close`. Nearly
     /// all are one literal, read here without the expression machinery ([`Parser::expr`]
     /// gives the same value).
+    #[inline(always)]
     fn item(&mut self, close: u8) -> Result<Valued<'a>> {
         let t = self.cur;
         if self.lexer.next_is(b',') || self.lexer.next_is(close) {

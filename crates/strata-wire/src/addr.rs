@@ -5,39 +5,61 @@
 
 use core::net::{Ipv4Addr, Ipv6Addr};
 
+/// Each byte's value as a hexadecimal digit, `NOT_HEX` if it is not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            c @ b'A'..=b'F' => c - b'A' + 10,
+            _ => NOT_HEX,
+        };
+        b += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 0xff;
+
 /// The value of a hexadecimal digit.
+#[inline]
 pub(crate) fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+    match HEX_VALUE[usize::from(b)] {
+        NOT_HEX => None,
+        v => Some(v),
     }
 }
 
 /// An IPv4 address as `std` parses it (`"198.18.0.1"`): four decimal octets of one to three
 /// digits, no leading zero.
 pub fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
+    let b = s.as_bytes();
     let mut octets = [0u8; 4];
-    let mut parts = s.as_bytes().split(|&b| b == b'.');
-    for octet in &mut octets {
-        let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
-            return None;
-        }
-        let mut v = 0u16;
-        for &d in part {
-            if !d.is_ascii_digit() {
+    let mut i = 0;
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if b.get(i) != Some(&b'.') {
                 return None;
             }
+            i += 1;
+        }
+        let start = i;
+        let mut v = 0u16;
+        while let Some(&d) = b.get(i) {
+            if !d.is_ascii_digit() || i - start == 3 {
+                break;
+            }
             v = v * 10 + u16::from(d - b'0');
+            i += 1;
+        }
+        let digits = i - start;
+        if digits == 0 || (digits > 1 && b[start] == b'0') {
+            return None;
         }
         *octet = u8::try_from(v).ok()?;
     }
-    match parts.next() {
-        None => Some(Ipv4Addr::from(octets)),
-        Some(_) => None,
-    }
+    (i == b.len()).then(|| Ipv4Addr::from(octets))
 }
 
 /// An IPv6 address as `std` parses it (`"2001:db8::1"`). Groups of hexadecimal digits with at
