@@ -28,6 +28,7 @@ pub mod value;
 pub use error::{CraftError, Result};
 pub use layers::*;
 pub use packet::{Layer, Packet};
+pub use spec::Crafter;
 pub use value::Value;
 
 /// Parses a Scapy expression (`"Ether()/IP(dst='198.18.0.2')/TCP(dport=[22,80])"`) into
@@ -36,7 +37,8 @@ pub fn parse_spec(spec: &str) -> Result<Vec<Packet>> {
     spec::parse(spec)
 }
 
-/// The bytes of every packet a spec stands for: Scapy's `[raw(p) for p in SPEC]`.
+/// The bytes of every packet a spec stands for: Scapy's `[raw(p) for p in SPEC]`. A loop
+/// crafting many specs can keep its buffers with a [`Crafter`].
 pub fn craft_spec(spec: &str) -> Result<Vec<Vec<u8>>> {
     spec::craft(spec)
 }

@@ -1183,25 +1183,76 @@ fn count(k: i128, unit: usize, pos: usize) -> Result<usize> {
 /// Parses a spec into the packets it stands for, in Scapy's order: the first layer's fields
 /// vary slowest, and within a layer the field given last varies slowest.
 pub fn parse(spec: &str) -> crate::Result<Vec<Packet>> {
-    parse_stack(spec)
+    parse_stack(spec, Vec::new())
         .and_then(|(stack, layers)| packets(stack, layers))
         .map_err(|e| char_columns(*e, spec))
 }
 
-/// The bytes of every packet a spec stands for ([`crate::craft_spec`]). A spec of one packet,
-/// the usual case, is built from the parser's layers as they are, without a packet vector.
+/// The bytes of every packet a spec stands for ([`crate::craft_spec`]).
 pub fn craft(spec: &str) -> crate::Result<Vec<Vec<u8>>> {
-    let (stack, layers) = parse_stack(spec).map_err(|e| char_columns(*e, spec))?;
-    if stack.varying.is_empty() && stack.repeat == 1 && stack.layers == (0..layers.len()) {
-        return Ok(vec![Packet { layers }.build()?]);
+    // One packet is the usual case.
+    let mut frames = Vec::with_capacity(1);
+    craft_into(spec, &mut Vec::new(), &mut frames)?;
+    Ok(frames)
+}
+
+/// Crafts spec after spec with the same scratch space: the parser's layer vector and the
+/// frame buffers are kept from one call to the next, so a loop crafting many specs allocates
+/// only for what each spec itself holds (decoded strings, option lists ...).
+///
+/// ```
+/// let mut crafter = strata_craft::Crafter::new();
+/// for port in [22, 80, 443] {
+///     let frames = crafter.craft(&format!("IP(dst='198.18.0.2')/TCP(dport={port})")).unwrap();
+///     assert_eq!(frames[0].len(), 40);
+/// }
+/// ```
+#[derive(Debug, Default)]
+pub struct Crafter {
+    layers: Vec<Layer>,
+    frames: Vec<Vec<u8>>,
+}
+
+impl Crafter {
+    pub fn new() -> Crafter {
+        Crafter::default()
     }
-    let packets = packets(stack, layers).map_err(|e| char_columns(*e, spec))?;
-    packets.iter().map(Packet::build).collect()
+
+    /// The bytes of every packet `spec` stands for, as [`crate::craft_spec`] gives them,
+    /// valid until the next call.
+    pub fn craft(&mut self, spec: &str) -> crate::Result<&[Vec<u8>]> {
+        craft_into(spec, &mut self.layers, &mut self.frames)?;
+        Ok(&self.frames)
+    }
+}
+
+/// Crafts `spec` into `frames`, resized to one buffer per packet (a buffer's old contents are
+/// replaced, its capacity reused); `layers` is the parser's scratch, left empty. A spec of
+/// one packet, the usual case, is built from the parser's layers as they are.
+fn craft_into(spec: &str, layers: &mut Vec<Layer>, frames: &mut Vec<Vec<u8>>) -> crate::Result<()> {
+    layers.clear();
+    let (stack, parsed) =
+        parse_stack(spec, core::mem::take(layers)).map_err(|e| char_columns(*e, spec))?;
+    if stack.varying.is_empty() && stack.repeat == 1 && stack.layers == (0..parsed.len()) {
+        frames.resize_with(1, Vec::new);
+        let packet = Packet { layers: parsed };
+        let built = packet.build_into(&mut frames[0]);
+        *layers = packet.layers;
+        layers.clear();
+        return built;
+    }
+    let packets = packets(stack, parsed).map_err(|e| char_columns(*e, spec))?;
+    frames.resize_with(packets.len(), Vec::new);
+    for (packet, frame) in packets.iter().zip(frames.iter_mut()) {
+        packet.build_into(frame)?;
+    }
+    Ok(())
 }
 
 /// The packets a spec stands for, before expansion, and the layers its stack is a range of;
 /// error positions in bytes.
-fn parse_stack(spec: &str) -> Result<(Stack<'_>, Vec<Layer>)> {
+/// `layers` is an empty vector to put them in (its capacity reused).
+fn parse_stack(spec: &str, mut layers: Vec<Layer>) -> Result<(Stack<'_>, Vec<Layer>)> {
     // Token positions are `u32`s.
     if spec.len() >= u32::MAX as usize {
         return Err(syntax(1, "the spec is longer than 4 GiB"));
@@ -1215,8 +1266,11 @@ fn parse_stack(spec: &str) -> Result<(Stack<'_>, Vec<Layer>)> {
         },
         lexer,
         failed: None,
-        // Room for the usual Ether/IP/TCP/payload without growing.
-        layers: Vec::with_capacity(4),
+        layers: {
+            // Room for the usual Ether/IP/TCP/payload without growing.
+            layers.reserve(4);
+            layers
+        },
     };
     let parsed = p.expr().and_then(|(v, vpos)| match p.cur.kind() {
         Kind::End => Ok((v, vpos)),
