@@ -711,6 +711,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The field value an expression stands for (`None` once evaluation is off).
+    #[inline(always)]
     fn value(&mut self, (v, pos): Valued<'a>) -> Option<Value<'a>> {
         match v {
             Val::V(v) => Some(v),
@@ -950,21 +951,20 @@ fn set_arg<'a>(
     v: Value<'a>,
     vpos: usize,
 ) -> Result<()> {
+    let proto = layer.proto_mut();
     // Check the name first, so a typo is reported as such whatever the value.
-    let Some(&field) = layer.proto().fields().iter().find(|f| same_name(f, field)) else {
-        return Err(set_field(layer.proto_mut(), field, Value::None)
-            .err()
-            .map_or_else(
-                || syntax(fpos, "unknown field"),
-                |e| Box::new(e.at_column(fpos)),
-            ));
+    let Some(&field) = proto.fields().iter().find(|f| same_name(f, field)) else {
+        return Err(set_field(proto, field, Value::None).err().map_or_else(
+            || syntax(fpos, "unknown field"),
+            |e| Box::new(e.at_column(fpos)),
+        ));
     };
     // A later argument for the same field replaces an earlier one.
     if !varying.is_empty() {
         varying.retain(|d| d.field != field);
     }
     if !is_generator(class, field, &v) {
-        return Ok(set_known_field(layer.proto_mut(), field, v).map_err(|e| e.at_column(vpos))?);
+        return Ok(set_known_field(proto, field, v).map_err(|e| e.at_column(vpos))?);
     }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
@@ -995,13 +995,15 @@ fn is_list_field(field: &str) -> bool {
 /// Whether a value may stand for other values than itself under Scapy's generator rules
 /// ([`expand`]); other values are set as they are.
 fn is_generator(class: &str, field: &str, v: &Value) -> bool {
-    !is_list_field(field)
-        && match v {
-            Value::List(_) => true,
-            Value::Tuple(t) => matches!(t.as_slice(), [Value::Int(_), Value::Int(_)]),
-            Value::Str(s) => is_address_field(class, field) && s.contains('/'),
-            _ => false,
+    // The value first: most are numbers and plain strings, settled without a name compared.
+    match v {
+        Value::List(_) => !is_list_field(field),
+        Value::Tuple(t) => {
+            matches!(t.as_slice(), [Value::Int(_), Value::Int(_)]) && !is_list_field(field)
         }
+        Value::Str(s) => is_address_field(class, field) && s.contains('/'),
+        _ => false,
+    }
 }
 
 /// Scapy's generator rules: the values one field value stands for.
