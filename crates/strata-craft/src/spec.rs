@@ -166,7 +166,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Whether the next token is the punctuation `c`, without consuming anything.
-    #[inline]
+    #[inline(always)]
     fn next_is(&self, c: u8) -> bool {
         match self.src.as_bytes().get(self.i) {
             Some(&b) if b == c => true,
@@ -392,7 +392,7 @@ enum Number {
 
 /// The value of the number `text` (a [`Tok::Num`]) at 1-based position `pos`.
 fn number_value(text: &str, pos: usize) -> Result<Number> {
-    if let Some(v) = small_decimal(text) {
+    if let Some(v) = small_decimal(text.as_bytes()) {
         return Ok(Number::Int(v));
     }
     let text: Cow<str> = if text.contains('_') {
@@ -406,8 +406,7 @@ fn number_value(text: &str, pos: usize) -> Result<Number> {
 /// A plain decimal of at most 18 digits (`80`, `1460`, `40000`), the usual number in a spec,
 /// read without the general path's underscore, prefix and float checks (and with the value
 /// [`number`] gives it). Anything else is `None` and goes the general way.
-fn small_decimal(text: &str) -> Option<i128> {
-    let b = text.as_bytes();
+fn small_decimal(b: &[u8]) -> Option<i128> {
     if b.is_empty() || b.len() > 18 {
         return None;
     }
@@ -812,10 +811,17 @@ impl<'a> Parser<'a> {
     #[inline(always)]
     fn literal(&self, t: Tok) -> Result<Option<Val<'a>>> {
         Ok(Some(match t.kind() {
-            Kind::Num => match number_value(self.text(t), t.pos())? {
-                Number::Int(i) => Val::V(Value::Int(i)),
-                Number::Float(f) => Val::V(Value::Float(f)),
-            },
+            // A plain decimal straight from the bytes (the general path slices the text).
+            Kind::Num => {
+                let digits = self.src.as_bytes().get(t.start()..t.end());
+                match small_decimal(digits.unwrap_or_default()) {
+                    Some(i) => Val::V(Value::Int(i)),
+                    None => match number_value(self.text(t), t.pos())? {
+                        Number::Int(i) => Val::V(Value::Int(i)),
+                        Number::Float(f) => Val::V(Value::Float(f)),
+                    },
+                }
+            }
             Kind::Str if self.live() => Val::V(Value::Str(self.decode_str(t)?)),
             Kind::Bytes if self.live() => Val::V(Value::Bytes(self.decode(t, true)?)),
             Kind::Str | Kind::Bytes => Val::Failed,
