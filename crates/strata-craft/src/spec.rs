@@ -19,18 +19,20 @@
 //!
 //! Callers parse a spec for every packet they craft (`strata craft`, `strata send`, the
 //! benchmark against Scapy), so parsing, not building, is the cost of crafting. Hence:
-//! - the lexer walks the bytes of the `&str`, and its tokens are `Copy` and borrow the spec;
-//!   a string literal's escapes are checked while lexing but decoded only when the literal
-//!   becomes a [`Value`], and a literal without escapes is not copied at all: the value
-//!   borrows it from the spec, and the layer reads it there (only a layer that keeps a value,
-//!   such as a payload, copies it);
+//! - the lexer hands out one token at a time as the parser asks (no token vector); a token is
+//!   its kind and span packed in a `u128`, so it travels in registers, and a number or
+//!   literal is checked when lexed but decoded only when used: a string literal without
+//!   escapes is not copied at all, the value borrows it from the spec and the layer reads it
+//!   there (only a layer that keeps a value, such as a payload, copies it);
 //! - the parser evaluates as it goes instead of building a syntax tree, and sets each field as
-//!   soon as its argument is read;
+//!   soon as its argument is read; an argument or item that is one literal (nearly all) is
+//!   read without the expression machinery ([`Parser::item`]);
 //! - a field value that stands for one packet (the common case) is set once and never cloned;
 //!   only lists, ranges and networks are expanded into alternatives;
 //! - every layer of the spec goes into one vector as its call ends ([`Parser::layers`]); a
 //!   stack is a range of it, and `a/b` joins two adjacent ranges instead of moving layers
-//!   between vectors; that vector becomes the (last) packet's layers, without a copy.
+//!   between vectors; that vector becomes the (last) packet's layers, without a copy, and a
+//!   [`Crafter`] keeps it (and the frame buffers) from one spec to the next.
 //!
 //! Positions are byte offsets while parsing; an error leaving [`parse`] counts characters, as
 //! the user reads the spec.
@@ -38,7 +40,8 @@
 //! Errors come out in the order of a parser that reads the whole spec before evaluating it:
 //! a lexing error anywhere first, then the first syntax error, then the first evaluation error
 //! (an unknown field, a bad value ...). Evaluating while parsing keeps that order by recording
-//! the first evaluation error and parsing on without evaluating ([`Parser::failed`]).
+//! the first evaluation error and parsing on without evaluating ([`Parser::failed`]), and by
+//! lexing the rest of the spec before reporting a syntax error ([`Lexer::first_error`]).
 
 use crate::error::{did_you_mean, CraftError};
 use crate::packet::{set_field, set_known_field, Layer, Packet};
