@@ -780,7 +780,8 @@ impl<'a> Parser<'a> {
                 if self.eat(b')')? {
                     return Ok(first);
                 }
-                let mut items = Vec::new();
+                // Tuples are nearly always pairs: `('MSS', 1460)`, `(1, 1024)`.
+                let mut items = Vec::with_capacity(2);
                 items.extend(self.value(first));
                 while self.eat(b',')? {
                     if self.eat(b')')? {
@@ -793,7 +794,7 @@ impl<'a> Parser<'a> {
                 self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
             }
             (Kind::Punct, b'[') => {
-                let mut items = Vec::new();
+                let mut items = Vec::with_capacity(4);
                 while !self.eat(b']')? {
                     let item = self.item(b']')?;
                     items.extend(self.value(item));

@@ -165,6 +165,15 @@ impl Value<'_> {
         }
     }
 
+    /// [`Value::bytes`] borrowed, for values that are read, not kept (DNS names).
+    pub fn as_bytes(&self) -> Conv<&[u8]> {
+        match self {
+            Value::Str(s) => Ok(s.as_bytes()),
+            Value::Bytes(b) => Ok(b),
+            v => Err(format!("expects str or bytes, got {}", v.describe())),
+        }
+    }
+
     /// [`Value::bytes`] of a value the caller owns: the bytes are moved, not copied.
     pub fn into_bytes(self) -> Conv<Vec<u8>> {
         match self {

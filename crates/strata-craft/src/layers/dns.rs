@@ -152,21 +152,22 @@ const RECORD_NAMES: &[&str] = &[
     "rdata",
 ];
 
-/// Scapy's `dns_encode`: length-prefixed labels cut at 63 bytes, ending with the root label.
-pub fn encode_name(name: &[u8]) -> Vec<u8> {
+/// Scapy's `dns_encode`, appended to `out`: length-prefixed labels cut at 63 bytes, ending
+/// with the root label.
+pub fn encode_name(name: &[u8], out: &mut Vec<u8>) {
     if name.is_empty() || name == b"." {
-        return vec![0];
+        out.push(0);
+        return;
     }
-    let mut out = Vec::with_capacity(name.len() + 2);
     for label in name.split(|&c| c == b'.') {
         let label = &label[..label.len().min(63)];
         out.push(label.len() as u8);
         out.extend(label);
     }
+    // (The last byte is the name's: at least one label length was just written.)
     if out.last() != Some(&0) {
         out.push(0);
     }
-    out
 }
 
 /// Encodes one `DNSQR(...)` (question) or `DNSRR(...)` (resource record) at the end of `out`.
@@ -220,19 +221,19 @@ fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
     };
     if question {
         let qname = match arg("qname") {
-            Some(v) => Cow::Owned(v.bytes()?),
-            None => Cow::Borrowed(&b"www.example.com."[..]),
+            Some(v) => v.as_bytes()?,
+            None => b"www.example.com.",
         };
-        out.extend(encode_name(&qname));
+        encode_name(qname, out);
         out.extend((named("qtype", 16, DNS_TYPES, 1)? as u16).to_be_bytes());
         let class = ((int("unicastresponse", 1, 0)? as u16) << 15)
             | named("qclass", 15, DNS_CLASSES, 1)? as u16;
         out.extend(class.to_be_bytes());
         return Ok(());
     }
-    let rrname = arg("rrname").map_or(Ok(Vec::new()), Value::bytes)?;
+    let rrname = arg("rrname").map_or(Ok(&[][..]), Value::as_bytes)?;
     let ty = named("type", 16, DNS_TYPES, 1)? as u16;
-    out.extend(encode_name(&rrname));
+    encode_name(rrname, out);
     out.extend(ty.to_be_bytes());
     let class =
         ((int("cacheflush", 1, 0)? as u16) << 15) | named("rclass", 15, DNS_CLASSES, 1)? as u16;
@@ -248,7 +249,11 @@ fn encode_record(v: &Value, question: bool, out: &mut Vec<u8>) -> Conv<()> {
             .map_or(Ok(Ipv6Addr::UNSPECIFIED), Value::ipv6)?
             .octets()
             .to_vec(),
-        2 | 3 | 4 | 5 | 12 | 39 => encode_name(&rdata.map_or(Ok(Vec::new()), Value::bytes)?),
+        2 | 3 | 4 | 5 | 12 | 39 => {
+            let mut name = Vec::new();
+            encode_name(rdata.map_or(Ok(&[][..]), Value::as_bytes)?, &mut name);
+            name
+        }
         16 => {
             // TXT: character-strings of at most 255 bytes each.
             let strings = rdata.map_or(vec![Value::Str(Cow::Borrowed(""))], Value::items);
@@ -328,7 +333,8 @@ impl Proto for Dns {
                     self.sections[0] = default_question();
                     return Ok(());
                 }
-                let mut bytes = Vec::new();
+                // Room for a question or a short record without regrowing.
+                let mut bytes = Vec::with_capacity(64);
                 for item in v.item_slice() {
                     encode_record(item, i == 0, &mut bytes)?;
                 }

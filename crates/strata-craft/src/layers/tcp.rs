@@ -94,7 +94,7 @@ fn pack(v: &Value, widths: &[u32]) -> Conv<Vec<u8>> {
             items.len()
         ));
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(widths.iter().sum::<u32>() as usize);
     for (item, &w) in items.iter().zip(widths) {
         let x = item.uint(w * 8)?;
         out.extend(&x.to_be_bytes()[8 - w as usize..]);
@@ -203,7 +203,8 @@ impl Proto for Tcp {
             "chksum" => self.chksum = opt(&v, Value::u16)?,
             "urgptr" => self.urgptr = opt(&v, Value::u16)?,
             _ => {
-                let mut out = Vec::new();
+                // Room for TCP's 40 bytes of options: no regrowing while encoding.
+                let mut out = Vec::with_capacity(40);
                 if let Value::Bytes(b) = &v {
                     out.extend_from_slice(b);
                 } else {
