@@ -8,7 +8,7 @@
 //! parser resyncs at the next segment.
 
 use std::collections::{HashMap, HashSet};
-use strata_wire::app::{self, dns, http, quic, rdp, ssh, tls, vnc};
+use strata_wire::app::{self, dns, ftp, http, quic, rdp, ssh, tls, vnc};
 use strata_wire::hash::FxBuild;
 use strata_wire::{Decoded, Layer, Proto};
 
@@ -87,6 +87,10 @@ pub struct AppState {
     /// TFTP transfers: (client address, client port, server address). The server answers
     /// from a new port, so Wireshark follows the client's endpoint, as this does.
     tftp: HashSet<([u8; 16], u16, [u8; 16]), FxBuild>,
+    /// Endpoints (address, port) that FTP control connections announced for data
+    /// connections (PASV / EPSV replies, PORT / EPRT commands): a TCP connection to or from
+    /// one is FTP-DATA, as in Wireshark.
+    ftp_data: HashSet<([u8; 16], u16), FxBuild>,
     /// QUIC connections whose Initial packets are being read, by canonical endpoints.
     quic: HashMap<Key, Box<QuicConv>, FxBuild>,
     pub stats: Stats,
@@ -110,6 +114,11 @@ struct QuicConv {
 
 /// The most TFTP transfers remembered.
 const MAX_TFTP: usize = 4096;
+/// The most announced FTP data endpoints remembered.
+const MAX_FTP_DATA: usize = 4096;
+const FTP: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("FTP")));
+const FTP_DATA: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("FTP-DATA")));
+const BITTORRENT: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("BitTorrent")));
 
 fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) -> Layer {
     Layer {
@@ -407,8 +416,14 @@ impl AppState {
         }
         if !conv.decided {
             conv.decided = true;
-            conv.proto = app::by_ports(sport, dport, app::tcp_port)
-                .or_else(|| app::tcp_named(sport, dport, p));
+            let ftp_data =
+                self.ftp_data.contains(&(src, sport)) || self.ftp_data.contains(&(dst, dport));
+            conv.proto = if ftp_data {
+                FTP_DATA
+            } else {
+                app::by_ports(sport, dport, app::tcp_port)
+                    .or_else(|| app::tcp_named(sport, dport, p))
+            };
             // The side on the registered (else the lower) port is the server.
             let server_port = match conv.proto {
                 Some(_) if app::tcp_port(sport.min(dport)).is_some() => sport.min(dport),
@@ -441,6 +456,20 @@ impl AppState {
             return;
         };
         self.claimed = true;
+        if Some((proto, kind)) == FTP && self.ftp_data.len() < MAX_FTP_DATA {
+            if let Some(ep) = ftp::data_endpoint(p) {
+                let mut addr = src;
+                match ep.addr {
+                    Some(ftp::DataAddr::V4(a)) => {
+                        addr = [0; 16];
+                        addr[..4].copy_from_slice(&a);
+                    }
+                    Some(ftp::DataAddr::V6(a)) => addr = a,
+                    None => {}
+                }
+                self.ftp_data.insert((addr, ep.port));
+            }
+        }
         if proto == Proto::AppNamed && kind == app::VNC {
             // A segment shows VNC when a message ends in it, else it is a segment of a
             // reassembled PDU (Wireshark's view of a 2 MB framebuffer update).
@@ -455,8 +484,9 @@ impl AppState {
         }
         let cut = p.len() < declared;
         let rdp = proto == Proto::AppNamed && Some((proto, kind)) == app::named_kind("RDP");
-        // BitTorrent shows every segment as its own (piece data is "Continuation data").
-        let unframed = Some((proto, kind)) == app::named_kind("BitTorrent");
+        // BitTorrent shows every segment as its own (piece data is "Continuation data"), and
+        // so does FTP-DATA (raw file bytes).
+        let unframed = [BITTORRENT, FTP_DATA].contains(&Some((proto, kind)));
         if proto == Proto::AppNamed && !rdp && !unframed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which
             // Wireshark shows as a TCP segment of a reassembled PDU.

@@ -261,8 +261,17 @@ fn resolve(name: &str) -> Option<(Base, Ty)> {
     }
     PROTOCOLS
         .iter()
-        .find(|&&p| p == name)
-        .map(|&p| (Base::Proto(p), Ty::Bytes))
+        .copied()
+        .chain(app_protocols())
+        .find(|&p| p == name)
+        .map(|p| (Base::Proto(p), Ty::Bytes))
+}
+
+/// The filter names of the application protocols Strata names (`ftp`, `smb2`, `snmp`, ...).
+fn app_protocols() -> impl Iterator<Item = &'static str> {
+    (0..strata_wire::app::NAMES.len())
+        .map(|i| strata_wire::app::filter_name(i as u8))
+        .filter(|&n| n != "data")
 }
 
 /// The known name closest to `name`, if close enough to be a likely typo.
@@ -272,6 +281,7 @@ fn suggest(name: &str) -> Option<&'static str> {
         .map(|f| f.name)
         .chain(EITHER.iter().map(|e| e.0))
         .chain(PROTOCOLS.iter().copied())
+        .chain(app_protocols())
         .chain(["frame", "frame.protocols"]);
     let (d, best) = names
         .map(|n| (edit_distance(name, n), n))

@@ -7,6 +7,7 @@ pub mod bittorrent;
 pub mod dhcp;
 pub mod dhcpv6;
 pub mod dns;
+pub mod ftp;
 pub mod http;
 pub mod kerberos;
 pub mod ldap;
@@ -97,7 +98,7 @@ pub fn tcp_heuristic(payload: &[u8]) -> Option<(Proto, u8)> {
 pub const VNC: u8 = 0;
 
 /// Application protocols Strata names (Wireshark's Protocol column) but does not dissect yet.
-pub static NAMES: &[&str] = &[
+pub const NAMES: &[&str] = &[
     "VNC",
     "SMB2",
     "SMB",
@@ -158,6 +159,7 @@ pub static NAMES: &[&str] = &[
     "DTLSv1.0",
     "DTLSv1.2",
     "802.11",
+    "FTP-DATA",
 ];
 
 /// Wireshark's filter name (the display-filter and protocol-hierarchy name) of a [`NAMES`]
@@ -223,8 +225,29 @@ pub fn filter_name(kind: u8) -> &'static str {
         "CAPWAP-Data" => "capwap.data",
         "DTLSv1.0" | "DTLSv1.2" => "dtls",
         "802.11" => "wlan",
+        "FTP-DATA" => "ftp-data",
         _ => "data",
     }
+}
+
+/// The [`NAMES`] index of `name`, for constants (a name not in the table fails the build):
+/// `const FTP: u8 = app::kind_of("FTP");` compares no strings per packet.
+pub const fn kind_of(name: &str) -> u8 {
+    let (want, mut i) = (name.as_bytes(), 0);
+    while i < NAMES.len() {
+        let have = NAMES[i].as_bytes();
+        if have.len() == want.len() {
+            let mut j = 0;
+            while j < have.len() && have[j] == want[j] {
+                j += 1;
+            }
+            if j == have.len() {
+                return i as u8;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a NAMES entry")
 }
 
 /// The dispatch value of a [`NAMES`] protocol.
