@@ -1,11 +1,11 @@
 //! `strata_wire::app::dns`: the input as one DNS message (every header getter, the questions,
-//! the records with their A / AAAA / target / MX / SRV / SOA / TXT views, every name written
-//! out), then as a
-//! DNS-over-TCP byte stream split with `tcp_frame_len`, each message checked the same way.
+//! the records with their A / AAAA / target / MX / SRV / SOA / TXT / EDNS-option views, every
+//! name written out), then as a DNS-over-TCP byte stream split with `tcp_frame_len`, each
+//! message checked the same way.
 //! Checks: no panic or hang; iteration within the section counts; records in section order;
 //! `rdata` at `rdata_off` inside the message; names written as UTF-8 of bounded length, and
 //! nothing written for a name reported malformed; the per-type views only for their type,
-//! numbers as in the rdata, TXT strings back to back inside the rdata.
+//! numbers as in the rdata, TXT strings and EDNS options back to back inside the rdata.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -95,7 +95,7 @@ fn message(m: &[u8]) {
 }
 
 /// The per-type accessors: each only for its type, its numbers from the rdata's bytes, SOA
-/// names written like any name, TXT strings back to back inside the rdata.
+/// names written like any name, TXT strings and EDNS options back to back inside the rdata.
 fn record_types(r: &dns::Record, out: &mut Vec<u8>) {
     let be16 = |i: usize| u16::from_be_bytes([r.rdata[i], r.rdata[i + 1]]);
     match r.mx_preference() {
@@ -129,6 +129,24 @@ fn record_types(r: &dns::Record, out: &mut Vec<u8>) {
         assert!(used <= r.rdata.len());
     }
     if r.rtype != rtype::TXT {
+        assert_eq!(used, 0);
+    }
+    let mut used = 0usize;
+    for (code, d) in r.edns_options() {
+        assert_eq!(r.rtype, rtype::OPT);
+        assert_eq!(code, be16(used));
+        assert_eq!(be16(used + 2) as usize, d.len());
+        if !d.is_empty() {
+            assert_eq!(
+                slices::offset_in(r.rdata, d),
+                used + 4,
+                "options back to back"
+            );
+        }
+        used += 4 + d.len();
+        assert!(used <= r.rdata.len());
+    }
+    if r.rtype != rtype::OPT {
         assert_eq!(used, 0);
     }
 }

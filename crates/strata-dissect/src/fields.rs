@@ -554,6 +554,46 @@ pub static FIELDS: &[FieldDef] = &[
     field!("dns.resp.len", Some(Proto::Dns), UInt, |f, l, h, o| {
         put_dec(o, dns_rr(h, |r| Some(r.rdata.len() as u64)))
     }),
+    // EDNS(0): an OPT record's class and TTL fields are these.
+    field!(
+        "dns.rr.udp_payload_size",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_opt(h).map(|r| r.class))
+    ),
+    field!(
+        "dns.resp.ext_rcode",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_hex(o, dns_opt(h).map(|r| r.ttl >> 24), 2)
+    ),
+    field!(
+        "dns.resp.edns0_version",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_dec(o, dns_opt(h).map(|r| (r.ttl >> 16) & 0xff))
+    ),
+    field!("dns.resp.z", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_hex(o, dns_opt(h).map(|r| r.ttl & 0xffff), 4)
+    }),
+    field!("dns.resp.z.do", Some(Proto::Dns), Bool, |f, l, h, o| {
+        put_dec(o, dns_opt(h).map(|r| (r.ttl >> 15) & 1))
+    }),
+    field!(
+        "dns.resp.z.reserved",
+        Some(Proto::Dns),
+        UInt,
+        |f, l, h, o| put_hex(o, dns_opt(h).map(|r| r.ttl & 0x7fff), 4)
+    ),
+    field!("dns.opt.code", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_rr(h, |r| r.edns_options().next()).map(|(c, _)| c))
+    }),
+    field!("dns.opt.len", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(
+            o,
+            dns_rr(h, |r| r.edns_options().next()).map(|(_, d)| d.len() as u64),
+        )
+    }),
     field!("dns.cname", Some(Proto::Dns), Str, |f, l, h, o| {
         dns_name(h, dns::rtype::CNAME, o)
     }),
@@ -1712,6 +1752,11 @@ fn dns_msg(h: &[u8]) -> Option<dns::Message<'_>> {
 /// The first value `f` takes from the records of a DNS layer, in section order.
 fn dns_rr<'a, T>(h: &'a [u8], f: impl FnMut(dns::Record<'a>) -> Option<T>) -> Option<T> {
     dns_msg(h)?.records().find_map(f)
+}
+
+/// The first OPT record of a DNS layer.
+fn dns_opt(h: &[u8]) -> Option<dns::Record<'_>> {
+    dns_rr(h, |r| (r.rtype == dns::rtype::OPT).then_some(r))
 }
 
 /// Writes the target name of the first record of type `ty` (Wireshark shows each record type's

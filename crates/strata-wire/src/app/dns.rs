@@ -301,6 +301,15 @@ impl<'a> Record<'a> {
             minimum: be32(n, 16),
         })
     }
+    /// An OPT record's EDNS(0) options (RFC 6891 6.1.2), in order (none for other types); an
+    /// option cut by the end of the rdata ends the list.
+    pub fn edns_options(&self) -> EdnsOptions<'a> {
+        EdnsOptions(if self.rtype == rtype::OPT {
+            self.rdata
+        } else {
+            &[]
+        })
+    }
     /// A TXT record's character-strings, in order (none for other types); a string cut by
     /// the end of the rdata ends the list.
     pub fn txt(&self) -> TxtStrings<'a> {
@@ -322,6 +331,27 @@ pub struct Soa<'a> {
     pub retry: u32,
     pub expire: u32,
     pub minimum: u32,
+}
+
+/// The options of an OPT rdata: (code, data).
+#[derive(Debug, Clone)]
+pub struct EdnsOptions<'a>(&'a [u8]);
+
+impl<'a> Iterator for EdnsOptions<'a> {
+    type Item = (u16, &'a [u8]);
+    fn next(&mut self) -> Option<(u16, &'a [u8])> {
+        if self.0.len() < 4 {
+            self.0 = &[];
+            return None;
+        }
+        let (code, n) = (be16(self.0, 0), be16(self.0, 2) as usize);
+        let Some(d) = self.0.get(4..4 + n) else {
+            self.0 = &[];
+            return None;
+        };
+        self.0 = &self.0[4 + n..];
+        Some((code, d))
+    }
 }
 
 /// The character-strings of a TXT rdata (each a length byte and that many bytes).
@@ -465,12 +495,29 @@ mod tests {
         let t: Vec<_> = r[3].txt().collect();
         assert_eq!(t, [&b"hi"[..], &b""[..]]);
         assert!(r[0].txt().next().is_none() && r[1].soa().is_none());
+        assert!(r[0].edns_options().next().is_none());
         // An SOA whose counters are cut.
         let mut cut = b.clone();
         cut.truncate(12 + 11 + 10);
         cut[7] = 1;
         let m = Message::new_checked(&cut[..]).unwrap();
         assert!(m.records().next().is_none_or(|r| r.soa().is_none()));
+    }
+
+    #[test]
+    fn edns_options() {
+        // Root owner, OPT, payload size 4096, DO bit, a cookie option and a cut one.
+        let mut b = vec![
+            0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 41, 0x10, 0, 0, 0, 0x80, 0,
+        ];
+        let opts = [0, 10, 0, 2, 0xab, 0xcd, 0, 8, 0, 9, 1];
+        b.extend_from_slice(&[0, opts.len() as u8]);
+        b.extend_from_slice(&opts);
+        let m = Message::new_checked(&b[..]).unwrap();
+        let r = m.records().next().unwrap();
+        assert_eq!((r.rtype, r.class, r.ttl), (rtype::OPT, 4096, 0x8000));
+        let o: Vec<_> = r.edns_options().collect();
+        assert_eq!(o, [(10, &[0xab, 0xcd][..])]);
     }
 
     #[test]
