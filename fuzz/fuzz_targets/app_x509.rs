@@ -1,12 +1,13 @@
 //! `strata_wire::app::x509`: the input as a TLS Certificate handshake body
 //! (`certificate_list`, each entry `parse`d) and as one DER certificate; every accessor
 //! (`Name::attributes` / `rdn_count`, `extensions`, `dns_names`) and every writer (`write_oid`,
-//! `write_utc_time`, `write_bmp`) on what it returns.
+//! `write_utc_time`, `write_generalized_time`, `write_bmp`) on what it returns.
 //! Checks: no panic or hang; entries back to back inside the body, each after its 3-byte
 //! length and no longer than it; every returned slice inside the certificate; lists within
 //! MAX_ITEMS; the TBSCertificate's fields present in order (a missing one leaves the later
-//! ones missing too); OIDs written as dotted decimal, times as `YYYY-MM-DD HH:MM:SS (UTC)`,
-//! BMP strings as UTF-8, and nothing written when a writer refuses.
+//! ones missing too); OIDs written as dotted decimal, times as `YYYY-MM-DD HH:MM:SS (UTC)` or
+//! `Mon DD, YYYY HH:MM:SS.nnnnnnnnn UTC`, BMP strings as UTF-8, and nothing written when a
+//! writer refuses.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -99,6 +100,14 @@ fn certificate(der: &[u8], out: &mut Vec<u8>) {
             assert_eq!(out.len(), "2019-12-17 01:17:28 (UTC)".len());
             assert!(out.starts_with(b"19") || out.starts_with(b"20"));
             assert!(out.ends_with(b" (UTC)"));
+        } else {
+            assert!(out.is_empty());
+        }
+        out.clear();
+        if x509::write_generalized_time(t.text, out) {
+            assert_eq!(out.len(), "Jan  1, 2055 00:00:00.000000000 UTC".len());
+            assert!(out.ends_with(b" UTC"));
+            slices::utf8(out);
         } else {
             assert!(out.is_empty());
         }

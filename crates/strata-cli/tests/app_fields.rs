@@ -120,6 +120,7 @@ const FIELDS: &[&str] = &[
     "x509sat.IA5String",
     "x509sat.PrintableString",
     "x509af.utcTime",
+    "x509af.generalizedTime",
     "x509af.subjectPublicKey",
     "x509af.extension.id",
     "x509ce.dNSName",

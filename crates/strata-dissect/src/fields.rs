@@ -169,6 +169,16 @@ pub static FIELDS: &[FieldDef] = &[
         be16(h, 0).map(|t| t & 0xfff)
     )),
     field!(
+        "x509af.generalizedTime",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| x509_certs(l, h)
+            .flat_map(|c| [c.not_before, c.not_after])
+            .flatten()
+            .find(|t| t.tag == x509::tag::GENERALIZED_TIME)
+            .is_some_and(|t| x509::write_generalized_time(t.text, o))
+    ),
+    field!(
         "ieee8021ad.id",
         Some(Proto::Ieee8021ad),
         UInt,

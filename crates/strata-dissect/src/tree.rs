@@ -403,6 +403,7 @@ pub fn label(name: &str) -> &str {
         "x509sat.IA5String" => "IA5String",
         "x509sat.PrintableString" => "PrintableString",
         "x509af.utcTime" => "utcTime",
+        "x509af.generalizedTime" => "generalizedTime",
         "x509af.subjectPublicKey" => "subjectPublicKey",
         "x509af.extension.id" => "Extension Id",
         "x509ce.dNSName" => "dNSName",

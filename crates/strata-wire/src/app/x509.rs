@@ -355,6 +355,51 @@ pub fn write_utc_time(t: &[u8], out: &mut Vec<u8>) -> bool {
     true
 }
 
+/// Writes a GeneralizedTime as TShark shows `x509af.generalizedTime` (an absolute time):
+/// "Jan  1, 2055 00:00:00.000000000 UTC". TShark prints it in the local time zone; this is
+/// its output under TZ=UTC, as the references are made. The DER form `YYYYMMDDHHMMSS[.f]Z`
+/// only (up to nine fraction digits); false (nothing written) for anything else.
+pub fn write_generalized_time(t: &[u8], out: &mut Vec<u8>) -> bool {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let Some((&b'Z', body)) = t.split_last() else {
+        return false;
+    };
+    let (main, frac) = match body.get(14) {
+        None => (body, &[][..]),
+        Some(b'.') => (&body[..14], &body[15..]),
+        Some(_) => return false,
+    };
+    if main.len() != 14
+        || frac.len() > 9
+        || !main.iter().chain(frac).all(u8::is_ascii_digit)
+        || (body.len() > 14 && frac.is_empty())
+    {
+        return false;
+    }
+    let month = (main[4] - b'0') * 10 + (main[5] - b'0');
+    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) else {
+        return false;
+    };
+    out.extend_from_slice(&name[..]);
+    out.push(b' ');
+    out.push(if main[6] == b'0' { b' ' } else { main[6] });
+    out.push(main[7]);
+    out.extend_from_slice(b", ");
+    out.extend_from_slice(&main[..4]);
+    out.push(b' ');
+    for (i, sep) in [(8, b':'), (10, b':'), (12, b'.')] {
+        out.extend_from_slice(&main[i..i + 2]);
+        out.push(sep);
+    }
+    out.extend_from_slice(frac);
+    out.extend(std::iter::repeat_n(b'0', 9 - frac.len()));
+    out.extend_from_slice(b" UTC");
+    true
+}
+
 /// Appends a BMPString (UCS-2, big-endian) as UTF-8: U+FFFD for a surrogate or a cut unit.
 pub fn write_bmp(b: &[u8], out: &mut Vec<u8>) {
     let mut buf = [0u8; 4];
@@ -508,6 +553,20 @@ mod tests {
         o.clear();
         assert!(write_utc_time(b"691231000000Z", &mut o));
         assert_eq!(o, b"1969-12-31 00:00:00 (UTC)");
+        o.clear();
+        assert!(write_generalized_time(b"20550101000000Z", &mut o));
+        assert_eq!(o, b"Jan  1, 2055 00:00:00.000000000 UTC");
+        o.clear();
+        assert!(write_generalized_time(b"19991231235959.25Z", &mut o));
+        assert_eq!(o, b"Dec 31, 1999 23:59:59.250000000 UTC");
+        for bad in [
+            &b"20551301000000Z"[..],
+            b"2055010100000Z",
+            b"20550101000000.Z",
+            b"x",
+        ] {
+            assert!(!write_generalized_time(bad, &mut o));
+        }
         o.clear();
         write_bmp(&[0, b'A', 0xd8, 0x00, 0x20], &mut o);
         assert_eq!(o, "A\u{fffd}\u{fffd}".as_bytes());
