@@ -8,7 +8,7 @@
 //! parser resyncs at the next segment.
 
 use std::collections::{HashMap, HashSet};
-use strata_wire::app::{self, dns, ftp, http, quic, rdp, ssh, tls, vnc};
+use strata_wire::app::{self, bitcoin, dns, ftp, http, quic, rdp, ssh, tls, vnc};
 use strata_wire::hash::FxBuild;
 use strata_wire::{Decoded, Layer, Proto};
 
@@ -119,6 +119,7 @@ const MAX_FTP_DATA: usize = 4096;
 const FTP: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("FTP")));
 const FTP_DATA: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("FTP-DATA")));
 const BITTORRENT: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("BitTorrent")));
+const BITCOIN: Option<(Proto, u8)> = Some((Proto::AppNamed, app::kind_of("Bitcoin")));
 
 fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) -> Layer {
     Layer {
@@ -487,10 +488,19 @@ impl AppState {
         // BitTorrent shows every segment as its own (piece data is "Continuation data"), and
         // so does FTP-DATA (raw file bytes).
         let unframed = [BITTORRENT, FTP_DATA].contains(&Some((proto, kind)));
-        if proto == Proto::AppNamed && !rdp && !unframed && flags & 0x08 == 0 && !fin {
+        // Bitcoin messages are framed by their header's length, like RDP's TPKT.
+        let framed = rdp || Some((proto, kind)) == BITCOIN;
+        if proto == Proto::AppNamed && !framed && !unframed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which
             // Wireshark shows as a TCP segment of a reassembled PDU.
             return;
+        }
+        if Some((proto, kind)) == BITCOIN {
+            if let Some(c) = self.convs.get_mut(&ck) {
+                if bitcoin::resync(&c.dirs[d].buf, p) {
+                    c.dirs[d].buf.clear();
+                }
+            }
         }
         self.pdus(ck, d, proto, kind, p, base, in_frame, fin || rst);
         if cut {
@@ -668,6 +678,14 @@ impl AppState {
                         None => rest.len(),
                     }
                 }
+                Proto::AppNamed if Some((proto, kind)) == BITCOIN => {
+                    match bitcoin::message_len(rest) {
+                        n if n <= rest.len() => n,
+                        // The rest of the message (bounded by MAX_BUF like any message).
+                        _ if !end => 0,
+                        _ => rest.len(),
+                    }
+                }
                 Proto::Http => match http_pdu(rest, end) {
                     usize::MAX => {
                         off = data.len();
@@ -798,7 +816,9 @@ fn version_code(v: u16) -> u8 {
         0x0301 => 2,
         0x0302 => 3,
         0x0303 => 4,
-        0x0304 => 5,
+        // TLS 1.3 and its drafts, which Wireshark shows as TLSv1.3: the IETF drafts (0x7fNN)
+        // and Facebook's drafts 23 and 26 (0xfb17, 0xfb1a; its apps negotiate them).
+        0x0304 | 0x7f00..=0x7fff | 0xfb17 | 0xfb1a => 5,
         _ => 0,
     }
 }

@@ -3,6 +3,7 @@
 //! L4 payload the way Wireshark does (the lower port first, then the higher, then heuristics).
 
 pub mod ber;
+pub mod bitcoin;
 pub mod bittorrent;
 pub mod dhcp;
 pub mod dhcpv6;
@@ -59,8 +60,10 @@ pub fn tcp_port(port: u16) -> Option<(Proto, u8)> {
         5355 => (Proto::Dns, dns_flavor::LLMNR),
         22 => (Proto::Ssh, 0),
         80 | 3128 | 3132 | 5985 | 8080 | 8088 | 11371 | 1900 | 2869 | 2710 => (Proto::Http, 0),
-        443 | 465 | 563 | 636 | 853 | 989 | 990 | 992 | 993 | 994 | 995 | 3269 | 5061 | 5223
-        | 8443 => (Proto::Tls, 0),
+        // Not 5223 (XMPP over TLS): TShark 4.0 leaves it to the heuristics.
+        443 | 465 | 563 | 636 | 853 | 989 | 990 | 992 | 993 | 994 | 995 | 3269 | 5061 | 8443 => {
+            (Proto::Tls, 0)
+        }
         _ => return None,
     })
 }
