@@ -129,6 +129,56 @@ fn tcp_len(l: &Layer) -> Option<u64> {
 
 /// Every field Strata can extract, in registry order.
 pub static FIELDS: &[FieldDef] = &[
+    field!("dns.flags", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_hex(o, dns_msg(h).map(|m| m.flags()), 4)
+    }),
+    field!("dns.flags.opcode", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.opcode()))
+    }),
+    field!(
+        "dns.flags.authoritative",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 10, true))
+    ),
+    field!(
+        "dns.flags.truncated",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_msg(h).map(|m| (m.flags() >> 9) & 1))
+    ),
+    field!(
+        "dns.flags.recdesired",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 8, false))
+    ),
+    field!(
+        "dns.flags.recavail",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 7, true))
+    ),
+    field!("dns.flags.z", Some(Proto::Dns), Bool, |f, l, h, o| {
+        put_dec(o, dns_flag(l, h, 6, false))
+    }),
+    field!(
+        "dns.flags.authenticated",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| {
+            // A query shows the AD bit only when it is set.
+            let v = dns_flag(l, h, 5, false);
+            let query = dns_msg(h).is_some_and(|m| !m.is_response());
+            put_dec(o, v.filter(|&b| b == 1 || !query))
+        }
+    ),
+    field!(
+        "dns.flags.checkdisable",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 4, false))
+    ),
     field!("frame.number", None, UInt, |f, l, h, o| {
         text::dec(o, f.number);
         true
@@ -1762,6 +1812,16 @@ fn dns_msg(h: &[u8]) -> Option<dns::Message<'_>> {
 /// The first value `f` takes from the records of a DNS layer, in section order.
 fn dns_rr<'a, T>(h: &'a [u8], f: impl FnMut(dns::Record<'a>) -> Option<T>) -> Option<T> {
     dns_msg(h)?.records().find_map(f)
+}
+
+/// Flag bit `bit` of a DNS header, as Wireshark shows it: AA and RA only in responses
+/// (`response_only`), and none of these for LLMNR, whose header has other flags there.
+fn dns_flag(l: &Layer, h: &[u8], bit: u16, response_only: bool) -> Option<u16> {
+    let m = dns_msg(h)?;
+    if l.ext_kind == strata_wire::app::dns_flavor::LLMNR || (response_only && !m.is_response()) {
+        return None;
+    }
+    Some((m.flags() >> bit) & 1)
 }
 
 /// The first OPT record of a DNS layer.
