@@ -15,7 +15,7 @@
 # libFuzzer's -max_total_time counts wall time, SIGSTOP pauses included, so the runner polls
 # the process state each second and counts the seconds it spent stopped (state T). When a
 # pause left the target short of $SECS seconds actually run, the runner starts it again on
-# the same corpus for the missing seconds (at most 3 top-ups) and says so in the summary.
+# the same corpus for the missing seconds (at most 10 top-ups) and says so in the summary.
 # A crash (non-zero exit) is logged with its artifact and not topped up.
 main() {
     SECS=${SECS:-600}
@@ -83,7 +83,7 @@ run_target() {
         return
     fi
     : >"$LOGS/$t.log"
-    while [ "$left" -gt 0 ] && [ "$tries" -le 3 ]; do
+    while [ "$left" -gt 0 ] && [ "$tries" -le 10 ]; do
         fuzz_once "$t" "$left"
         tries=$((tries + 1))
         runs=$((runs + ${DONE_RUNS:-0}))
