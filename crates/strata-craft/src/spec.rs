@@ -782,13 +782,17 @@ impl<'a> Parser<'a> {
                 }
                 // Tuples are nearly always pairs: `('MSS', 1460)`, `(1, 1024)`.
                 let mut items = Vec::with_capacity(2);
-                items.extend(self.value(first));
+                if let Some(v) = self.value(first) {
+                    items.push(v);
+                }
                 while self.eat(b',')? {
                     if self.eat(b')')? {
                         return Ok((self.eval_val(|| Ok(Val::V(Value::Tuple(items)))), pos));
                     }
                     let item = self.item(b')')?;
-                    items.extend(self.value(item));
+                    if let Some(v) = self.value(item) {
+                        items.push(v);
+                    }
                 }
                 self.expect(b')', "',' or ')'")?;
                 self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
@@ -797,7 +801,9 @@ impl<'a> Parser<'a> {
                 let mut items = Vec::with_capacity(4);
                 while !self.eat(b']')? {
                     let item = self.item(b']')?;
-                    items.extend(self.value(item));
+                    if let Some(v) = self.value(item) {
+                        items.push(v);
+                    }
                     if !self.eat(b',')? {
                         self.expect(b']', "',' or ']'")?;
                         break;

@@ -8,7 +8,7 @@ use crate::names::SERVICES;
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
 use crate::value::{Conv, Value};
 use strata_wire::bytes::{be16, be32, u8_at};
-use strata_wire::tcp::{self, TcpOption};
+use strata_wire::tcp;
 
 /// Scapy's TCP flag letters, bit 0 first (N is the old NS bit, now AE).
 const TCP_FLAGS: &[&str] = &["F", "S", "R", "P", "A", "U", "E", "C", "N"];
@@ -81,8 +81,8 @@ const OPTION_NAME_TEXT: [&str; OPTION_NAMES.len()] = {
 };
 
 /// Big-endian integers of the given widths from an int or a tuple of ints (Scapy packs the
-/// option's `struct` format).
-fn pack(v: &Value, widths: &[u32]) -> Conv<Vec<u8>> {
+/// option's `struct` format), appended to `out`.
+fn pack(v: &Value, widths: &[u32], out: &mut Vec<u8>) -> Conv<()> {
     let items = match v {
         Value::Tuple(t) | Value::List(t) => t.as_slice(),
         v => core::slice::from_ref(v),
@@ -94,15 +94,14 @@ fn pack(v: &Value, widths: &[u32]) -> Conv<Vec<u8>> {
             items.len()
         ));
     }
-    let mut out = Vec::with_capacity(widths.iter().sum::<u32>() as usize);
     for (item, &w) in items.iter().zip(widths) {
         let x = item.uint(w * 8)?;
         out.extend(&x.to_be_bytes()[8 - w as usize..]);
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Scapy's `TCPOptionsField.i2m` for one `(name, value)` pair.
+/// Scapy's `TCPOptionsField.i2m` for one `(name, value)` pair, appended to `out`.
 fn encode_option(pair: &Value, out: &mut Vec<u8>) -> Conv<()> {
     let (name, val) = match pair {
         Value::Tuple(t) | Value::List(t) if t.len() == 2 => (&t[0], &t[1]),
@@ -121,58 +120,46 @@ fn encode_option(pair: &Value, out: &mut Vec<u8>) -> Conv<()> {
             .ok_or_else(|| format!("unknown TCP option '{s}'"))?,
         v => v.u8()?,
     };
+    // EOL and NOP are one byte, whatever the value.
+    if kind <= 1 {
+        out.push(kind);
+        return Ok(());
+    }
+    // Any other option is kind, length, data (what `TcpOption::emit` writes for every kind):
+    // the data is written in place and the length filled in after.
+    let at = out.len();
+    out.extend([kind, 0]);
     let is_bytes = matches!(val, Value::Str(_) | Value::Bytes(_));
-    let data: Vec<u8> = match (kind, name) {
-        (0, _) => {
-            TcpOption::EndOfList.emit(out);
-            return Ok(());
-        }
-        (1, _) => {
-            TcpOption::NoOp.emit(out);
-            return Ok(());
-        }
+    match (kind, name) {
         // A number instead of a name: the value must be the raw bytes.
-        (_, Value::Int(_)) => val.bytes()?,
-        (2 | 28, _) if !is_bytes => pack(val, &[2])?,
-        (3, _) if !is_bytes => pack(val, &[1])?,
-        (8 | 34, _) if !is_bytes => pack(val, &[4, 4])?,
-        (14, _) if !is_bytes => pack(val, &[1, 2])?,
+        (_, Value::Int(_)) => out.extend_from_slice(val.as_bytes()?),
+        (2 | 28, _) if !is_bytes => pack(val, &[2], out)?,
+        (3, _) if !is_bytes => pack(val, &[1], out)?,
+        (8 | 34, _) if !is_bytes => pack(val, &[4, 4], out)?,
+        (14, _) if !is_bytes => pack(val, &[1, 2], out)?,
         (5, _) if !is_bytes => {
             let n = val.item_slice().len();
-            pack(val, &vec![4; n])?
+            pack(val, &vec![4; n], out)?
         }
-        // MD5 is a 16-byte string in Scapy's format: shorter values are zero-padded.
+        // MD5 is a 16-byte string in Scapy's format: cut or zero-padded to 16.
         (19, _) => {
-            let mut b = val.bytes()?;
-            b.resize(16, 0);
-            b
+            let b = val.as_bytes()?;
+            out.extend_from_slice(&b[..b.len().min(16)]);
+            out.resize(at + 2 + 16, 0);
         }
         // Mood is a Pascal string: one length byte, then the text.
         (25, _) => {
-            let s = val.bytes()?;
-            let mut b = vec![s.len().min(255) as u8];
-            b.extend(s.iter().take(255));
-            b
+            let s = val.as_bytes()?;
+            out.push(s.len().min(255) as u8);
+            out.extend(s.iter().take(255));
         }
-        _ => val.bytes()?,
-    };
-    if data.len() > 253 {
-        return Err(format!(
-            "option {kind} has {} bytes: at most 253 fit",
-            data.len()
-        ));
+        _ => out.extend_from_slice(val.as_bytes()?),
     }
-    let opt = match kind {
-        2 if data.len() == 2 => TcpOption::MaxSegmentSize(be16(&data, 0)),
-        3 if data.len() == 1 => TcpOption::WindowScale(data[0]),
-        4 if data.is_empty() => TcpOption::SackPermitted,
-        8 if data.len() == 8 => TcpOption::Timestamps {
-            tsval: be32(&data, 0),
-            tsecr: be32(&data, 4),
-        },
-        _ => TcpOption::Unknown { kind, data: &data },
-    };
-    opt.emit(out);
+    let len = out.len() - at - 2;
+    if len > 253 {
+        return Err(format!("option {kind} has {len} bytes: at most 253 fit"));
+    }
+    out[at + 1] = (len + 2) as u8;
     Ok(())
 }
 
