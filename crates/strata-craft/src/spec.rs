@@ -918,7 +918,11 @@ impl<'a> Parser<'a> {
             match (&mut layer, value) {
                 (Some(l), Some(v)) => {
                     let (field, fpos) = keyword.unwrap_or(("load", vpos));
-                    self.eval(|| set_arg(l, name, &mut varying, (field, fpos), v, vpos));
+                    if self.live() {
+                        if let Err(e) = set_arg(l, name, &mut varying, (field, fpos), v, vpos) {
+                            self.failed = Some(e);
+                        }
+                    }
                 }
                 (None, Some(v)) => call_args.push((keyword.map(|(n, _)| Cow::Borrowed(n)), v)),
                 (_, None) => {}
