@@ -129,56 +129,6 @@ fn tcp_len(l: &Layer) -> Option<u64> {
 
 /// Every field Strata can extract, in registry order.
 pub static FIELDS: &[FieldDef] = &[
-    field!("dns.flags", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_hex(o, dns_msg(h).map(|m| m.flags()), 4)
-    }),
-    field!("dns.flags.opcode", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_msg(h).map(|m| m.opcode()))
-    }),
-    field!(
-        "dns.flags.authoritative",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| put_dec(o, dns_flag(l, h, 10, true))
-    ),
-    field!(
-        "dns.flags.truncated",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| put_dec(o, dns_msg(h).map(|m| (m.flags() >> 9) & 1))
-    ),
-    field!(
-        "dns.flags.recdesired",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| put_dec(o, dns_flag(l, h, 8, false))
-    ),
-    field!(
-        "dns.flags.recavail",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| put_dec(o, dns_flag(l, h, 7, true))
-    ),
-    field!("dns.flags.z", Some(Proto::Dns), Bool, |f, l, h, o| {
-        put_dec(o, dns_flag(l, h, 6, false))
-    }),
-    field!(
-        "dns.flags.authenticated",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| {
-            // A query shows the AD bit only when it is set.
-            let v = dns_flag(l, h, 5, false);
-            let query = dns_msg(h).is_some_and(|m| !m.is_response());
-            put_dec(o, v.filter(|&b| b == 1 || !query))
-        }
-    ),
-    field!(
-        "dns.flags.checkdisable",
-        Some(Proto::Dns),
-        Bool,
-        |f, l, h, o| put_dec(o, dns_flag(l, h, 4, false))
-    ),
     field!("frame.number", None, UInt, |f, l, h, o| {
         text::dec(o, f.number);
         true
@@ -218,16 +168,6 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         be16(h, 0).map(|t| t & 0xfff)
     )),
-    field!(
-        "x509af.generalizedTime",
-        Some(Proto::Tls),
-        Str,
-        |f, l, h, o| x509_certs(l, h)
-            .flat_map(|c| [c.not_before, c.not_after])
-            .flatten()
-            .find(|t| t.tag == x509::tag::GENERALIZED_TIME)
-            .is_some_and(|t| x509::write_generalized_time(t.text, o))
-    ),
     field!(
         "ieee8021ad.id",
         Some(Proto::Ieee8021ad),
@@ -569,6 +509,56 @@ pub static FIELDS: &[FieldDef] = &[
             .and_then(|m| m.records().find_map(|r| r.aaaa()));
         a.is_some_and(|a| put_v6(o, &a, 0))
     }),
+    field!("dns.flags", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_hex(o, dns_msg(h).map(|m| m.flags()), 4)
+    }),
+    field!("dns.flags.opcode", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, dns_msg(h).map(|m| m.opcode()))
+    }),
+    field!(
+        "dns.flags.authoritative",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 10, true))
+    ),
+    field!(
+        "dns.flags.truncated",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_msg(h).map(|m| (m.flags() >> 9) & 1))
+    ),
+    field!(
+        "dns.flags.recdesired",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 8, false))
+    ),
+    field!(
+        "dns.flags.recavail",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 7, true))
+    ),
+    field!("dns.flags.z", Some(Proto::Dns), Bool, |f, l, h, o| {
+        put_dec(o, dns_flag(l, h, 6, false))
+    }),
+    field!(
+        "dns.flags.authenticated",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| {
+            // A query shows the AD bit only when it is set.
+            let v = dns_flag(l, h, 5, false);
+            let query = dns_msg(h).is_some_and(|m| !m.is_response());
+            put_dec(o, v.filter(|&b| b == 1 || !query))
+        }
+    ),
+    field!(
+        "dns.flags.checkdisable",
+        Some(Proto::Dns),
+        Bool,
+        |f, l, h, o| put_dec(o, dns_flag(l, h, 4, false))
+    ),
     field!("dns.flags.rcode", Some(Proto::Dns), UInt, |f, l, h, o| {
         // Queries show no reply code.
         put_dec(o, dns_msg(h).filter(|m| m.is_response()).map(|m| m.rcode()))
@@ -944,6 +934,16 @@ pub static FIELDS: &[FieldDef] = &[
             .find(|t| t.tag == x509::tag::UTC_TIME)
             .is_some_and(|t| x509::write_utc_time(t.text, o))
     }),
+    field!(
+        "x509af.generalizedTime",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| x509_certs(l, h)
+            .flat_map(|c| [c.not_before, c.not_after])
+            .flatten()
+            .find(|t| t.tag == x509::tag::GENERALIZED_TIME)
+            .is_some_and(|t| x509::write_generalized_time(t.text, o))
+    ),
     field!(
         "x509af.subjectPublicKey",
         Some(Proto::Tls),
