@@ -107,9 +107,10 @@ struct QuicConv {
     /// The Destination Connection ID of the client's latest Initial: both sides' Initial
     /// keys derive from it.
     dcid: Vec<u8>,
-    /// CRYPTO streams [client, server] and whether their Hello was shown.
+    /// CRYPTO streams [client, server] and how much of each has been shown (its complete
+    /// handshake messages: a ClientHello, a second one after a HelloRetryRequest, ...).
     crypto: [quic::CryptoStream; 2],
-    shown: [bool; 2],
+    shown: [usize; 2],
 }
 
 /// The most TFTP transfers remembered.
@@ -289,12 +290,25 @@ impl AppState {
                     return;
                 };
                 let from_server = conv.client != (src, sport);
-                if !from_server {
-                    conv.dcid.clear();
-                    conv.dcid.extend_from_slice(dcid);
-                }
-                let odcid = from_server.then_some(conv.dcid.as_slice());
-                if let Some((plain, _)) = quic::decrypt_packet(&p[off..], odcid) {
+                let pkt = &p[off..];
+                let plain = if from_server {
+                    quic::decrypt_packet(pkt, Some(&conv.dcid))
+                } else {
+                    // The client keeps its first Initial's keys when it moves to the server's
+                    // connection ID; a packet they do not open starts over (a new attempt, or
+                    // the DCID a Retry asked for).
+                    quic::decrypt_client_packet(pkt, &conv.dcid)
+                        .filter(|_| !conv.dcid.is_empty())
+                        .or_else(|| {
+                            let r = quic::decrypt_packet(pkt, None);
+                            if r.is_some() {
+                                conv.dcid.clear();
+                                conv.dcid.extend_from_slice(dcid);
+                            }
+                            r
+                        })
+                };
+                if let Some((plain, _)) = plain {
                     let stream = &mut conv.crypto[usize::from(from_server)];
                     quic::crypto_frames(&plain, |o, d| {
                         stream.add(o, d);
@@ -318,25 +332,25 @@ impl AppState {
             return;
         };
         for d in 0..2 {
-            if conv.shown[d] {
-                continue;
+            while let Some(msg) = conv.crypto[d]
+                .contiguous()
+                .get(conv.shown[d]..)
+                .and_then(quic::first_handshake)
+            {
+                conv.shown[d] += msg.len();
+                if !matches!(msg[0], 1 | 2) {
+                    continue;
+                }
+                let at = self.stream.len();
+                let len = msg.len().min(u16::MAX as usize) as u16;
+                self.stream
+                    .extend_from_slice(&[tls::content::HANDSHAKE, 3, 3]);
+                self.stream.extend_from_slice(&len.to_be_bytes());
+                self.stream.extend_from_slice(&msg[..len as usize]);
+                let kind = tls_kind::IN_QUIC | version_code(0x0304);
+                self.layers
+                    .push(layer(Proto::Tls, kind, at, self.stream.len(), true));
             }
-            let Some(msg) = quic::first_handshake(conv.crypto[d].contiguous()) else {
-                continue;
-            };
-            if !matches!(msg[0], 1 | 2) {
-                continue;
-            }
-            conv.shown[d] = true;
-            let at = self.stream.len();
-            let len = msg.len().min(u16::MAX as usize) as u16;
-            self.stream
-                .extend_from_slice(&[tls::content::HANDSHAKE, 3, 3]);
-            self.stream.extend_from_slice(&len.to_be_bytes());
-            self.stream.extend_from_slice(&msg[..len as usize]);
-            let kind = tls_kind::IN_QUIC | version_code(0x0304);
-            self.layers
-                .push(layer(Proto::Tls, kind, at, self.stream.len(), true));
         }
     }
 

@@ -146,6 +146,19 @@ pub fn long_header(dgram: &[u8]) -> Option<(u32, u8, &[u8], usize)> {
 /// server's when `server_for` gives the client's original Destination Connection ID. Returns
 /// the plaintext frames and where the packet ends.
 pub fn decrypt_packet(dgram: &[u8], server_for: Option<&[u8]>) -> Option<(Vec<u8>, usize)> {
+    decrypt(dgram, server_for, server_for.is_some())
+}
+
+/// Decrypts a client's Initial packet with the keys of `initial_dcid`, the Destination
+/// Connection ID of the client's first Initial (or of its first after a Retry): the client
+/// keeps those keys when it moves to the server's connection ID (RFC 9001 §5.2).
+pub fn decrypt_client_packet(dgram: &[u8], initial_dcid: &[u8]) -> Option<(Vec<u8>, usize)> {
+    decrypt(dgram, Some(initial_dcid), false)
+}
+
+/// Decrypts with the keys of `secret_dcid` (the packet's own DCID when `None`), the
+/// server's or the client's.
+fn decrypt(dgram: &[u8], secret_dcid: Option<&[u8]>, server: bool) -> Option<(Vec<u8>, usize)> {
     let b0 = *dgram.first()?;
     if b0 & 0x80 == 0 {
         return None;
@@ -173,10 +186,7 @@ pub fn decrypt_packet(dgram: &[u8], server_for: Option<&[u8]>) -> Option<(Vec<u8
     if end > dgram.len() || length < 20 {
         return None;
     }
-    let (key, iv, hp) = match server_for {
-        Some(odcid) => initial_keys(odcid, salt, v2, true)?,
-        None => initial_keys(dcid, salt, v2, false)?,
-    };
+    let (key, iv, hp) = initial_keys(secret_dcid.unwrap_or(dcid), salt, v2, server)?;
     let sample: [u8; 16] = dgram.get(pn_off + 4..pn_off + 20)?.try_into().ok()?;
     let mut mask = aes::Block::from(sample);
     Aes128::new(&hp.into()).encrypt_block(&mut mask);
