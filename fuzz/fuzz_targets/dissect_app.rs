@@ -64,6 +64,12 @@ fn reparse(proto: Proto, kind: u8, b: &[u8]) {
         }
         Proto::Ssh => {
             let _ = ssh::banner(b);
+            // Before NEWKEYS a layer after the identification line is one whole packet.
+            let k = kind & (app::ssh_kind::PACKETS | app::ssh_kind::ENCRYPTED);
+            if k == app::ssh_kind::PACKETS {
+                let p = ssh::packet(b).expect("a cleartext SSH layer holds a packet");
+                assert_eq!(p.packet_length as usize + 4, b.len(), "one whole packet");
+            }
         }
         _ => {}
     }
