@@ -87,9 +87,7 @@ pub fn tcp_heuristic(payload: &[u8]) -> Option<(Proto, u8)> {
     if http::looks_like(payload) {
         return Some((Proto::Http, 0));
     }
-    if ssh::banner(payload).is_some() || payload.starts_with(b"SSH-") {
-        return Some((Proto::Ssh, 0));
-    }
+    // No SSH here: Wireshark 4.0 has no SSH heuristic (a banner on port 8000 stays TCP).
     if payload.len() >= 6 && tls::record_header_ok(payload) && payload[0] == tls::content::HANDSHAKE
     {
         return Some((Proto::Tls, 0));
