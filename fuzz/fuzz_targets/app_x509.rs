@@ -1,7 +1,8 @@
 //! `strata_wire::app::x509`: the input as a TLS Certificate handshake body
 //! (`certificate_list`, each entry `parse`d) and as one DER certificate; every accessor
-//! (`Name::attributes` / `rdn_count`, `extensions`, `dns_names`) and every writer (`write_oid`,
-//! `write_utc_time`, `write_generalized_time`, `write_bmp`) on what it returns.
+//! (`Name::attributes` / `rdn_count`, `extensions`, `dns_names`, `subject_key_id`,
+//! `authority_key_id`, `basic_constraints`, `ext_key_usages`, `first_uri`) and every writer
+//! (`write_oid`, `write_utc_time`, `write_generalized_time`, `write_bmp`) on what it returns.
 //! Checks: no panic or hang; entries back to back inside the body, each after its 3-byte
 //! length and no longer than it; every returned slice inside the certificate; lists within
 //! MAX_ITEMS; the TBSCertificate's fields present in order (a missing one leaves the later
@@ -136,6 +137,21 @@ fn certificate(der: &[u8], out: &mut Vec<u8>) {
         slices::offset_in(ext, e.oid);
         slices::offset_in(ext, e.value);
         oid(e.oid, out);
+    }
+    // The extension accessors: their slices inside the Extensions field.
+    for v in [c.subject_key_id(), c.authority_key_id(), c.first_uri()]
+        .into_iter()
+        .flatten()
+    {
+        slices::offset_in(extensions.unwrap(), v);
+    }
+    if let Some((_, Some(_))) | Some((Some(_), _)) = c.basic_constraints() {
+        assert!(c.extension(x509::OID_BASIC_CONSTRAINTS).is_some());
+    }
+    for (i, p) in c.ext_key_usages().enumerate() {
+        assert!(i < MAX_ITEMS);
+        slices::offset_in(extensions.unwrap(), p);
+        oid(p, out);
     }
     let mut k = 0;
     for d in c.dns_names() {

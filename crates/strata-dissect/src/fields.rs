@@ -964,6 +964,63 @@ pub static FIELDS: &[FieldDef] = &[
                 .is_some_and(|e| x509::write_oid(e.oid, o))
         }
     ),
+    field!("x509af.critical", Some(Proto::Tls), Bool, |f, l, h, o| {
+        // Shown for the extensions that encode critical (TRUE: DER omits FALSE).
+        let c = x509_certs(l, h).find_map(|c| c.extensions().find(|e| e.critical));
+        put_dec(o, c.map(|_| 1u8))
+    }),
+    field!(
+        "x509ce.SubjectKeyIdentifier",
+        Some(Proto::Tls),
+        Bytes,
+        |f, l, h, o| x509_certs(l, h)
+            .find_map(|c| c.subject_key_id())
+            .is_some_and(|v| put_bytes(o, v))
+    ),
+    field!(
+        "x509ce.keyIdentifier",
+        Some(Proto::Tls),
+        Bytes,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .find_map(|c| c.authority_key_id())
+                .is_some_and(|v| put_bytes(o, v))
+        }
+    ),
+    field!("x509ce.cA", Some(Proto::Tls), Bool, |f, l, h, o| {
+        let ca = x509_certs(l, h).find_map(|c| c.basic_constraints().and_then(|b| b.0));
+        put_dec(o, ca.map(u8::from))
+    }),
+    field!(
+        "x509ce.pathLenConstraint",
+        Some(Proto::Tls),
+        UInt,
+        |f, l, h, o| match x509_certs(l, h).find_map(|c| c.basic_constraints().and_then(|b| b.1)) {
+            Some(v) => {
+                text::dec_i(o, v);
+                true
+            }
+            None => false,
+        }
+    ),
+    field!(
+        "x509ce.KeyPurposeId",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| {
+            x509_certs(l, h)
+                .find_map(|c| c.ext_key_usages().next())
+                .is_some_and(|v| x509::write_oid(v, o))
+        }
+    ),
+    field!(
+        "x509ce.uniformResourceIdentifier",
+        Some(Proto::Tls),
+        Str,
+        |f, l, h, o| x509_certs(l, h)
+            .find_map(|c| c.first_uri())
+            .is_some_and(|v| put_str(o, v))
+    ),
     field!("x509ce.dNSName", Some(Proto::Tls), Str, |f, l, h, o| {
         x509_certs(l, h)
             .find_map(|c| c.dns_names().next())

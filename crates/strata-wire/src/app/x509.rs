@@ -31,8 +31,19 @@ pub mod tag {
     pub const SET: u8 = 0x31;
 }
 
-/// id-ce-subjectAltName (2.5.29.17), DER contents.
+/// Extension OIDs (DER contents) with accessors here.
+pub const OID_SUBJECT_KEY_ID: &[u8] = &[0x55, 0x1d, 0x0e];
 pub const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+pub const OID_BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
+pub const OID_CRL_DISTRIBUTION_POINTS: &[u8] = &[0x55, 0x1d, 0x1f];
+pub const OID_AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1d, 0x23];
+pub const OID_EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+/// id-pe-authorityInfoAccess (1.3.6.1.5.5.7.1.1).
+pub const OID_AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+
+/// How deep [`Certificate::first_uri`] looks into an extension's structure (CRL distribution
+/// points nest GeneralNames four levels down).
+const MAX_DEPTH: u32 = 8;
 
 /// A certificate's TBSCertificate fields, in order; `None` from the first one that is
 /// missing or malformed on.
@@ -234,6 +245,87 @@ impl<'a> Certificate<'a> {
     }
 }
 
+impl<'a> Certificate<'a> {
+    /// The first extension with this OID.
+    pub fn extension(&self, oid: &[u8]) -> Option<Extension<'a>> {
+        self.extensions().find(|e| e.oid == oid)
+    }
+
+    /// The subjectKeyIdentifier's key identifier.
+    pub fn subject_key_id(&self) -> Option<&'a [u8]> {
+        let e = self.extension(OID_SUBJECT_KEY_ID)?;
+        expect(e.value, tag::OCTET_STRING).map(|(k, _)| k.value)
+    }
+
+    /// The authorityKeyIdentifier's keyIdentifier ([0] IMPLICIT OCTET STRING).
+    pub fn authority_key_id(&self) -> Option<&'a [u8]> {
+        let e = self.extension(OID_AUTHORITY_KEY_ID)?;
+        let (seq, _) = expect(e.value, tag::SEQUENCE)?;
+        Elements(seq.value)
+            .take(MAX_ITEMS)
+            .find(|k| k.tag == 0x80)
+            .map(|k| k.value)
+    }
+
+    /// BasicConstraints: (cA when encoded, pathLenConstraint when present).
+    pub fn basic_constraints(&self) -> Option<(Option<bool>, Option<i64>)> {
+        let e = self.extension(OID_BASIC_CONSTRAINTS)?;
+        let (seq, _) = expect(e.value, tag::SEQUENCE)?;
+        let (mut ca, mut len) = (None, None);
+        for el in Elements(seq.value).take(2) {
+            match el.tag {
+                0x01 => ca = el.value.first().map(|&b| b != 0),
+                tag::INTEGER => len = ber::integer(el.value),
+                _ => {}
+            }
+        }
+        Some((ca, len))
+    }
+
+    /// The extKeyUsage purposes' OID contents, in order.
+    pub fn ext_key_usages(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let list = self
+            .extension(OID_EXT_KEY_USAGE)
+            .and_then(|e| expect(e.value, tag::SEQUENCE))
+            .map_or(&[][..], |(s, _)| s.value);
+        Elements(list)
+            .take(MAX_ITEMS)
+            .filter(|o| o.tag == tag::OID)
+            .map(|o| o.value)
+    }
+
+    /// The first uniformResourceIdentifier GeneralName ([6] IA5String) of the
+    /// authorityInfoAccess, CRL distribution points and subjectAltName extensions, in
+    /// extension order (where Wireshark shows `x509ce.uniformResourceIdentifier`).
+    pub fn first_uri(&self) -> Option<&'a [u8]> {
+        self.extensions()
+            .filter(|e| {
+                [
+                    OID_AUTHORITY_INFO_ACCESS,
+                    OID_CRL_DISTRIBUTION_POINTS,
+                    OID_SUBJECT_ALT_NAME,
+                ]
+                .contains(&e.oid)
+            })
+            .find_map(|e| find_primitive(e.value, 0x86, 0))
+    }
+}
+
+/// The first element tagged `t` in `b`, depth first through constructed elements.
+fn find_primitive(b: &[u8], t: u8, depth: u32) -> Option<&[u8]> {
+    for e in Elements(b).take(MAX_ITEMS) {
+        if e.tag == t {
+            return Some(e.value);
+        }
+        if e.tag & 0x20 != 0 && depth < MAX_DEPTH {
+            if let Some(v) = find_primitive(e.value, t, depth + 1) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
 /// The DER certificates of a TLS (1.0-1.2) Certificate handshake body: the list's declared
 /// length and the certificates, each cut to what the body holds.
 pub fn certificate_list(body: &[u8]) -> Option<(u32, Certificates<'_>)> {
@@ -431,6 +523,10 @@ mod tests {
         parts.concat()
     }
 
+    fn ext_tlv(oid: &[u8], value: &[u8]) -> Vec<u8> {
+        tlv(0x30, &cat(&[tlv(6, oid), tlv(4, value)]))
+    }
+
     /// A v3 certificate: CN=ca (printable) issuer, C=IT + CN=www.ntop.org (UTF8) subject,
     /// a SAN with two dNSNames.
     fn sample() -> Vec<u8> {
@@ -460,10 +556,35 @@ mod tests {
                 tlv(0x82, b"b.example"),
             ]),
         );
-        let ext = tlv(
-            0x30,
-            &cat(&[tlv(6, &[0x55, 0x1d, 0x11]), tlv(1, &[0xff]), tlv(4, &san)]),
-        );
+        let ext = cat(&[
+            tlv(
+                0x30,
+                &cat(&[tlv(6, &[0x55, 0x1d, 0x11]), tlv(1, &[0xff]), tlv(4, &san)]),
+            ),
+            ext_tlv(OID_SUBJECT_KEY_ID, &tlv(4, &[0xaa, 0xbb])),
+            ext_tlv(OID_AUTHORITY_KEY_ID, &tlv(0x30, &tlv(0x80, &[0xcc]))),
+            ext_tlv(
+                OID_BASIC_CONSTRAINTS,
+                &tlv(0x30, &cat(&[tlv(1, &[0xff]), tlv(2, &[0])])),
+            ),
+            ext_tlv(
+                OID_EXT_KEY_USAGE,
+                &tlv(0x30, &tlv(6, &[0x2b, 6, 1, 5, 5, 7, 3, 1])),
+            ),
+            ext_tlv(
+                OID_AUTHORITY_INFO_ACCESS,
+                &tlv(
+                    0x30,
+                    &tlv(
+                        0x30,
+                        &cat(&[
+                            tlv(6, &[0x2b, 6, 1, 5, 5, 7, 48, 1]),
+                            tlv(0x86, b"http://o"),
+                        ]),
+                    ),
+                ),
+            ),
+        ]);
         let tbs = tlv(
             0x30,
             &cat(&[
@@ -505,8 +626,14 @@ mod tests {
         assert_eq!(o, b"2049-12-31 23:59:59 (UTC)");
         assert_eq!(c.public_key, Some(&[0xab, 0xcd][..]));
         let e: Vec<_> = c.extensions().collect();
-        assert_eq!(e.len(), 1);
-        assert!(e[0].critical);
+        assert_eq!(e.len(), 6);
+        assert!(e[0].critical && !e[1].critical);
+        assert_eq!(c.subject_key_id(), Some(&[0xaa, 0xbb][..]));
+        assert_eq!(c.authority_key_id(), Some(&[0xcc][..]));
+        assert_eq!(c.basic_constraints(), Some((Some(true), Some(0))));
+        let eku: Vec<_> = c.ext_key_usages().collect();
+        assert_eq!(eku, [&[0x2b, 6, 1, 5, 5, 7, 3, 1][..]]);
+        assert_eq!(c.first_uri(), Some(&b"http://o"[..]));
         let d: Vec<_> = c.dns_names().collect();
         assert_eq!(d, [&b"a.example"[..], &b"b.example"[..]]);
         assert!(c.signature_algorithm.is_some());
