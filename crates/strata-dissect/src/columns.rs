@@ -119,6 +119,7 @@ pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
         Proto::Esp => "ESP",
         Proto::Vxlan => "VXLAN",
         Proto::Geneve => "Geneve",
+        Proto::CapwapData => "CAPWAP-Data",
         Proto::GtpU => "GTP",
         Proto::Teredo => "Teredo",
         Proto::Mpls => "MPLS",

@@ -230,6 +230,7 @@ fn title(f: &Frame, node: &Node, out: &mut Vec<u8>) {
                 Proto::Gre => "Generic Routing Encapsulation",
                 Proto::Vxlan => "Virtual eXtensible Local Area Network",
                 Proto::Geneve => "Generic Network Virtualization Encapsulation",
+                Proto::CapwapData => "Control And Provisioning of Wireless Access Points - Data",
                 Proto::GtpU => "GPRS Tunneling Protocol",
                 Proto::Teredo => "Teredo IPv6 over UDP tunneling",
                 Proto::Esp => "Encapsulating Security Payload",

@@ -12,8 +12,8 @@ use crate::ethernet::ethertype;
 use crate::ipv4::protocol;
 use crate::linktype::LinkType;
 use crate::{
-    arp, chdlc, ethernet, geneve, gre, gtpu, icmp, icmpv6, ieee80211, igmp, ipv4, ipv6, llc, mpls,
-    null, ppp, pppoe, radiotap, sctp, sll, tcp, udp, vlan, vxlan,
+    arp, capwap, chdlc, ethernet, geneve, gre, gtpu, icmp, icmpv6, ieee80211, igmp, ipv4, ipv6,
+    llc, mpls, null, ppp, pppoe, radiotap, sctp, sll, tcp, udp, vlan, vxlan,
 };
 
 /// MPLS-in-UDP's destination port (RFC 7510), which Wireshark decodes by default.
@@ -61,6 +61,8 @@ pub enum Proto {
     Vxlan,
     Geneve,
     GtpU,
+    /// CAPWAP data channel header (`capwap.data`) before a tunnelled 802.11 or 802.3 frame.
+    CapwapData,
     /// Teredo (RFC 4380) framing before the IPv6 header it carries.
     Teredo,
     /// ESP (RFC 4303): encrypted, decoding ends here.
@@ -117,6 +119,7 @@ impl Proto {
             Proto::Vxlan => "vxlan",
             Proto::Geneve => "geneve",
             Proto::GtpU => "gtp",
+            Proto::CapwapData => "capwap.data",
             Proto::Teredo => "teredo",
             Proto::Esp => "esp",
             Proto::Erspan => "erspan",
@@ -617,7 +620,11 @@ impl<'a> Decoder<'a, '_> {
     }
 
     fn wlan(&mut self) -> Next {
-        match ieee80211::parse(self.rest()) {
+        self.wlan_with(ieee80211::parse)
+    }
+
+    fn wlan_with(&mut self, parse: fn(&[u8]) -> Result<ieee80211::Header, WireError>) -> Next {
+        match parse(self.rest()) {
             Ok(h) => {
                 self.layer(Proto::Wlan, h.header_len, self.end);
                 if h.carries_data() && !h.protected() {
@@ -1015,6 +1022,18 @@ impl<'a> Decoder<'a, '_> {
                     return Next::Done;
                 }
                 Err(e) => return self.fail(Proto::GtpU, e),
+            }
+        }
+        if port(capwap::DATA_PORT) {
+            // Not CAPWAP after all (or DTLS): the port's application naming decides.
+            if let Ok(h) = capwap::parse(self.rest()) {
+                self.layer(Proto::CapwapData, h.header_len, self.end);
+                return match h.payload() {
+                    // Frame Control swapped, Wireshark's default for CAPWAP.
+                    capwap::Payload::Ieee80211 => self.wlan_with(ieee80211::parse_swapped_fc),
+                    capwap::Payload::Ethernet => Next::Eth,
+                    capwap::Payload::Other => Next::Done,
+                };
             }
         }
         if port(MPLS_UDP_PORT) {

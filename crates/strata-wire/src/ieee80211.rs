@@ -63,8 +63,17 @@ impl Header {
 
 pub fn parse(b: &[u8]) -> Result<Header> {
     need(PROTO, b, 10)?;
-    let fc0 = u8_at(b, 0);
-    let flags = u8_at(b, 1);
+    parse_fc(b, u8_at(b, 0), u8_at(b, 1))
+}
+
+/// Like [`parse`], for a frame whose two Frame Control bytes come swapped, as Cisco access
+/// points tunnel them in CAPWAP (Wireshark's default "swap frame control" there).
+pub fn parse_swapped_fc(b: &[u8]) -> Result<Header> {
+    need(PROTO, b, 10)?;
+    parse_fc(b, u8_at(b, 1), u8_at(b, 0))
+}
+
+fn parse_fc(b: &[u8], fc0: u8, flags: u8) -> Result<Header> {
     let frame_type = (fc0 >> 2) & 3;
     let subtype = fc0 >> 4;
     let mac = |at: usize| (b.len() >= at + 6).then(|| MacAddr(array(b, at)));

@@ -39,6 +39,7 @@ pub mod sctp;
 pub mod tcp;
 pub mod udp;
 // Tunnels.
+pub mod capwap;
 pub mod geneve;
 pub mod gre;
 pub mod gtpu;
