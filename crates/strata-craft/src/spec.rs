@@ -335,6 +335,7 @@ const LITERAL_STOP: [bool; 256] = {
 
 /// The string or bytes literal starting at byte `start`, with a prefix of `p` bytes, and the
 /// offset after it.
+#[inline(always)]
 fn literal_token(src: &str, start: usize, p: usize) -> Result<Tok> {
     let bytes = src.as_bytes();
     let prefix = &bytes[start..start + p];
@@ -355,6 +356,7 @@ fn literal_token(src: &str, start: usize, p: usize) -> Result<Tok> {
 }
 
 /// The number starting at byte `start` and the offset after it.
+#[inline(always)]
 fn number_token(src: &str, start: usize) -> Result<Tok> {
     let bytes = src.as_bytes();
     // Plain decimals (`80`, `1460`), nearly every number in a spec, end at the first
@@ -434,6 +436,7 @@ const NAME_BYTES: [bool; 256] = {
 };
 
 /// The name starting at byte `start` whose first character ends at `i`, and its end.
+#[inline(always)]
 fn name_token(src: &str, start: usize, mut i: usize) -> Tok {
     let bytes = src.as_bytes();
     while let Some(&b) = bytes.get(i) {
@@ -665,7 +668,7 @@ impl<'a> Parser<'a> {
         describe(t, self.text(t))
     }
     /// Consumes the current token; lexing the one after it may fail.
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Result<Tok> {
         let t = self.cur;
         self.cur = self.lexer.next();
@@ -674,6 +677,7 @@ impl<'a> Parser<'a> {
         }
         Ok(t)
     }
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> Result<bool> {
         if self.cur.is_punct(c) {
             self.next()?;
@@ -682,16 +686,22 @@ impl<'a> Parser<'a> {
             Ok(false)
         }
     }
+    #[inline(always)]
     fn expect(&mut self, c: u8, what: &str) -> Result<()> {
         if self.eat(c)? {
             Ok(())
         } else {
-            let t = self.cur;
-            Err(syntax(
-                t.pos(),
-                format!("expected {what}, found {}", self.describe(t)),
-            ))
+            Err(self.expected(what))
         }
+    }
+    /// "expected `what`, found ..." at the current token.
+    #[cold]
+    fn expected(&self, what: &str) -> Box<CraftError> {
+        let t = self.cur;
+        syntax(
+            t.pos(),
+            format!("expected {what}, found {}", self.describe(t)),
+        )
     }
 
     /// Whether evaluation is still on (no evaluation error so far).
@@ -874,6 +884,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A `str` literal's text (a plain one is borrowed without checking its UTF-8 again).
+    #[inline(always)]
     fn decode_str(&self, t: Tok) -> Result<Cow<'a, str>> {
         if t.aux() & PLAIN != 0 {
             return Ok(Cow::Borrowed(self.body(t)));
