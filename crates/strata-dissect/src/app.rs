@@ -70,6 +70,9 @@ struct Conv {
     dirs: [Dir; 2],
     /// RFB message framing, for VNC conversations.
     vnc: Option<Box<vnc::Framer>>,
+    /// An HTTP CONNECT request awaits its response (a 2xx one has no body: the tunnel
+    /// starts right after its head).
+    http_connect: bool,
 }
 
 /// The per-dissector state for application layers.
@@ -700,7 +703,7 @@ impl AppState {
                         _ => rest.len(),
                     }
                 }
-                Proto::Http => match http_pdu(rest, end) {
+                Proto::Http => match http_pdu(rest, end, &mut conv.http_connect) {
                     usize::MAX => {
                         off = data.len();
                         break;
@@ -756,7 +759,7 @@ impl AppState {
 
 /// How many bytes at the front of `rest` make one complete HTTP message (head and body), 0
 /// if more are needed. Non-HTTP bytes are one "continuation" message.
-fn http_pdu(rest: &[u8], end: bool) -> usize {
+fn http_pdu(rest: &[u8], end: bool, connect: &mut bool) -> usize {
     match http::Head::parse(rest) {
         // Continuation data: Wireshark shows it as TCP (a segment of a PDU it lost).
         http::Parse::NotHttp => usize::MAX,
@@ -771,8 +774,15 @@ fn http_pdu(rest: &[u8], end: bool) -> usize {
             let body = &rest[h.len..];
             let (code, req) = match h.start {
                 http::StartLine::Response { code, .. } => (code, false),
-                http::StartLine::Request { .. } => (0, true),
+                http::StartLine::Request { method, .. } => {
+                    *connect = method == b"CONNECT";
+                    (0, true)
+                }
             };
+            if !req && std::mem::take(connect) && code / 100 == 2 {
+                // RFC 9110 §9.3.6: a 2xx answer to CONNECT ends with its head.
+                return h.len;
+            }
             if h.chunked() {
                 return match http::chunked_len(body) {
                     Ok(Some(n)) => h.len + n,
