@@ -29,7 +29,7 @@ fn packets(mut b: &[u8]) {
         let Some(n) = ssh::packet_len(b) else {
             if b.len() >= 5 {
                 let len = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-                assert!(len <= b[4] as u32 || len > ssh::MAX_PACKET);
+                assert!(len <= b[4] as u32 + 1 || len > ssh::MAX_PACKET);
             }
             return;
         };

@@ -67,11 +67,13 @@ impl Packet<'_> {
 }
 
 /// The bytes a cleartext packet at the front of `b` takes on the wire (4 + packet_length),
-/// once its header is there; None for fewer than 5 bytes or an impossible length (0, over
-/// [`MAX_PACKET`], or not more than the padding).
+/// once its header is there; None for fewer than 5 bytes or an impossible length (over
+/// [`MAX_PACKET`], or leaving no room for a message code after the padding).
 pub fn packet_len(b: &[u8]) -> Option<usize> {
     let len = be32(b.get(..5)?, 0);
-    (len > b[4] as u32 && len <= MAX_PACKET).then_some(4 + len as usize)
+    // packet_length covers the padding_length byte, the payload and the padding; a packet
+    // carries a message, so at least its one-byte code (RFC 4253 §6).
+    (len > b[4] as u32 + 1 && len <= MAX_PACKET).then_some(4 + len as usize)
 }
 
 /// The whole cleartext packet at the front of `b`.
@@ -142,6 +144,16 @@ mod tests {
         assert_eq!(banner_major(b"SSH-1.99-x"), 2);
         assert_eq!(banner_major(b"SSH-1.5-x"), 1);
         assert_eq!(packet_header(&[0, 0, 1, 0, 4, 20]), Some((256, 4, 20)));
+    }
+
+    /// A packet must hold a message code beyond its padding (fuzz finding, app_ssh: a
+    /// packet_length of 1 with no padding was a 5-byte "packet" with no payload).
+    #[test]
+    fn packet_needs_a_message_code() {
+        assert_eq!(packet_len(&[0, 0, 0, 1, 0, 0xfe]), None);
+        assert_eq!(packet_len(&[0, 0, 0, 5, 4, 21]), None);
+        assert_eq!(packet_len(&[0, 0, 0, 6, 4, 21]), Some(10));
+        assert_eq!(packet_len(&[0, 0, 0, 2, 0, 21]), Some(6));
     }
 
     #[test]
