@@ -2,6 +2,8 @@
 //! SOA, SRV), with the values TShark 4.0.17 prints for it (`-E occurrence=f`). The frame was
 //! built for this test (Ethernet / IPv4 / UDP 53, answers MX, TXT, SOA, SRV for example.com).
 
+mod common;
+
 use strata_capture::{LinkType, Packet, Timestamp};
 use strata_dissect::Dissector;
 
@@ -17,11 +19,7 @@ const FRAME: &str = "
 
 #[test]
 fn mx_txt_soa_srv_like_tshark() {
-    let s: String = FRAME.split_whitespace().collect();
-    let bytes: Vec<u8> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect();
+    let bytes = common::hex_frame(FRAME);
     let mut d = Dissector::new();
     let f = d.dissect(&Packet {
         ts: Timestamp::new(1700000000, 0),

@@ -4,6 +4,8 @@
 //! (`-E occurrence=f`, TZ=UTC). The certificate was built for this test (Ethernet / IPv4 /
 //! TCP 443, one record holding the Certificate message).
 
+mod common;
+
 use strata_capture::{LinkType, Packet, Timestamp};
 use strata_dissect::Dissector;
 
@@ -25,11 +27,7 @@ const FRAME: &str = "
 
 #[test]
 fn certificate_fields_like_tshark() {
-    let s: String = FRAME.split_whitespace().collect();
-    let bytes: Vec<u8> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect();
+    let bytes = common::hex_frame(FRAME);
     let mut d = Dissector::new();
     let f = d.dissect(&Packet {
         ts: Timestamp::new(1700000000, 0),

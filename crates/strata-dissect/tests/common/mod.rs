@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// `../shared` beside the repository, or None (with a SKIPPED line) outside CI.
+#[allow(dead_code)]
 pub fn shared_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
     if dir.is_dir() {
@@ -29,4 +30,14 @@ pub fn tshark_available() -> bool {
         assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
     }
     ok
+}
+
+/// The bytes of a hex dump (whitespace ignored), for golden frames written out in a test.
+#[allow(dead_code)]
+pub fn hex_frame(hex: &str) -> Vec<u8> {
+    let s: String = hex.split_whitespace().collect();
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digits"))
+        .collect()
 }
