@@ -1,7 +1,7 @@
 //! `strata_wire::app::x509`: the input as a TLS Certificate handshake body
 //! (`certificate_list`, each entry `parse`d) and as one DER certificate; every accessor
 //! (`Name::attributes` / `rdn_count`, `extensions`, `dns_names`, `subject_key_id`,
-//! `authority_key_id`, `basic_constraints`, `ext_key_usages`, `first_uri`) and every writer
+//! `authority_key_id`, `basic_constraints`, `ext_key_usages`, `each_uri`) and every writer
 //! (`write_oid`, `write_utc_time`, `write_generalized_time`, `write_bmp`) on what it returns.
 //! Checks: no panic or hang; entries back to back inside the body, each after its 3-byte
 //! length and no longer than it; every returned slice inside the certificate; lists within
@@ -139,12 +139,10 @@ fn certificate(der: &[u8], out: &mut Vec<u8>) {
         oid(e.oid, out);
     }
     // The extension accessors: their slices inside the Extensions field.
-    for v in [c.subject_key_id(), c.authority_key_id(), c.first_uri()]
-        .into_iter()
-        .flatten()
-    {
+    for v in [c.subject_key_id(), c.authority_key_id()].into_iter().flatten() {
         slices::offset_in(extensions.unwrap(), v);
     }
+    c.each_uri(|u| slices::offset_in(extensions.unwrap(), u));
     if let Some((_, Some(_))) | Some((Some(_), _)) = c.basic_constraints() {
         assert!(c.extension(x509::OID_BASIC_CONSTRAINTS).is_some());
     }

@@ -219,7 +219,9 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn fields(cmd: &mut Command) -> Vec<String> {
-    cmd.args(["-T", "fields", "-E", "occurrence=f"]);
+    // TShark's default occurrence: every value, comma-separated (each DNS record, each
+    // certificate of a chain).
+    cmd.args(["-T", "fields"]);
     for f in FIELDS {
         cmd.args(["-e", f]);
     }

@@ -2,8 +2,11 @@
 //!
 //! A field belongs to one protocol; its occurrences are that protocol's layers in frame order
 //! (outer before inner, an ICMP error's quote after the ICMP header), which is the order TShark
-//! walks its tree. An extractor formats one occurrence and returns false when the bytes it needs
-//! are not in the (possibly partial) header, so truncated headers show the fields they do hold.
+//! walks its tree, and inside a layer the order of the values in it: a field that repeats within
+//! its protocol (each DNS record's TTL, each certificate's serial number, each cipher suite)
+//! yields one value per item, as TShark's tree has one item each. An extractor writes a layer's
+//! values into [`Values`] and returns false when the bytes it needs are not in the (possibly
+//! partial) header, so truncated headers show the fields they do hold.
 
 use crate::app;
 use crate::app::ssh_kind;
@@ -16,14 +19,90 @@ use strata_wire::app::{
 };
 use strata_wire::{Layer, Proto};
 
-/// Formats one occurrence of a field from `layer` into `out`; false if absent.
-pub type Extract = fn(&Frame, &Layer, &mut Vec<u8>) -> bool;
+/// Formats a field's values in `layer` into the [`Values`]; false if there is none.
+pub type Extract = fn(&Frame, &Layer, &mut Values) -> bool;
+
+/// A field's values, formatted as `tshark -T fields` prints them, in occurrence order.
+///
+/// Reused across fields and frames, so extracting allocates nothing once warm.
+#[derive(Debug, Default, Clone)]
+pub struct Values {
+    bytes: Vec<u8>,
+    /// Where each value ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Values {
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+    }
+
+    /// How many values there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`th value, counting from 0.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.bytes.get(start..end)
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[u8]> + '_ {
+        (0..self.ends.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Adds the value `put` writes; nothing (not even a partial write) if it returns false.
+    pub fn push(&mut self, put: impl FnOnce(&mut Vec<u8>) -> bool) -> bool {
+        let at = self.bytes.len();
+        if put(&mut self.bytes) {
+            self.ends.push(self.bytes.len());
+            true
+        } else {
+            self.bytes.truncate(at);
+            false
+        }
+    }
+
+    /// Adds one value per item; true if `put` wrote any.
+    pub fn each<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut put: impl FnMut(&mut Vec<u8>, T) -> bool,
+    ) -> bool {
+        let mut any = false;
+        for item in items {
+            any |= self.push(|o| put(o, item));
+        }
+        any
+    }
+
+    /// Writes every value, separated by `aggregator` (TShark's `-E occurrence=a`).
+    pub fn join(&self, aggregator: u8, out: &mut Vec<u8>) {
+        for (i, v) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(aggregator);
+            }
+            out.extend_from_slice(v);
+        }
+    }
+}
 
 /// A registered field.
 pub struct FieldDef {
     pub name: &'static str,
     /// `None` for frame-level fields (`frame.*`, `_ws.col.*`).
     pub proto: Option<Proto>,
+    /// A second protocol whose layers carry the field too (Wireshark's IPv6 dissector also
+    /// fills `ip.version`).
+    pub also: Option<Proto>,
     pub extract: Extract,
     pub kind: Kind,
 }
@@ -101,15 +180,40 @@ fn put_v6(out: &mut Vec<u8>, b: &[u8], at: usize) -> bool {
     }
 }
 
+/// `field!(name, proto, Kind, |frame, layer, header, out| body)` registers a field with one
+/// value per layer: `body` writes it to `out: &mut Vec<u8>` and says whether it did.
 macro_rules! field {
     ($name:expr, $proto:expr, $kind:ident, |$f:ident, $l:ident, $h:ident, $o:ident| $body:expr) => {
         FieldDef {
             name: $name,
             proto: $proto,
+            also: None,
             kind: Kind::$kind,
             extract: {
                 #[allow(unused_variables)]
-                fn ex($f: &Frame, $l: &Layer, $o: &mut Vec<u8>) -> bool {
+                fn ex($f: &Frame, $l: &Layer, values: &mut Values) -> bool {
+                    let $h = $f.header($l);
+                    values.push(|$o| $body)
+                }
+                ex
+            },
+        }
+    };
+}
+
+/// `field_each!(name, proto, Kind, |frame, layer, header, out| body)` registers a field that
+/// can repeat inside a layer: `body` adds every value to `out: &mut Values` (see
+/// [`Values::each`]) and says whether it added any.
+macro_rules! field_each {
+    ($name:expr, $proto:expr, $kind:ident, |$f:ident, $l:ident, $h:ident, $o:ident| $body:expr) => {
+        FieldDef {
+            name: $name,
+            proto: $proto,
+            also: None,
+            kind: Kind::$kind,
+            extract: {
+                #[allow(unused_variables)]
+                fn ex($f: &Frame, $l: &Layer, $o: &mut Values) -> bool {
                     let $h = $f.header($l);
                     $body
                 }
@@ -143,6 +247,10 @@ pub static FIELDS: &[FieldDef] = &[
     }),
     field!("frame.cap_len", None, UInt, |f, l, h, o| {
         text::dec(o, f.cap_len() as u64);
+        true
+    }),
+    field!("frame.protocols", None, Str, |f, l, h, o| {
+        f.protocols(o);
         true
     }),
     field!("eth.dst", Some(Proto::Eth), Mac, |f, l, h, o| put_mac(
@@ -182,10 +290,14 @@ pub static FIELDS: &[FieldDef] = &[
         be16(h, 2),
         4
     )),
-    field!("ip.version", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
-        o,
-        byte(h, 0).map(|b| b >> 4)
-    )),
+    // The IPv6 dissector fills ip.version too, so `ip.version == 6` selects IPv6 packets.
+    FieldDef {
+        also: Some(Proto::Ipv6),
+        ..field!("ip.version", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
+            o,
+            byte(h, 0).map(|b| b >> 4)
+        ))
+    },
     field!("ip.hdr_len", Some(Proto::Ipv4), UInt, |f, l, h, o| put_dec(
         o,
         byte(h, 0).map(|b| (b & 0xf) * 4)
@@ -254,6 +366,9 @@ pub static FIELDS: &[FieldDef] = &[
     field!("ip.dst", Some(Proto::Ipv4), Ipv4, |f, l, h, o| put_v4(
         o, h, 16
     )),
+    field!("ipv6.version", Some(Proto::Ipv6), UInt, |f, l, h, o| {
+        put_dec(o, byte(h, 0).map(|b| b >> 4))
+    }),
     field!(
         "ipv6.tclass",
         Some(Proto::Ipv6),
@@ -346,15 +461,10 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         tcp_len(l)
     )),
-    field!("tcp.port", Some(Proto::Tcp), UInt, |f, l, h, o| {
+    field_each!("tcp.port", Some(Proto::Tcp), UInt, |f, l, h, o| {
         // Either-side field: both ports, source first.
         match (be16(h, 0), be16(h, 2)) {
-            (Some(s), Some(d)) => {
-                text::dec(o, s as u64);
-                o.push(b',');
-                text::dec(o, d as u64);
-                true
-            }
+            (Some(s), Some(d)) => o.each([s, d], |o, p| put_dec(o, Some(p))),
             _ => false,
         }
     }),
@@ -485,29 +595,17 @@ pub static FIELDS: &[FieldDef] = &[
         Bool,
         |f, l, h, o| put_dec(o, be16(h, 2).map(|v| v >> 15))
     ),
-    field!("dns.qry.name", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns::Message::new_checked(h)
-            .ok()
-            .and_then(|m| m.questions().next())
-            .is_some_and(|q| q.name.write(o))
+    field_each!("dns.qry.name", Some(Proto::Dns), Str, |f, l, h, o| {
+        o.each(dns_questions(h), |o, q| q.name.write(o))
     }),
-    field!("dns.qry.type", Some(Proto::Dns), UInt, |f, l, h, o| {
-        let q = dns::Message::new_checked(h)
-            .ok()
-            .and_then(|m| m.questions().next());
-        put_dec(o, q.map(|q| q.qtype))
+    field_each!("dns.qry.type", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_questions(h), |o, q| put_dec(o, Some(q.qtype)))
     }),
-    field!("dns.a", Some(Proto::Dns), Ipv4, |f, l, h, o| {
-        let a = dns::Message::new_checked(h)
-            .ok()
-            .and_then(|m| m.records().find_map(|r| r.a()));
-        a.is_some_and(|a| put_v4(o, &a, 0))
+    field_each!("dns.a", Some(Proto::Dns), Ipv4, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.a()), |o, a| put_v4(o, &a, 0))
     }),
-    field!("dns.aaaa", Some(Proto::Dns), Ipv6, |f, l, h, o| {
-        let a = dns::Message::new_checked(h)
-            .ok()
-            .and_then(|m| m.records().find_map(|r| r.aaaa()));
-        a.is_some_and(|a| put_v6(o, &a, 0))
+    field_each!("dns.aaaa", Some(Proto::Dns), Ipv6, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.aaaa()), |o, a| put_v6(o, &a, 0))
     }),
     field!("dns.flags", Some(Proto::Dns), UInt, |f, l, h, o| {
         put_hex(o, dns_msg(h).map(|m| m.flags()), 4)
@@ -575,151 +673,179 @@ pub static FIELDS: &[FieldDef] = &[
     field!("dns.count.add_rr", Some(Proto::Dns), UInt, |f, l, h, o| {
         put_dec(o, dns_msg(h).map(|m| m.arcount()))
     }),
-    field!("dns.qry.class", Some(Proto::Dns), UInt, |f, l, h, o| {
-        let q = dns_msg(h).and_then(|m| m.questions().next());
-        put_hex(o, q.map(|q| dns_class(l, q.qclass)), 4)
+    field_each!("dns.qry.class", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_questions(h), |o, q| {
+            put_hex(o, Some(dns_class(l, q.qclass)), 4)
+        })
     }),
-    field!("dns.resp.name", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_msg(h)
-            .and_then(|m| m.records().next())
-            .is_some_and(|r| r.name.write(o))
+    field_each!("dns.resp.name", Some(Proto::Dns), Str, |f, l, h, o| {
+        // An SRV record's owner name is shown split: dns.srv.service, .proto and .name.
+        let rrs = dns_rrs(h).filter(|r| r.rtype != dns::rtype::SRV);
+        o.each(rrs, |o, r| r.name.write(o))
     }),
-    field!("dns.resp.type", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(
-            o,
-            dns_msg(h).and_then(|m| m.records().next()).map(|r| r.rtype),
-        )
+    field_each!("dns.resp.type", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h), |o, r| put_dec(o, Some(r.rtype)))
     }),
-    field!("dns.resp.class", Some(Proto::Dns), UInt, |f, l, h, o| {
+    field_each!("dns.resp.class", Some(Proto::Dns), UInt, |f, l, h, o| {
         // An OPT record's class is its UDP payload size, another field.
-        let r = dns_rr(h, |r| (r.rtype != dns::rtype::OPT).then_some(r.class));
-        put_hex(o, r.map(|c| dns_class(l, c)), 4)
+        let rrs = dns_rrs(h).filter(|r| r.rtype != dns::rtype::OPT);
+        o.each(rrs, |o, r| put_hex(o, Some(dns_class(l, r.class)), 4))
     }),
-    field!("dns.resp.ttl", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(
-            o,
-            dns_rr(h, |r| (r.rtype != dns::rtype::OPT).then_some(r.ttl)),
-        )
+    field_each!("dns.resp.ttl", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let rrs = dns_rrs(h).filter(|r| r.rtype != dns::rtype::OPT);
+        o.each(rrs, |o, r| put_dec(o, Some(r.ttl)))
     }),
-    field!("dns.resp.len", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| Some(r.rdata.len() as u64)))
+    field_each!("dns.resp.len", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h), |o, r| put_dec(o, Some(r.rdata.len() as u64)))
     }),
     // EDNS(0): an OPT record's class and TTL fields are these.
-    field!(
+    field_each!(
         "dns.rr.udp_payload_size",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_opt(h).map(|r| r.class))
+        |f, l, h, o| o.each(dns_opts(h), |o, r| put_dec(o, Some(r.class)))
     ),
-    field!(
+    field_each!(
         "dns.resp.ext_rcode",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_hex(o, dns_opt(h).map(|r| r.ttl >> 24), 2)
+        |f, l, h, o| o.each(dns_opts(h), |o, r| put_hex(o, Some(r.ttl >> 24), 2))
     ),
-    field!(
+    field_each!(
         "dns.resp.edns0_version",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_opt(h).map(|r| (r.ttl >> 16) & 0xff))
+        |f, l, h, o| o.each(dns_opts(h), |o, r| put_dec(o, Some((r.ttl >> 16) & 0xff)))
     ),
-    field!("dns.resp.z", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_hex(o, dns_opt(h).map(|r| r.ttl & 0xffff), 4)
+    field_each!("dns.resp.z", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_opts(h), |o, r| put_hex(o, Some(r.ttl & 0xffff), 4))
     }),
-    field!("dns.resp.z.do", Some(Proto::Dns), Bool, |f, l, h, o| {
-        put_dec(o, dns_opt(h).map(|r| (r.ttl >> 15) & 1))
+    field_each!("dns.resp.z.do", Some(Proto::Dns), Bool, |f, l, h, o| {
+        o.each(dns_opts(h), |o, r| put_dec(o, Some((r.ttl >> 15) & 1)))
     }),
-    field!(
+    field_each!(
         "dns.resp.z.reserved",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_hex(o, dns_opt(h).map(|r| r.ttl & 0x7fff), 4)
+        |f, l, h, o| o.each(dns_opts(h), |o, r| put_hex(o, Some(r.ttl & 0x7fff), 4))
     ),
-    field!("dns.opt.code", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.edns_options().next()).map(|(c, _)| c))
+    field_each!("dns.opt.code", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let opts = dns_rrs(h).flat_map(|r| r.edns_options());
+        o.each(opts, |o, (c, _)| put_dec(o, Some(c)))
     }),
-    field!("dns.opt.len", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(
-            o,
-            dns_rr(h, |r| r.edns_options().next()).map(|(_, d)| d.len() as u64),
-        )
+    field_each!("dns.opt.len", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let opts = dns_rrs(h).flat_map(|r| r.edns_options());
+        o.each(opts, |o, (_, d)| put_dec(o, Some(d.len() as u64)))
     }),
-    field!("dns.cname", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_name(h, dns::rtype::CNAME, o)
+    field_each!("dns.cname", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_names(h, dns::rtype::CNAME, o)
     }),
-    field!("dns.ns", Some(Proto::Dns), Str, |f, l, h, o| dns_name(
+    field_each!("dns.ns", Some(Proto::Dns), Str, |f, l, h, o| dns_names(
         h,
         dns::rtype::NS,
         o
     )),
-    field!(
+    field_each!(
         "dns.ptr.domain_name",
         Some(Proto::Dns),
         Str,
-        |f, l, h, o| dns_name(h, dns::rtype::PTR, o)
+        |f, l, h, o| dns_names(h, dns::rtype::PTR, o)
     ),
-    field!("dns.mx.preference", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.mx_preference()))
+    field_each!("dns.mx.preference", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.mx_preference()), |o, p| {
+            put_dec(o, Some(p))
+        })
     }),
-    field!(
+    field_each!(
         "dns.mx.mail_exchange",
         Some(Proto::Dns),
         Str,
-        |f, l, h, o| dns_name(h, dns::rtype::MX, o)
+        |f, l, h, o| dns_names(h, dns::rtype::MX, o)
     ),
-    field!("dns.txt", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_rr(h, |r| r.txt().next()).is_some_and(|t| put_str(o, t))
+    field_each!("dns.txt", Some(Proto::Dns), Str, |f, l, h, o| {
+        o.each(dns_rrs(h).flat_map(|r| r.txt()), put_str)
     }),
-    field!("dns.txt.length", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.txt().next()).map(|t| t.len() as u64))
+    field_each!("dns.txt.length", Some(Proto::Dns), UInt, |f, l, h, o| {
+        let txt = dns_rrs(h).flat_map(|r| r.txt());
+        o.each(txt, |o, t| put_dec(o, Some(t.len() as u64)))
     }),
-    field!("dns.soa.mname", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_rr(h, |r| r.soa()).is_some_and(|s| s.mname.write(o))
+    field_each!("dns.soa.mname", Some(Proto::Dns), Str, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| s.mname.write(o))
     }),
-    field!("dns.soa.rname", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_rr(h, |r| r.soa()).is_some_and(|s| s.rname.write(o))
+    field_each!("dns.soa.rname", Some(Proto::Dns), Str, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| s.rname.write(o))
     }),
-    field!(
+    field_each!(
         "dns.soa.serial_number",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.serial))
+        |f, l, h, o| o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| put_dec(
+            o,
+            Some(s.serial)
+        ))
     ),
-    field!(
+    field_each!(
         "dns.soa.refresh_interval",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.refresh))
+        |f, l, h, o| o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| put_dec(
+            o,
+            Some(s.refresh)
+        ))
     ),
-    field!(
+    field_each!(
         "dns.soa.retry_interval",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.retry))
+        |f, l, h, o| o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| put_dec(
+            o,
+            Some(s.retry)
+        ))
     ),
-    field!(
+    field_each!(
         "dns.soa.expire_limit",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.expire))
+        |f, l, h, o| o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| put_dec(
+            o,
+            Some(s.expire)
+        ))
     ),
-    field!(
+    field_each!(
         "dns.soa.minimum_ttl",
         Some(Proto::Dns),
         UInt,
-        |f, l, h, o| put_dec(o, dns_rr(h, |r| r.soa()).map(|s| s.minimum))
+        |f, l, h, o| o.each(dns_rrs(h).filter_map(|r| r.soa()), |o, s| put_dec(
+            o,
+            Some(s.minimum)
+        ))
     ),
-    field!("dns.srv.priority", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.0))
+    field_each!("dns.srv.service", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_srv_owner(h, 0, o)
     }),
-    field!("dns.srv.weight", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.1))
+    field_each!("dns.srv.proto", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_srv_owner(h, 1, o)
     }),
-    field!("dns.srv.port", Some(Proto::Dns), UInt, |f, l, h, o| {
-        put_dec(o, dns_rr(h, |r| r.srv()).map(|s| s.2))
+    field_each!("dns.srv.name", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_srv_owner(h, 2, o)
     }),
-    field!("dns.srv.target", Some(Proto::Dns), Str, |f, l, h, o| {
-        dns_name(h, dns::rtype::SRV, o)
+    field_each!("dns.srv.priority", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.srv()), |o, s| {
+            put_dec(o, Some(s.0))
+        })
+    }),
+    field_each!("dns.srv.weight", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.srv()), |o, s| {
+            put_dec(o, Some(s.1))
+        })
+    }),
+    field_each!("dns.srv.port", Some(Proto::Dns), UInt, |f, l, h, o| {
+        o.each(dns_rrs(h).filter_map(|r| r.srv()), |o, s| {
+            put_dec(o, Some(s.2))
+        })
+    }),
+    field_each!("dns.srv.target", Some(Proto::Dns), Str, |f, l, h, o| {
+        dns_names(h, dns::rtype::SRV, o)
     }),
     field!(
         "http.request.method",
@@ -754,11 +880,11 @@ pub static FIELDS: &[FieldDef] = &[
             _ => false,
         }
     ),
-    field!(
+    field_each!(
         "tls.handshake.type",
         Some(Proto::Tls),
         UInt,
-        |f, l, h, o| put_dec(o, tls_handshake(l, h).map(|m| m.msg_type))
+        |f, l, h, o| o.each(tls_handshakes(l, h), |o, m| put_dec(o, Some(m.msg_type)))
     ),
     field!(
         "tls.handshake.version",
@@ -774,257 +900,235 @@ pub static FIELDS: &[FieldDef] = &[
             .and_then(|m| m.server_name())
             .is_some_and(|v| put_str(o, v))
     ),
-    field!(
+    field_each!(
         "tls.handshake.extensions_alpn_str",
         Some(Proto::Tls),
         Str,
-        |f, l, h, o| tls_hello(l, h)
-            .and_then(|m| m.alpn().next())
-            .is_some_and(|v| put_str(o, v))
+        |f, l, h, o| o.each(tls_hellos(l, h).flat_map(|m| m.alpn()), put_str)
     ),
-    field!(
+    field_each!(
         "tls.handshake.ciphersuite",
         Some(Proto::Tls),
         UInt,
-        |f, l, h, o| put_hex(o, tls_hello(l, h).and_then(|m| m.cipher_suites().next()), 4)
+        |f, l, h, o| {
+            let suites = tls_hellos(l, h).flat_map(|m| m.cipher_suites());
+            o.each(suites, |o, c| put_hex(o, Some(c), 4))
+        }
     ),
-    field!(
+    field_each!(
         "tls.handshake.certificates_length",
         Some(Proto::Tls),
         UInt,
-        |f, l, h, o| put_dec(o, tls_certs(l, h).map(|(n, _)| n))
+        |f, l, h, o| o.each(tls_cert_lists(l, h), |o, (n, _)| put_dec(o, Some(n)))
     ),
-    field!(
+    field_each!(
         "tls.handshake.certificate_length",
         Some(Proto::Tls),
         UInt,
-        |f, l, h, o| put_dec(
-            o,
-            tls_certs(l, h)
-                .and_then(|(_, mut c)| c.next())
-                .map(|e| e.len)
-        )
+        |f, l, h, o| {
+            let certs = tls_cert_lists(l, h).flat_map(|(_, c)| c);
+            o.each(certs, |o, e| put_dec(o, Some(e.len)))
+        }
     ),
-    field!(
+    field_each!(
         "tls.handshake.certificate",
         Some(Proto::Tls),
         Bytes,
-        |f, l, h, o| tls_certs(l, h)
-            .and_then(|(_, mut c)| c.next())
-            .is_some_and(|e| put_bytes(o, e.der))
-    ),
-    field!("x509af.version", Some(Proto::Tls), UInt, |f, l, h, o| {
-        match x509_certs(l, h).find_map(|c| c.version) {
-            Some(v) => {
-                text::dec_i(o, v);
-                true
-            }
-            None => false,
+        |f, l, h, o| {
+            let certs = tls_cert_lists(l, h).flat_map(|(_, c)| c);
+            o.each(certs, |o, e| put_bytes(o, e.der))
         }
+    ),
+    field_each!("x509af.version", Some(Proto::Tls), UInt, |f, l, h, o| {
+        o.each(x509_certs(l, h).filter_map(|c| c.version), |o, v| {
+            text::dec_i(o, v);
+            true
+        })
     }),
-    field!(
+    field_each!(
         "x509af.serialNumber",
         Some(Proto::Tls),
         Bytes,
-        |f, l, h, o| {
-            x509_certs(l, h)
-                .find_map(|c| c.serial)
-                .is_some_and(|v| put_bytes(o, v))
-        }
+        |f, l, h, o| o.each(x509_certs(l, h).filter_map(|c| c.serial), put_bytes)
     ),
-    field!(
+    field_each!(
         "x509af.algorithm.id",
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
-            x509_certs(l, h)
+            let ids = x509_certs(l, h)
                 .flat_map(|c| [c.signature, c.key_algorithm, c.signature_algorithm])
-                .flatten()
-                .next()
-                .is_some_and(|v| x509::write_oid(v, o))
+                .flatten();
+            o.each(ids, |o, v| x509::write_oid(v, o))
         }
     ),
-    field!(
+    field_each!(
         "x509if.rdnSequence",
         Some(Proto::Tls),
         UInt,
         |f, l, h, o| {
             // The issuer's RDN count (the subject's is x509af.rdnSequence).
-            put_dec(
-                o,
-                x509_certs(l, h)
-                    .find_map(|c| c.issuer)
-                    .map(|n| n.rdn_count() as u64),
-            )
+            let names = x509_certs(l, h).filter_map(|c| c.issuer);
+            o.each(names, |o, n| put_dec(o, Some(n.rdn_count() as u64)))
         }
     ),
-    field!(
+    field_each!(
         "x509af.rdnSequence",
         Some(Proto::Tls),
         UInt,
         |f, l, h, o| {
-            put_dec(
-                o,
-                x509_certs(l, h)
-                    .find_map(|c| c.subject)
-                    .map(|n| n.rdn_count() as u64),
-            )
+            let names = x509_certs(l, h).filter_map(|c| c.subject);
+            o.each(names, |o, n| put_dec(o, Some(n.rdn_count() as u64)))
         }
     ),
-    field!(
+    field_each!(
         "x509sat.CountryName",
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
-            x509_attr(l, h, |a| a.oid == x509_oid::COUNTRY).is_some_and(|a| put_str(o, a.value))
+            let attrs = x509_attrs(l, h).filter(|a| a.oid == x509_oid::COUNTRY);
+            o.each(attrs, |o, a| put_str(o, a.value))
         }
     ),
-    field!(
+    field_each!(
         "x509sat.printableString",
         Some(Proto::Tls),
         Str,
-        |f, l, h, o| {
-            x509_dir_string(l, h, x509::tag::PRINTABLE_STRING).is_some_and(|v| put_str(o, v))
-        }
+        |f, l, h, o| o.each(x509_dir_strings(l, h, x509::tag::PRINTABLE_STRING), put_str)
     ),
-    field!("x509sat.uTF8String", Some(Proto::Tls), Str, |f, l, h, o| {
-        x509_dir_string(l, h, x509::tag::UTF8_STRING).is_some_and(|v| put_str(o, v))
+    field_each!("x509sat.uTF8String", Some(Proto::Tls), Str, |f, l, h, o| {
+        o.each(x509_dir_strings(l, h, x509::tag::UTF8_STRING), put_str)
     }),
-    field!(
+    field_each!(
         "x509sat.teletexString",
         Some(Proto::Tls),
         Str,
-        |f, l, h, o| {
-            x509_dir_string(l, h, x509::tag::TELETEX_STRING).is_some_and(|v| put_str(o, v))
-        }
+        |f, l, h, o| o.each(x509_dir_strings(l, h, x509::tag::TELETEX_STRING), put_str)
     ),
-    field!("x509sat.bmpString", Some(Proto::Tls), Str, |f, l, h, o| {
-        match x509_dir_string(l, h, x509::tag::BMP_STRING) {
-            Some(v) => {
-                x509::write_bmp(v, o);
-                true
-            }
-            None => false,
-        }
+    field_each!("x509sat.bmpString", Some(Proto::Tls), Str, |f, l, h, o| {
+        o.each(x509_dir_strings(l, h, x509::tag::BMP_STRING), |o, v| {
+            x509::write_bmp(v, o);
+            true
+        })
     }),
-    field!("x509sat.IA5String", Some(Proto::Tls), Str, |f, l, h, o| {
-        x509_attr(l, h, |a| {
+    field_each!("x509sat.IA5String", Some(Proto::Tls), Str, |f, l, h, o| {
+        let attrs = x509_attrs(l, h).filter(|a| {
             a.tag == x509::tag::IA5_STRING
                 && (a.oid == x509_oid::EMAIL_ADDRESS || a.oid == x509_oid::DOMAIN_COMPONENT)
-        })
-        .is_some_and(|a| put_str(o, a.value))
+        });
+        o.each(attrs, |o, a| put_str(o, a.value))
     }),
-    field!(
+    field_each!(
         "x509sat.PrintableString",
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
             // The attributes typed PrintableString itself: serialNumber, dnQualifier.
-            x509_attr(l, h, |a| {
+            let attrs = x509_attrs(l, h).filter(|a| {
                 a.tag == x509::tag::PRINTABLE_STRING
                     && (a.oid == x509_oid::SERIAL_NUMBER || a.oid == x509_oid::DN_QUALIFIER)
-            })
-            .is_some_and(|a| put_str(o, a.value))
+            });
+            o.each(attrs, |o, a| put_str(o, a.value))
         }
     ),
-    field!("x509af.utcTime", Some(Proto::Tls), Str, |f, l, h, o| {
-        x509_certs(l, h)
+    field_each!("x509af.utcTime", Some(Proto::Tls), Str, |f, l, h, o| {
+        let times = x509_certs(l, h)
             .flat_map(|c| [c.not_before, c.not_after])
             .flatten()
-            .find(|t| t.tag == x509::tag::UTC_TIME)
-            .is_some_and(|t| x509::write_utc_time(t.text, o))
+            .filter(|t| t.tag == x509::tag::UTC_TIME);
+        o.each(times, |o, t| x509::write_utc_time(t.text, o))
     }),
-    field!(
+    field_each!(
         "x509af.generalizedTime",
         Some(Proto::Tls),
         Str,
-        |f, l, h, o| x509_certs(l, h)
-            .flat_map(|c| [c.not_before, c.not_after])
-            .flatten()
-            .find(|t| t.tag == x509::tag::GENERALIZED_TIME)
-            .is_some_and(|t| x509::write_generalized_time(t.text, o))
+        |f, l, h, o| {
+            let times = x509_certs(l, h)
+                .flat_map(|c| [c.not_before, c.not_after])
+                .flatten()
+                .filter(|t| t.tag == x509::tag::GENERALIZED_TIME);
+            o.each(times, |o, t| x509::write_generalized_time(t.text, o))
+        }
     ),
-    field!(
+    field_each!(
         "x509af.subjectPublicKey",
         Some(Proto::Tls),
         Bytes,
-        |f, l, h, o| {
-            x509_certs(l, h)
-                .find_map(|c| c.public_key)
-                .is_some_and(|v| put_bytes(o, v))
-        }
+        |f, l, h, o| o.each(x509_certs(l, h).filter_map(|c| c.public_key), put_bytes)
     ),
-    field!(
+    field_each!(
         "x509af.extension.id",
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
-            x509_certs(l, h)
-                .find_map(|c| c.extensions().next())
-                .is_some_and(|e| x509::write_oid(e.oid, o))
+            let exts = x509_certs(l, h).flat_map(|c| c.extensions());
+            o.each(exts, |o, e| x509::write_oid(e.oid, o))
         }
     ),
-    field!("x509af.critical", Some(Proto::Tls), Bool, |f, l, h, o| {
+    field_each!("x509af.critical", Some(Proto::Tls), Bool, |f, l, h, o| {
         // Shown for the extensions that encode critical (TRUE: DER omits FALSE).
-        let c = x509_certs(l, h).find_map(|c| c.extensions().find(|e| e.critical));
-        put_dec(o, c.map(|_| 1u8))
+        let exts = x509_certs(l, h)
+            .flat_map(|c| c.extensions())
+            .filter(|e| e.critical);
+        o.each(exts, |o, _| put_dec(o, Some(1u8)))
     }),
-    field!(
+    field_each!(
         "x509ce.SubjectKeyIdentifier",
         Some(Proto::Tls),
         Bytes,
-        |f, l, h, o| x509_certs(l, h)
-            .find_map(|c| c.subject_key_id())
-            .is_some_and(|v| put_bytes(o, v))
+        |f, l, h, o| o.each(
+            x509_certs(l, h).filter_map(|c| c.subject_key_id()),
+            put_bytes
+        )
     ),
-    field!(
+    field_each!(
         "x509ce.keyIdentifier",
         Some(Proto::Tls),
         Bytes,
-        |f, l, h, o| {
-            x509_certs(l, h)
-                .find_map(|c| c.authority_key_id())
-                .is_some_and(|v| put_bytes(o, v))
-        }
+        |f, l, h, o| o.each(
+            x509_certs(l, h).filter_map(|c| c.authority_key_id()),
+            put_bytes
+        )
     ),
-    field!("x509ce.cA", Some(Proto::Tls), Bool, |f, l, h, o| {
-        let ca = x509_certs(l, h).find_map(|c| c.basic_constraints().and_then(|b| b.0));
-        put_dec(o, ca.map(u8::from))
+    field_each!("x509ce.cA", Some(Proto::Tls), Bool, |f, l, h, o| {
+        let ca = x509_certs(l, h).filter_map(|c| c.basic_constraints().and_then(|b| b.0));
+        o.each(ca, |o, v| put_dec(o, Some(u8::from(v))))
     }),
-    field!(
+    field_each!(
         "x509ce.pathLenConstraint",
         Some(Proto::Tls),
         UInt,
-        |f, l, h, o| match x509_certs(l, h).find_map(|c| c.basic_constraints().and_then(|b| b.1)) {
-            Some(v) => {
+        |f, l, h, o| {
+            let n = x509_certs(l, h).filter_map(|c| c.basic_constraints().and_then(|b| b.1));
+            o.each(n, |o, v| {
                 text::dec_i(o, v);
                 true
-            }
-            None => false,
+            })
         }
     ),
-    field!(
+    field_each!(
         "x509ce.KeyPurposeId",
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
-            x509_certs(l, h)
-                .find_map(|c| c.ext_key_usages().next())
-                .is_some_and(|v| x509::write_oid(v, o))
+            let ids = x509_certs(l, h).flat_map(|c| c.ext_key_usages());
+            o.each(ids, |o, v| x509::write_oid(v, o))
         }
     ),
-    field!(
+    field_each!(
         "x509ce.uniformResourceIdentifier",
         Some(Proto::Tls),
         Str,
-        |f, l, h, o| x509_certs(l, h)
-            .find_map(|c| c.first_uri())
-            .is_some_and(|v| put_str(o, v))
+        |f, l, h, o| {
+            let mut any = false;
+            for c in x509_certs(l, h) {
+                c.each_uri(|u| any |= o.push(|o| put_str(o, u)));
+            }
+            any
+        }
     ),
-    field!("x509ce.dNSName", Some(Proto::Tls), Str, |f, l, h, o| {
-        x509_certs(l, h)
-            .find_map(|c| c.dns_names().next())
-            .is_some_and(|v| put_str(o, v))
+    field_each!("x509ce.dNSName", Some(Proto::Tls), Str, |f, l, h, o| {
+        o.each(x509_certs(l, h).flat_map(|c| c.dns_names()), put_str)
     }),
     field!("dhcp.option.dhcp", Some(Proto::Dhcp), UInt, |f, l, h, o| {
         put_dec(
@@ -1866,9 +1970,14 @@ fn dns_msg(h: &[u8]) -> Option<dns::Message<'_>> {
     dns::Message::new_checked(h).ok()
 }
 
-/// The first value `f` takes from the records of a DNS layer, in section order.
-fn dns_rr<'a, T>(h: &'a [u8], f: impl FnMut(dns::Record<'a>) -> Option<T>) -> Option<T> {
-    dns_msg(h)?.records().find_map(f)
+/// The questions of a DNS layer (none if its header is cut).
+fn dns_questions(h: &[u8]) -> impl Iterator<Item = dns::Question<'_>> {
+    dns_msg(h).into_iter().flat_map(|m| m.questions())
+}
+
+/// The resource records of a DNS layer, in section order.
+fn dns_rrs(h: &[u8]) -> impl Iterator<Item = dns::Record<'_>> {
+    dns_msg(h).into_iter().flat_map(|m| m.records())
 }
 
 /// Flag bit `bit` of a DNS header, as Wireshark shows it: AA and RA only in responses
@@ -1881,15 +1990,42 @@ fn dns_flag(l: &Layer, h: &[u8], bit: u16, response_only: bool) -> Option<u16> {
     Some((m.flags() >> bit) & 1)
 }
 
-/// The first OPT record of a DNS layer.
-fn dns_opt(h: &[u8]) -> Option<dns::Record<'_>> {
-    dns_rr(h, |r| (r.rtype == dns::rtype::OPT).then_some(r))
+/// The OPT records of a DNS layer.
+fn dns_opts(h: &[u8]) -> impl Iterator<Item = dns::Record<'_>> {
+    dns_rrs(h).filter(|r| r.rtype == dns::rtype::OPT)
 }
 
-/// Writes the target name of the first record of type `ty` (Wireshark shows each record type's
+/// Adds the target name of every record of type `ty` (Wireshark shows each record type's
 /// name under its own field: dns.cname, dns.ns, ...).
-fn dns_name(h: &[u8], ty: u16, o: &mut Vec<u8>) -> bool {
-    dns_rr(h, |r| (r.rtype == ty).then(|| r.target()).flatten()).is_some_and(|n| n.write(o))
+fn dns_names(h: &[u8], ty: u16, o: &mut Values) -> bool {
+    let names = dns_rrs(h)
+        .filter(|r| r.rtype == ty)
+        .filter_map(|r| r.target());
+    o.each(names, |o, n| n.write(o))
+}
+
+/// Part `part` of each SRV record's owner name as Wireshark splits it: 0 the service label
+/// (`_sip`), 1 the protocol label (`_tcp`), 2 the rest; a part the name lacks is absent.
+fn dns_srv_owner(h: &[u8], part: usize, o: &mut Values) -> bool {
+    let mut name = Vec::new();
+    o.each(dns_rrs(h).filter(|r| r.rtype == dns::rtype::SRV), |o, r| {
+        name.clear();
+        if !r.name.write(&mut name) {
+            return false;
+        }
+        let mut rest = &name[..];
+        let mut parts: [Option<&[u8]>; 3] = [None; 3];
+        for p in parts.iter_mut().take(2) {
+            if rest.first() != Some(&b'_') {
+                break;
+            }
+            let end = rest.iter().position(|&c| c == b'.').unwrap_or(rest.len());
+            *p = Some(&rest[..end]);
+            rest = rest.get(end + 1..).unwrap_or_default();
+        }
+        parts[2] = Some(rest);
+        parts[part].is_some_and(|v| put_str(o, v))
+    })
 }
 
 /// A class as Wireshark shows it: mDNS uses the top bit for cache-flush / unicast-response,
@@ -1955,22 +2091,20 @@ fn ssh_hassh_md5(l: &Layer, h: &[u8], o: &mut Vec<u8>) -> bool {
     put_bytes(o, &md5.finalize())
 }
 
-/// The certificate list of the first Certificate message of a cleartext TLS record layer:
+/// The certificate lists of the Certificate messages of a cleartext TLS record layer:
 /// (certificates_length, the entries).
-fn tls_certs<'a>(l: &Layer, h: &'a [u8]) -> Option<(u32, x509::Certificates<'a>)> {
-    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
-        return None;
-    }
-    let m = tls::Record::parse(h)?
-        .handshakes()
-        .find(|m| m.msg_type == tls::handshake::CERTIFICATE)?;
-    x509::certificate_list(m.body)
+fn tls_cert_lists<'a>(
+    l: &Layer,
+    h: &'a [u8],
+) -> impl Iterator<Item = (u32, x509::Certificates<'a>)> {
+    tls_handshakes(l, h)
+        .filter(|m| m.msg_type == tls::handshake::CERTIFICATE)
+        .filter_map(|m| x509::certificate_list(m.body))
 }
 
 /// The parsed certificates of a TLS record layer, in order.
 fn x509_certs<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = x509::Certificate<'a>> {
-    tls_certs(l, h)
-        .into_iter()
+    tls_cert_lists(l, h)
         .flat_map(|(_, c)| c)
         .filter_map(|e| x509::parse(e.der))
 }
@@ -1988,41 +2122,40 @@ mod x509_oid {
     }
 }
 
-/// The first name attribute (issuer, then subject, certificate by certificate) that `pred`
-/// accepts.
-fn x509_attr<'a>(
-    l: &Layer,
-    h: &'a [u8],
-    pred: impl Fn(&x509::Attribute<'a>) -> bool,
-) -> Option<x509::Attribute<'a>> {
+/// The name attributes of a TLS record layer's certificates: issuer, then subject,
+/// certificate by certificate (the order of TShark's tree).
+fn x509_attrs<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = x509::Attribute<'a>> {
     x509_certs(l, h)
         .flat_map(|c| [c.issuer, c.subject])
         .flatten()
         .flat_map(|n| n.attributes())
-        .find(|a| pred(a))
 }
 
-/// The first DirectoryString attribute value encoded as `tag`.
-fn x509_dir_string<'a>(l: &Layer, h: &'a [u8], tag: u8) -> Option<&'a [u8]> {
-    x509_attr(l, h, |a| a.tag == tag && x509_oid::directory_string(a.oid)).map(|a| a.value)
+/// The DirectoryString attribute values encoded as `tag`.
+fn x509_dir_strings<'a>(l: &Layer, h: &'a [u8], tag: u8) -> impl Iterator<Item = &'a [u8]> {
+    x509_attrs(l, h)
+        .filter(move |a| a.tag == tag && x509_oid::directory_string(a.oid))
+        .map(|a| a.value)
 }
 
-/// The first handshake message of a TLS record layer that is not encrypted.
-fn tls_handshake<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Handshake<'a>> {
-    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
-        return None;
-    }
-    tls::Record::parse(h)?.handshakes().next()
+/// The handshake messages of a TLS record layer that is not encrypted.
+fn tls_handshakes<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = tls::Handshake<'a>> {
+    let clear = l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) == 0;
+    clear
+        .then(|| tls::Record::parse(h))
+        .flatten()
+        .into_iter()
+        .flat_map(|r| r.handshakes())
+}
+
+/// The ClientHellos and ServerHellos of a TLS record layer.
+fn tls_hellos<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = tls::Hello<'a>> {
+    tls_handshakes(l, h).filter_map(|m| m.client_hello().or_else(|| m.server_hello()))
 }
 
 /// The first ClientHello or ServerHello of a TLS record layer.
 fn tls_hello<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Hello<'a>> {
-    if l.ext_kind & (app::tls_kind::ENCRYPTED | app::tls_kind::NOT_RECORD) != 0 {
-        return None;
-    }
-    tls::Record::parse(h)?
-        .handshakes()
-        .find_map(|m| m.client_hello().or_else(|| m.server_hello()))
+    tls_hellos(l, h).next()
 }
 
 /// Writes a protocol string as TShark shows it: printable bytes as they are, others as
@@ -2072,6 +2205,27 @@ pub fn glossary(out: &mut Vec<u8>) {
             d.name
         );
         out.extend_from_slice(line.as_bytes());
+    }
+}
+
+impl FieldDef {
+    /// Whether layers of `proto` carry this field.
+    pub fn carried_by(&self, proto: Proto) -> bool {
+        self.proto == Some(proto) || self.also == Some(proto)
+    }
+
+    /// Adds the field's values in `f` to `out`: every layer of its protocol in order, or with
+    /// `first_layer` only the first layer that has any.
+    pub fn values(&self, f: &Frame, first_layer: bool, out: &mut Values) {
+        if self.proto.is_none() {
+            (self.extract)(f, &crate::printer::FRAME_LAYER, out);
+            return;
+        }
+        for l in f.all_layers().filter(|l| self.carried_by(l.proto)) {
+            if (self.extract)(f, l, out) && first_layer {
+                return;
+            }
+        }
     }
 }
 

@@ -92,4 +92,28 @@ impl<'a> Frame<'a> {
     pub fn header(&self, layer: &Layer) -> &'a [u8] {
         layer.header(self.buffer(layer))
     }
+    /// `frame.protocols` as TShark builds it for the layers Strata decodes
+    /// (`eth:ethertype:ip:tcp`).
+    pub fn protocols(&self, out: &mut Vec<u8>) {
+        let mut prev: Option<Proto> = None;
+        let start = out.len();
+        for l in self.all_layers() {
+            let name = filter_name(l);
+            if name.is_empty() {
+                continue;
+            }
+            if matches!(
+                prev,
+                Some(Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll | Proto::Sll2)
+            ) && !matches!(l.proto, Proto::Llc | Proto::Vlan | Proto::Ieee8021ad)
+            {
+                out.extend_from_slice(b":ethertype");
+            }
+            if out.len() > start {
+                out.push(b':');
+            }
+            out.extend_from_slice(name.as_bytes());
+            prev = Some(l.proto);
+        }
+    }
 }

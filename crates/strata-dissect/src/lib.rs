@@ -145,52 +145,21 @@ impl Dissector {
 impl Frame<'_> {
     /// The first occurrence of a field, formatted as `tshark -T fields` prints it.
     pub fn field(&self, name: &str) -> Option<String> {
-        let def = fields::lookup(name)?;
-        let mut out = Vec::new();
-        match def.proto {
-            None => {
-                (def.extract)(self, &printer::FRAME_LAYER, &mut out).then_some(())?;
-            }
-            Some(p) => {
-                self.layers_of(p)
-                    .find(|l| (def.extract)(self, l, &mut out))?;
-            }
-        }
-        String::from_utf8(out).ok()
+        let mut vals = fields::Values::default();
+        fields::lookup(name)?.values(self, true, &mut vals);
+        String::from_utf8(vals.get(0)?.to_vec()).ok()
     }
 
-    /// Every occurrence of a field, outer layers first (for `tcp.port`, both ports).
+    /// Every occurrence of a field, outer layers first (for `tcp.port`, both ports; for
+    /// `dns.a`, every address record).
     pub fn fields(&self, name: &str) -> Vec<String> {
-        let Some(def) = fields::lookup(name) else {
-            return Vec::new();
-        };
-        let mut all = Vec::new();
-        let mut out = Vec::new();
-        let mut push = |out: &mut Vec<u8>| {
-            let s = String::from_utf8_lossy(out);
-            if def.name == "tcp.port" {
-                all.extend(s.split(',').map(str::to_string));
-            } else {
-                all.push(s.into_owned());
-            }
-            out.clear();
-        };
-        match def.proto {
-            None => {
-                if (def.extract)(self, &printer::FRAME_LAYER, &mut out) {
-                    push(&mut out);
-                }
-            }
-            Some(p) => {
-                for l in self.layers_of(p) {
-                    if (def.extract)(self, l, &mut out) {
-                        push(&mut out);
-                    }
-                    out.clear();
-                }
-            }
+        let mut vals = fields::Values::default();
+        if let Some(def) = fields::lookup(name) {
+            def.values(self, false, &mut vals);
         }
-        all
+        vals.iter()
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect()
     }
 
     /// The protocol tree: `frame`, then one node per protocol layer (see [`tree`]).

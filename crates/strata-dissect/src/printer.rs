@@ -2,7 +2,7 @@
 //! summary.
 
 use crate::columns::{self, SeqTracker};
-use crate::fields::{self, FieldDef};
+use crate::fields::{self, FieldDef, Values};
 use crate::frame::Frame;
 use crate::text;
 
@@ -117,8 +117,10 @@ pub struct FieldsPrinter {
     columns: Vec<Column>,
     opts: FieldsOptions,
     seqs: SeqTracker,
-    /// Scratch for one occurrence.
-    value: Vec<u8>,
+    /// Scratch for one field's values.
+    value: Values,
+    /// Scratch for the Info column of hidden frames.
+    info: Vec<u8>,
 }
 
 impl FieldsPrinter {
@@ -152,7 +154,8 @@ impl FieldsPrinter {
             columns,
             opts,
             seqs: SeqTracker::default(),
-            value: Vec::with_capacity(64),
+            value: Values::default(),
+            info: Vec::new(),
         })
     }
 
@@ -176,8 +179,8 @@ impl FieldsPrinter {
         if self.columns.iter().any(|c| matches!(c, Column::Info))
             && f.first(strata_wire::Proto::Tcp).is_some()
         {
-            self.value.clear();
-            columns::info(f, &mut self.seqs, &mut self.value);
+            self.info.clear();
+            columns::info(f, &mut self.seqs, &mut self.info);
         }
     }
 
@@ -197,7 +200,9 @@ impl FieldsPrinter {
             let body = out.len();
             match col {
                 Column::Field(def) => {
-                    if def.proto.is_none_or(|p| present & proto_bit(p) != 0) {
+                    if def.proto.is_none_or(|p| present & proto_bit(p) != 0)
+                        || def.also.is_some_and(|p| present & proto_bit(p) != 0)
+                    {
                         self.field(def, f, out)
                     }
                 }
@@ -220,56 +225,21 @@ impl FieldsPrinter {
     }
 
     fn field(&mut self, def: &FieldDef, f: &Frame, out: &mut Vec<u8>) {
-        let Some(proto) = def.proto else {
-            // Frame fields have exactly one occurrence.
-            let _ = (def.extract)(f, &FRAME_LAYER, out);
-            return;
-        };
         let occ = self.opts.occurrence;
+        let vals = &mut self.value;
+        vals.clear();
+        def.values(f, matches!(occ, Occurrence::First), vals);
         match occ {
-            Occurrence::First => {
-                for l in f.layers_of(proto) {
-                    if (def.extract)(f, l, out) {
-                        return;
-                    }
-                }
-            }
-            Occurrence::Last => {
-                for l in f.all_layers().rev().filter(|l| l.proto == proto) {
-                    if (def.extract)(f, l, out) {
-                        return;
-                    }
-                }
-            }
-            Occurrence::All => {
-                let mut n = 0;
-                for l in f.layers_of(proto) {
-                    self.value.clear();
-                    if (def.extract)(f, l, &mut self.value) {
-                        if n > 0 {
-                            out.push(self.opts.aggregator);
-                        }
-                        out.extend_from_slice(&self.value);
-                        n += 1;
-                    }
-                }
-            }
+            Occurrence::All => vals.join(self.opts.aggregator, out),
+            Occurrence::First => out.extend_from_slice(vals.get(0).unwrap_or_default()),
+            Occurrence::Last => out.extend_from_slice(vals.iter().next_back().unwrap_or_default()),
             Occurrence::Nth(k) => {
-                let mut vals: Vec<Vec<u8>> = Vec::new();
-                for l in f.layers_of(proto) {
-                    let mut v = Vec::new();
-                    if (def.extract)(f, l, &mut v) {
-                        vals.push(v);
-                    }
-                }
                 let idx = if k > 0 {
                     k as usize - 1
                 } else {
                     vals.len().wrapping_sub(k.unsigned_abs() as usize)
                 };
-                if let Some(v) = vals.get(idx) {
-                    out.extend_from_slice(v);
-                }
+                out.extend_from_slice(vals.get(idx).unwrap_or_default());
             }
         }
     }

@@ -6,7 +6,7 @@
 //! carries. The datagram an ICMP error quotes is a child of the ICMP node, as in Wireshark.
 //! The tree shows the fields Strata extracts, not every field Wireshark has.
 
-use crate::fields::{FieldDef, FIELDS};
+use crate::fields::{FieldDef, Values, FIELDS};
 use crate::frame::{is_app, Frame};
 use crate::text;
 use strata_wire::{Layer, Proto};
@@ -67,21 +67,20 @@ pub fn build<'a>(f: &Frame<'a>) -> Vec<Node<'a>> {
 
 /// The registered fields of a node with their values, in registry order.
 fn fields_of(f: &Frame, node: &Node, mut each: impl FnMut(&'static FieldDef, &[u8])) {
-    let mut v = Vec::with_capacity(64);
+    let mut vals = Values::default();
     let (proto, layer) = match node.layer {
         Some(l) => (Some(l.proto), l),
         None => (None, &crate::printer::FRAME_LAYER),
     };
-    for def in FIELDS.iter().filter(|d| d.proto == proto) {
-        v.clear();
-        if (def.extract)(f, layer, &mut v) {
-            if def.name == "tcp.port" {
-                // An either-side field is two values in the tree: source, then destination.
-                for one in v.split(|&c| c == b',') {
-                    each(def, one);
-                }
-            } else {
-                each(def, &v);
+    let on_node = |d: &FieldDef| match proto {
+        Some(p) => d.carried_by(p),
+        None => d.proto.is_none(),
+    };
+    for def in FIELDS.iter().filter(|d| on_node(d)) {
+        vals.clear();
+        if (def.extract)(f, layer, &mut vals) {
+            for v in vals.iter() {
+                each(def, v);
             }
         }
     }

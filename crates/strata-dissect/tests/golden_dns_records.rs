@@ -1,5 +1,5 @@
 //! A golden DNS response carrying the record types the corpus lacks or has few of (MX, TXT,
-//! SOA, SRV), with the values TShark 4.0.17 prints for it (`-E occurrence=f`). The frame was
+//! SOA, SRV), with the values TShark 4.0.17 prints for it (`-E occurrence=f`, then every occurrence). The frame was
 //! built for this test (Ethernet / IPv4 / UDP 53, answers MX, TXT, SOA, SRV for example.com).
 
 mod common;
@@ -55,5 +55,20 @@ fn mx_txt_soa_srv_like_tshark() {
     ];
     for (name, value) in want {
         assert_eq!(f.field(name).as_deref(), Some(value), "{name}");
+    }
+    // Every occurrence, as TShark's default `-E occurrence=a` prints them comma-separated.
+    let all = [
+        ("dns.resp.name", "example.com,example.com,example.com"),
+        ("dns.resp.type", "15,16,6,33"),
+        ("dns.resp.ttl", "300,300,300,300"),
+        ("dns.resp.len", "20,18,50,23"),
+        ("dns.txt", "v=spf1 -all,hello"),
+        ("dns.txt.length", "11,5"),
+        ("dns.srv.service", "_sip"),
+        ("dns.srv.proto", "_tcp"),
+        ("dns.srv.name", "example.com"),
+    ];
+    for (name, values) in all {
+        assert_eq!(f.fields(name).join(","), values, "{name}");
     }
 }

@@ -7,13 +7,13 @@
 use super::lexer::CmpOp;
 use super::parser::{self, Atom, Expr, Operand, Range, SetItem, Test};
 use super::FilterError;
-use crate::fields::{self, FieldDef, Kind};
+use crate::fields::{self, FieldDef, Kind, Values};
 use crate::frame::Frame;
 use crate::printer::FRAME_LAYER;
 use core::cmp::Ordering;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use regex::bytes::{Regex, RegexBuilder};
-use strata_wire::{Layer, Proto};
+use strata_wire::Layer;
 
 /// A compiled display filter. Compile once with [`Filter::new`], then call
 /// [`Filter::matches`] for each frame.
@@ -30,7 +30,7 @@ impl std::fmt::Debug for Filter {
 
 #[derive(Default)]
 struct Scratch {
-    text: Vec<u8>,
+    text: Values,
     bytes: Vec<u8>,
     slice: Vec<u8>,
 }
@@ -110,8 +110,6 @@ enum Base {
     Proto(&'static str),
     /// `frame`: the captured bytes.
     Frame,
-    /// `frame.protocols`: the layer names joined by `:`.
-    FrameProtocols,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,10 +249,8 @@ fn resolve(name: &str) -> Option<(Base, Ty)> {
             return Some((Base::Either(a, b), Ty::of(a.kind)));
         }
     }
-    match name {
-        "frame" => return Some((Base::Frame, Ty::Bytes)),
-        "frame.protocols" => return Some((Base::FrameProtocols, Ty::Str)),
-        _ => {}
+    if name == "frame" {
+        return Some((Base::Frame, Ty::Bytes));
     }
     if let Some(def) = fields::lookup(name) {
         return Some((Base::Field(def), Ty::of(def.kind)));
@@ -282,7 +278,7 @@ fn suggest(name: &str) -> Option<&'static str> {
         .chain(EITHER.iter().map(|e| e.0))
         .chain(PROTOCOLS.iter().copied())
         .chain(app_protocols())
-        .chain(["frame", "frame.protocols"]);
+        .chain(["frame"]);
     let (d, best) = names
         .map(|n| (edit_distance(name, n), n))
         .min_by_key(|&(d, _)| d)?;
@@ -524,7 +520,7 @@ impl Compiler<'_> {
         let layered = match base {
             Base::Field(d) => d.proto.is_some(),
             Base::Either(..) | Base::Proto(_) => true,
-            Base::Frame | Base::FrameProtocols => false,
+            Base::Frame => false,
         };
         if o.layer.is_some() && !layered {
             return Err(self.err(o.start, "a frame field has one layer; \"#\" does not apply"));
@@ -975,28 +971,27 @@ fn each_layer<'a>(
 fn raw(
     src: &Src,
     f: &Frame,
-    text: &mut Vec<u8>,
+    text: &mut Values,
     bytes: &mut Vec<u8>,
     g: &mut dyn FnMut(Val) -> bool,
 ) -> bool {
+    // Every value of one layer, typed, until `g` says stop.
+    let mut layer_values = |defs: &[&FieldDef], l: &Layer, g: &mut dyn FnMut(Val) -> bool| {
+        text.clear();
+        for d in defs {
+            (d.extract)(f, l, text);
+        }
+        text.iter().any(|v| typed(src.ty, v, bytes, g))
+    };
     match src.base {
         Base::Frame => g(Val::B(f.data)),
-        Base::FrameProtocols => {
-            text.clear();
-            protocols(f, text);
-            g(Val::B(text))
-        }
         Base::Proto(name) => each_layer(f, src.layer, &|l| layer_name(l) == name, &mut |l| {
             g(Val::B(l.bytes(f.buffer(l))))
         }),
         Base::Field(def) => match def.proto {
-            None => {
-                text.clear();
-                (def.extract)(f, &FRAME_LAYER, text) && typed(src.ty, text, bytes, g)
-            }
-            Some(p) => each_layer(f, src.layer, &|l| l.proto == p, &mut |l| {
-                text.clear();
-                (def.extract)(f, l, text) && typed(src.ty, text, bytes, g)
+            None => layer_values(&[def], &FRAME_LAYER, g),
+            Some(_) => each_layer(f, src.layer, &|l| def.carried_by(l.proto), &mut |l| {
+                layer_values(&[def], l, g)
             }),
         },
         Base::Either(a, b) => {
@@ -1004,13 +999,7 @@ fn raw(
                 return false;
             };
             each_layer(f, src.layer, &|l| l.proto == p, &mut |l| {
-                for d in [a, b] {
-                    text.clear();
-                    if (d.extract)(f, l, text) && typed(src.ty, text, bytes, g) {
-                        return true;
-                    }
-                }
-                false
+                layer_values(&[a, b], l, g)
             })
         }
     }
@@ -1058,29 +1047,6 @@ fn typed(ty: Ty, text: &[u8], bytes: &mut Vec<u8>, g: &mut dyn FnMut(Val) -> boo
             .ok()
             .and_then(parse_time)
             .is_some_and(|t| g(Val::T(t))),
-    }
-}
-
-/// `frame.protocols` as TShark builds it for the layers Strata decodes (`eth:ethertype:ip:tcp`).
-fn protocols(f: &Frame, out: &mut Vec<u8>) {
-    let mut prev: Option<Proto> = None;
-    for l in f.all_layers() {
-        let name = layer_name(l);
-        if name.is_empty() {
-            continue;
-        }
-        if matches!(
-            prev,
-            Some(Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll | Proto::Sll2)
-        ) && !matches!(l.proto, Proto::Llc | Proto::Vlan | Proto::Ieee8021ad)
-        {
-            out.extend_from_slice(b":ethertype");
-        }
-        if !out.is_empty() {
-            out.push(b':');
-        }
-        out.extend_from_slice(name.as_bytes());
-        prev = Some(l.proto);
     }
 }
 

@@ -41,7 +41,7 @@ pub const OID_EXT_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
 /// id-pe-authorityInfoAccess (1.3.6.1.5.5.7.1.1).
 pub const OID_AUTHORITY_INFO_ACCESS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
 
-/// How deep [`Certificate::first_uri`] looks into an extension's structure (CRL distribution
+/// How deep [`Certificate::each_uri`] looks into an extension's structure (CRL distribution
 /// points nest GeneralNames four levels down).
 const MAX_DEPTH: u32 = 8;
 
@@ -297,33 +297,31 @@ impl<'a> Certificate<'a> {
     /// The first uniformResourceIdentifier GeneralName ([6] IA5String) of the
     /// authorityInfoAccess, CRL distribution points and subjectAltName extensions, in
     /// extension order (where Wireshark shows `x509ce.uniformResourceIdentifier`).
-    pub fn first_uri(&self) -> Option<&'a [u8]> {
-        self.extensions()
-            .filter(|e| {
-                [
-                    OID_AUTHORITY_INFO_ACCESS,
-                    OID_CRL_DISTRIBUTION_POINTS,
-                    OID_SUBJECT_ALT_NAME,
-                ]
-                .contains(&e.oid)
-            })
-            .find_map(|e| find_primitive(e.value, 0x86, 0))
+    /// Calls `f` on every URI (GeneralName uniformResourceIdentifier) of the access-info,
+    /// CRL-distribution and subject-alt-name extensions, in order.
+    pub fn each_uri(&self, mut f: impl FnMut(&'a [u8])) {
+        for e in self.extensions().filter(|e| {
+            [
+                OID_AUTHORITY_INFO_ACCESS,
+                OID_CRL_DISTRIBUTION_POINTS,
+                OID_SUBJECT_ALT_NAME,
+            ]
+            .contains(&e.oid)
+        }) {
+            each_primitive(e.value, 0x86, 0, &mut f);
+        }
     }
 }
 
-/// The first element tagged `t` in `b`, depth first through constructed elements.
-fn find_primitive(b: &[u8], t: u8, depth: u32) -> Option<&[u8]> {
+/// Calls `f` on every element tagged `t` in `b`, depth first through constructed elements.
+fn each_primitive<'a>(b: &'a [u8], t: u8, depth: u32, f: &mut impl FnMut(&'a [u8])) {
     for e in Elements(b).take(MAX_ITEMS) {
         if e.tag == t {
-            return Some(e.value);
-        }
-        if e.tag & 0x20 != 0 && depth < MAX_DEPTH {
-            if let Some(v) = find_primitive(e.value, t, depth + 1) {
-                return Some(v);
-            }
+            f(e.value);
+        } else if e.tag & 0x20 != 0 && depth < MAX_DEPTH {
+            each_primitive(e.value, t, depth + 1, f);
         }
     }
-    None
 }
 
 /// The DER certificates of a TLS (1.0-1.2) Certificate handshake body: the list's declared
@@ -633,7 +631,9 @@ mod tests {
         assert_eq!(c.basic_constraints(), Some((Some(true), Some(0))));
         let eku: Vec<_> = c.ext_key_usages().collect();
         assert_eq!(eku, [&[0x2b, 6, 1, 5, 5, 7, 3, 1][..]]);
-        assert_eq!(c.first_uri(), Some(&b"http://o"[..]));
+        let mut uris = Vec::new();
+        c.each_uri(|u| uris.push(u));
+        assert_eq!(uris, [&b"http://o"[..]]);
         let d: Vec<_> = c.dns_names().collect();
         assert_eq!(d, [&b"a.example"[..], &b"b.example"[..]]);
         assert!(c.signature_algorithm.is_some());
