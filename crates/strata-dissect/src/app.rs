@@ -453,7 +453,11 @@ impl AppState {
         if conv.proto.is_none() && conv.dirs[d].buf.is_empty() {
             // Wireshark tries the heuristic dissectors on every segment no port claims (a
             // protocol that starts mid-stream: after SOCKS, STARTTLS, a MySQL SSL request).
-            conv.proto = app::tcp_heuristic(p).or_else(|| app::tcp_named_heuristic(p));
+            // Port registrations that check the payload (SMB on 139/445) get another look
+            // too: a capture that starts mid-stream first sees a message's continuation.
+            conv.proto = app::tcp_heuristic(p)
+                .or_else(|| app::tcp_named_heuristic(p))
+                .or_else(|| app::tcp_named(sport, dport, p));
             if conv.proto == Some((Proto::AppNamed, app::VNC)) {
                 // The RFB server speaks first.
                 conv.server = d;

@@ -14,8 +14,8 @@ use crate::frame::Frame;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use strata_wire::app::{
-    bittorrent, dhcp, dhcpv6, dns, http, kerberos, ldap, line, modbus, mqtt, nbns, ntp, radius,
-    rdp, smb, snmp, ssh, stun, syslog, tftp, tls, x509,
+    bittorrent, dhcp, dhcpv6, dns, http, kerberos, ldap, line, modbus, mqtt, nbns, ntp, ocsp,
+    radius, rdp, smb, snmp, ssh, stun, syslog, tftp, tls, x509,
 };
 use strata_wire::{Layer, Proto};
 
@@ -956,9 +956,16 @@ pub static FIELDS: &[FieldDef] = &[
         Some(Proto::Tls),
         Str,
         |f, l, h, o| {
-            let ids = x509_certs(l, h)
-                .flat_map(|c| [c.signature, c.key_algorithm, c.signature_algorithm])
-                .flatten();
+            let ids = x509_parts(l, h).flat_map(|p| match p {
+                X509Part::Cert(c) => [c.signature, c.key_algorithm, c.signature_algorithm]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>(),
+                X509Part::Ocsp(r) => r
+                    .cert_id_hash_algorithms()
+                    .chain(r.signature_algorithm)
+                    .collect(),
+            });
             o.each(ids, |o, v| x509::write_oid(v, o))
         }
     ),
@@ -967,8 +974,16 @@ pub static FIELDS: &[FieldDef] = &[
         Some(Proto::Tls),
         UInt,
         |f, l, h, o| {
-            // The issuer's RDN count (the subject's is x509af.rdnSequence).
-            let names = x509_certs(l, h).filter_map(|c| c.issuer);
+            // The issuer's RDN count and the extensions' directoryNames' (the subject's is
+            // x509af.rdnSequence).
+            let names = x509_parts(l, h).flat_map(|p| match p {
+                X509Part::Cert(c) => {
+                    let mut v: Vec<_> = c.issuer.into_iter().collect();
+                    c.each_directory_name(|n| v.push(n));
+                    v
+                }
+                X509Part::Ocsp(r) => r.responder_name.into_iter().collect(),
+            });
             o.each(names, |o, n| put_dec(o, Some(n.rdn_count() as u64)))
         }
     ),
@@ -1744,11 +1759,16 @@ pub static FIELDS: &[FieldDef] = &[
             .and_then(|x| x.peer_id)
             .is_some_and(|p| put_bytes(o, p))
     ),
-    field!(
+    field_each!(
         "bittorrent.msg.type",
         Some(Proto::AppNamed),
         UInt,
-        |f, l, h, o| put_dec(o, named(l, h, "BitTorrent").and_then(bittorrent::msg_type))
+        |f, l, h, o| {
+            let types = named(l, h, "BitTorrent")
+                .into_iter()
+                .flat_map(bittorrent::msg_types);
+            o.each(types, |o, t| put_dec(o, Some(t)))
+        }
     ),
     field!(
         "dhcpv6.msgtype",
@@ -1774,20 +1794,18 @@ pub static FIELDS: &[FieldDef] = &[
         UInt,
         |f, l, h, o| put_hex(o, named(l, h, "SMB").and_then(smb::smb1_command), 2)
     ),
-    field!("smb2.cmd", Some(Proto::AppNamed), UInt, |f, l, h, o| {
-        put_dec(o, smb_any(l, h).and_then(smb::smb2_header).map(|x| x.0))
+    // A compound message has one SMB2 header per command.
+    field_each!("smb2.cmd", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        o.each(smb2_headers(l, h), |o, x| put_dec(o, Some(x.0)))
     }),
-    field!("smb2.msg_id", Some(Proto::AppNamed), UInt, |f, l, h, o| {
-        put_dec(o, smb_any(l, h).and_then(smb::smb2_header).map(|x| x.1))
+    field_each!("smb2.msg_id", Some(Proto::AppNamed), UInt, |f, l, h, o| {
+        o.each(smb2_headers(l, h), |o, x| put_dec(o, Some(x.1)))
     }),
-    field!(
+    field_each!(
         "smb2.flags.response",
         Some(Proto::AppNamed),
         Bool,
-        |f, l, h, o| put_dec(
-            o,
-            smb_any(l, h).and_then(smb::smb2_header).map(|x| x.2 as u8)
-        )
+        |f, l, h, o| o.each(smb2_headers(l, h), |o, x| put_dec(o, Some(x.2 as u8)))
     ),
     field!(
         "kerberos.msg_type",
@@ -1859,6 +1877,11 @@ pub static FIELDS: &[FieldDef] = &[
 /// so the header's magic decides, not the name the connection got first.
 fn smb_any<'a>(l: &Layer, h: &'a [u8]) -> Option<&'a [u8]> {
     named(l, h, "SMB").or_else(|| named(l, h, "SMB2"))
+}
+
+/// The SMB2 headers of an SMB or SMB2 layer (a compound message has several).
+fn smb2_headers<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = (u16, u64, bool)> + 'a {
+    smb_any(l, h).into_iter().flat_map(smb::smb2_headers)
 }
 
 /// A TPKT PDU of an RDP connection (named RDP, COTP or T.125 after its content).
@@ -2102,11 +2125,42 @@ fn tls_cert_lists<'a>(
         .filter_map(|m| x509::certificate_list(m.body))
 }
 
+/// What a TLS record layer shows with x509 fields, in the order of TShark's tree: the
+/// certificates of Certificate messages, and for a stapled OCSP response (CertificateStatus)
+/// the response itself, then the certificates that come with it.
+#[derive(Clone, Copy)]
+enum X509Part<'a> {
+    Cert(x509::Certificate<'a>),
+    Ocsp(ocsp::BasicResponse<'a>),
+}
+
+fn x509_parts<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = X509Part<'a>> {
+    tls_handshakes(l, h).flat_map(|m| {
+        let mut parts = Vec::new();
+        match m.msg_type {
+            tls::handshake::CERTIFICATE => {
+                if let Some((_, certs)) = x509::certificate_list(m.body) {
+                    parts.extend(certs.filter_map(|e| x509::parse(e.der)).map(X509Part::Cert));
+                }
+            }
+            tls::handshake::CERTIFICATE_STATUS => {
+                if let Some(r) = ocsp::certificate_status(m.body) {
+                    parts.push(X509Part::Ocsp(r));
+                    parts.extend(r.certificates().filter_map(x509::parse).map(X509Part::Cert));
+                }
+            }
+            _ => {}
+        }
+        parts
+    })
+}
+
 /// The parsed certificates of a TLS record layer, in order.
 fn x509_certs<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = x509::Certificate<'a>> {
-    tls_cert_lists(l, h)
-        .flat_map(|(_, c)| c)
-        .filter_map(|e| x509::parse(e.der))
+    x509_parts(l, h).filter_map(|p| match p {
+        X509Part::Cert(c) => Some(c),
+        X509Part::Ocsp(_) => None,
+    })
 }
 
 /// Attribute type OIDs (DER contents) whose values Wireshark shows under x509sat fields.
@@ -2122,12 +2176,21 @@ mod x509_oid {
     }
 }
 
-/// The name attributes of a TLS record layer's certificates: issuer, then subject,
-/// certificate by certificate (the order of TShark's tree).
+/// The names of a certificate in the order of TShark's tree: issuer, subject, then the
+/// directoryNames inside its extensions.
+fn x509_names<'a>(c: &x509::Certificate<'a>) -> impl Iterator<Item = x509::Name<'a>> {
+    let mut dir = Vec::new();
+    c.each_directory_name(|n| dir.push(n));
+    [c.issuer, c.subject].into_iter().flatten().chain(dir)
+}
+
+/// The name attributes of a TLS record layer's certificates and OCSP responders, in order.
 fn x509_attrs<'a>(l: &Layer, h: &'a [u8]) -> impl Iterator<Item = x509::Attribute<'a>> {
-    x509_certs(l, h)
-        .flat_map(|c| [c.issuer, c.subject])
-        .flatten()
+    x509_parts(l, h)
+        .flat_map(|p| match p {
+            X509Part::Cert(c) => x509_names(&c).collect::<Vec<_>>(),
+            X509Part::Ocsp(r) => r.responder_name.into_iter().collect(),
+        })
         .flat_map(|n| n.attributes())
 }
 
@@ -2158,12 +2221,11 @@ fn tls_hello<'a>(l: &Layer, h: &'a [u8]) -> Option<tls::Hello<'a>> {
     tls_hellos(l, h).next()
 }
 
-/// Writes a protocol string as TShark shows it: printable bytes as they are, others as
-/// `\xNN`.
+/// Writes a protocol string as `tshark -T fields` shows it (see [`text::field_string`]).
 fn put_str(out: &mut Vec<u8>, v: &[u8]) -> bool {
     // A string field ends at its first NUL, as Wireshark's FT_STRING does.
     let v = v.split(|&c| c == 0).next().unwrap_or(&[]);
-    strata_wire::text::push_printable(out, v);
+    text::field_string(out, v);
     true
 }
 

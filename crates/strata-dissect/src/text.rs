@@ -122,6 +122,37 @@ pub fn seconds(out: &mut Vec<u8>, nanos: i128, digits: u32) {
     out.extend_from_slice(&tmp[..digits as usize]);
 }
 
+/// Appends a string field's bytes as `tshark -T fields` prints them (checked against TShark
+/// 4.0.17): valid UTF-8 as it is, each invalid sequence as U+FFFD, backspace, form feed,
+/// newline, carriage return and tab as C escapes, and every other control character (DEL
+/// too) left out.
+pub fn field_string(out: &mut Vec<u8>, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let (good, bad) = match core::str::from_utf8(bytes) {
+            Ok(s) => (s.len(), 0),
+            Err(e) => (
+                e.valid_up_to(),
+                e.error_len().unwrap_or(bytes.len() - e.valid_up_to()),
+            ),
+        };
+        for &c in &bytes[..good] {
+            match c {
+                0x08 => out.extend_from_slice(b"\\b"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                c if c.is_ascii_control() => {}
+                c => out.push(c),
+            }
+        }
+        for _ in 0..bad {
+            out.extend_from_slice("\u{fffd}".as_bytes());
+        }
+        bytes = &bytes[good + bad..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +165,16 @@ mod tests {
             assert_eq!(out, v.to_string().as_bytes());
         }
     }
+    #[test]
+    fn field_strings_like_tshark() {
+        let mut o = Vec::new();
+        field_string(&mut o, b"a\tb\rc\x01d\\e\x07f\x0bg\x0ch\x08i\nj\x7fk\xff");
+        assert_eq!(
+            String::from_utf8(o).unwrap(),
+            "a\\tb\\rcd\\efg\\fh\\bi\\njk\u{fffd}"
+        );
+    }
+
     #[test]
     fn formats() {
         let mut o = Vec::new();

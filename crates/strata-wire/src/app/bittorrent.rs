@@ -32,3 +32,44 @@ pub fn msg_type(b: &[u8]) -> Option<u8> {
     }
     b.get(4).copied().filter(|&t| t <= 20)
 }
+
+/// The types of the messages a segment holds whole: after the handshake if it begins with
+/// one, each length-prefixed message in turn (keep-alives have none). Stops at an unknown
+/// type or at a message that continues past the segment (Wireshark shows that one where it
+/// completes).
+pub fn msg_types(b: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    let mut rest = if handshake(b).is_some() {
+        b.get(68..).unwrap_or_default()
+    } else {
+        b
+    };
+    core::iter::from_fn(move || loop {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        if len == 0 {
+            rest = &rest[4..];
+            continue;
+        }
+        let t = rest.get(4).copied().filter(|&t| t <= 20)?;
+        rest = rest.get(4usize.checked_add(len)?..)?;
+        return Some(t);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_types_after_the_handshake() {
+        let mut b = vec![19];
+        b.extend_from_slice(PROTOCOL);
+        b.extend([0; 48]);
+        b.extend([0, 0, 0, 3, 20, 0, 0]); // extended
+        b.extend([0, 0, 0, 0]); // keep-alive
+        b.extend([0, 0, 0, 5, 4, 0, 0, 2, 0xd2]); // have
+        b.extend([0, 0, 0x40, 9, 7, 0, 0]); // piece, continuing past the segment
+        assert_eq!(msg_types(&b).collect::<Vec<_>>(), [20, 4]);
+        assert_eq!(msg_types(&[0, 0, 0, 1, 99]).count(), 0);
+        assert_eq!(msg_types(&[0, 0, 0]).count(), 0);
+    }
+}

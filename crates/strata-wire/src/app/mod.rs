@@ -17,6 +17,7 @@ pub mod modbus;
 pub mod mqtt;
 pub mod nbns;
 pub mod ntp;
+pub mod ocsp;
 pub mod quic;
 pub mod radius;
 pub mod rdp;
@@ -378,7 +379,13 @@ pub fn udp_named(sport: u16, dport: u16, p: &[u8]) -> Option<(Proto, u8)> {
             500 => "ISAKMP",
             8805 => "PFCP",
             5060 => "SIP",
-            3478 => "STUN",
+            // Wireshark's STUN refuses a message whose length overruns the datagram or is
+            // not a multiple of 4 (DTLS on a TURN port, say).
+            3478 if stun::header(p)
+                .is_some_and(|(_, len, _, _)| len % 4 == 0 && len as usize + 20 <= p.len()) =>
+            {
+                "STUN"
+            }
             1194 => "OpenVPN",
             514 => "Syslog",
             161 | 162 => "SNMP",

@@ -13,10 +13,8 @@ pub fn message(b: &[u8]) -> Option<(u8, u8, &[u8])> {
     if pri > 191 {
         return None;
     }
-    // The message ends before a trailing newline or NUL, as Wireshark shows it.
-    let mut msg = &rest[end + 1..];
-    while let [m @ .., b'\n' | b'\r' | 0] = msg {
-        msg = m;
-    }
+    // Everything after the priority, trailing newlines included (TShark 4.0 prints them
+    // escaped); a string field ends at a NUL when it is shown.
+    let msg = &rest[end + 1..];
     Some(((pri / 8) as u8, (pri % 8) as u8, msg))
 }

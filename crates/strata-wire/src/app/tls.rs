@@ -22,6 +22,7 @@ pub mod handshake {
     pub const CLIENT_HELLO: u8 = 1;
     pub const SERVER_HELLO: u8 = 2;
     pub const CERTIFICATE: u8 = 11;
+    pub const CERTIFICATE_STATUS: u8 = 22;
 }
 
 pub mod ext {

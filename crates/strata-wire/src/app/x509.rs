@@ -297,6 +297,26 @@ impl<'a> Certificate<'a> {
     /// The first uniformResourceIdentifier GeneralName ([6] IA5String) of the
     /// authorityInfoAccess, CRL distribution points and subjectAltName extensions, in
     /// extension order (where Wireshark shows `x509ce.uniformResourceIdentifier`).
+    /// Calls `f` on every directoryName (GeneralName [4], a Name) of the subject-alt-name,
+    /// CRL-distribution and authority-key-id extensions, in order: Wireshark shows their
+    /// attributes under the same x509sat fields as the issuer's and subject's.
+    pub fn each_directory_name(&self, mut f: impl FnMut(Name<'a>)) {
+        for e in self.extensions().filter(|e| {
+            [
+                OID_SUBJECT_ALT_NAME,
+                OID_CRL_DISTRIBUTION_POINTS,
+                OID_AUTHORITY_KEY_ID,
+            ]
+            .contains(&e.oid)
+        }) {
+            each_primitive(e.value, 0xa4, 0, &mut |v| {
+                if let Some((seq, _)) = expect(v, tag::SEQUENCE) {
+                    f(Name(seq.value));
+                }
+            });
+        }
+    }
+
     /// Calls `f` on every URI (GeneralName uniformResourceIdentifier) of the access-info,
     /// CRL-distribution and subject-alt-name extensions, in order.
     pub fn each_uri(&self, mut f: impl FnMut(&'a [u8])) {
@@ -313,7 +333,8 @@ impl<'a> Certificate<'a> {
     }
 }
 
-/// Calls `f` on every element tagged `t` in `b`, depth first through constructed elements.
+/// Calls `f` on the contents of every element tagged `t` in `b`, depth first through
+/// constructed elements (not into a match).
 fn each_primitive<'a>(b: &'a [u8], t: u8, depth: u32, f: &mut impl FnMut(&'a [u8])) {
     for e in Elements(b).take(MAX_ITEMS) {
         if e.tag == t {
