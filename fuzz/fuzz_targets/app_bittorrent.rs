@@ -1,8 +1,10 @@
-//! `strata_wire::app::bittorrent`: `handshake` and `msg_type`, on the input and on what
-//! follows a handshake (the first messages usually share its segment).
+//! `strata_wire::app::bittorrent`: `handshake`, `msg_type` and `msg_types`, on the input and
+//! on what follows a handshake (the first messages usually share its segment).
 //! Checks: no panic; a handshake only after the length byte 19 and "BitTorrent protocol",
 //! with the info hash (bytes 28-48) and, when all 68 bytes are there, the peer id (48-68),
-//! all inside the input; a message type only for a non-zero length and at most 20.
+//! all inside the input; a message type only for a non-zero length and at most 20;
+//! `msg_types` yields at most one type per 5 bytes, each at most 20, the first one
+//! `msg_type`'s when the input is not a handshake and starts with a whole message.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -21,6 +23,14 @@ fn message(b: &[u8]) {
 
 fuzz_target!(|data: &[u8]| {
     message(data);
+    let types: Vec<u8> = bittorrent::msg_types(data).collect();
+    assert!(types.len() * 5 <= data.len());
+    assert!(types.iter().all(|&t| t <= 20));
+    if let (Some(&first), None) = (types.first(), bittorrent::handshake(data)) {
+        if data[..4] != [0, 0, 0, 0] {
+            assert_eq!(Some(first), bittorrent::msg_type(data));
+        }
+    }
     let Some(h) = bittorrent::handshake(data) else {
         assert!(data.len() < 48 || data[0] != 19 || &data[1..20] != PROTOCOL);
         return;

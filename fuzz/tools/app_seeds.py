@@ -36,6 +36,8 @@ skipped) and writes, under fuzz/corpus/ (gitignored), one file per distinct inpu
   app_rdp/       TCP 3389 payloads
   app_x509/      TLS Certificate handshake bodies (TCP streams put in sequence order, their
                  handshake records joined), and each certificate's DER alone
+  app_ocsp/      TLS CertificateStatus handshake bodies (stapled OCSP responses), found the
+                 same way
   app_dispatch/  source port, destination port (2 bytes each) + payload, of every payload
   dissect_app/, flow_classify/
                  conversations in fuzz_targets/conv.rs's format: per 5-tuple, the first 48
@@ -163,7 +165,7 @@ def quic_seeds():
 
 NEW_TARGETS = ["app_line", "app_snmp", "app_kerberos", "app_ldap", "app_ber", "app_modbus",
                "app_stun", "app_syslog", "app_tftp", "app_radius", "app_mqtt", "app_bittorrent",
-               "app_dhcpv6", "app_smb", "app_nbns", "app_rdp", "app_x509"]
+               "app_dhcpv6", "app_smb", "app_nbns", "app_rdp", "app_x509", "app_ocsp"]
 
 
 def by_port(proto, sp, dp, pl, got, tftp):
@@ -208,10 +210,11 @@ def by_port(proto, sp, dp, pl, got, tftp):
         got["app_rdp"].append(pl)
 
 
-def certificates(segs):
-    """TLS Certificate bodies of one direction's TCP segments [(seq, payload)]: the stream
-    in sequence order (first copy of each sequence number), its handshake records' bodies
-    joined, the type-11 messages."""
+def certificates(segs, msg_type=11):
+    """TLS Certificate bodies (or those of another handshake type) of one direction's TCP
+    segments [(seq, payload)]: the stream in sequence order (first copy of each sequence
+    number), its handshake records' bodies joined, the messages of that type; for
+    certificates, each certificate's DER too."""
     seen, stream = set(), b""
     for seq, pl in sorted(segs):
         if seq not in seen:
@@ -226,11 +229,11 @@ def certificates(segs):
     out, o = [], 0
     while o + 4 <= len(hs):
         n = int.from_bytes(hs[o + 1:o + 4], "big")
-        if hs[o] == 11 and o + 4 + n <= len(hs):
+        if hs[o] == msg_type and o + 4 + n <= len(hs):
             body = hs[o + 4:o + 4 + n]
             out.append(body)
             c = 3
-            while c + 3 <= len(body):
+            while msg_type == 11 and c + 3 <= len(body):
                 m = int.from_bytes(body[c:c + 3], "big")
                 out.append(body[c + 3:c + 3 + m])
                 c += 3 + m
@@ -307,6 +310,7 @@ def main():
         for segs in tls_dirs.values():
             if any(tls_start(pl) and pl[0] == 22 for _, pl in segs[:8]):
                 got["app_x509"].extend(certificates(segs))
+                got["app_ocsp"].extend(certificates(segs, 22))
         for c in convs.values():
             hdr = bytes([(1 if c["proto"] == 17 else 0) | (2 if c["v6"] else 0)])
             hdr += struct.pack(">HH", c["cport"], c["sport"])
