@@ -23,6 +23,7 @@ pub mod lexer;
 pub mod parser;
 
 pub use eval::Filter;
+pub use parser::MAX_DEPTH;
 
 /// A filter that cannot be compiled: where (1-based column) and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,11 +83,16 @@ pub enum Range {
 /// Parses a display filter.
 pub fn parse(src: &str) -> Result<Expr, FilterError> {
     let toks = lex(src)?;
-    let mut p = Parser { src, toks, i: 0 };
+    let mut p = Parser {
+        src,
+        toks,
+        i: 0,
+        nesting: 0,
+    };
     if p.peek().tok == Tok::Eof {
         return Err(FilterError::at(src, 0, "the filter is empty"));
     }
-    let e = p.or()?;
+    let (e, _) = p.or()?;
     let t = p.peek();
     match t.tok {
         Tok::Eof => Ok(e),
@@ -102,11 +107,22 @@ pub fn parse(src: &str) -> Result<Expr, FilterError> {
     }
 }
 
+/// How deep a filter may nest: parentheses, `not`, function calls, and the height of the
+/// expression tree (long `and` / `or` chains are built balanced, so they add only their log2).
+/// The parser, the compiler and the evaluator all recurse on the tree; without a bound, a
+/// filter of many `(` or `!` overflows the stack and aborts the process.
+pub const MAX_DEPTH: usize = 100;
+
 struct Parser<'s> {
     src: &'s str,
     toks: Vec<Token>,
     i: usize,
+    /// Current recursion depth of `unary` and `operand` (see [`MAX_DEPTH`]).
+    nesting: usize,
 }
+
+/// An expression with the height of its tree.
+type Sized = (Expr, usize);
 
 impl Parser<'_> {
     fn peek(&self) -> &Token {
@@ -134,28 +150,63 @@ impl Parser<'_> {
         }
     }
 
-    fn or(&mut self) -> Result<Expr, FilterError> {
-        let mut e = self.and()?;
+    /// Refuses to go deeper than [`MAX_DEPTH`]; `at` is the byte offset blamed.
+    fn enter(&mut self, at: usize) -> Result<(), FilterError> {
+        if self.nesting >= MAX_DEPTH {
+            return Err(self.err(
+                at,
+                format!("the filter is nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        self.nesting += 1;
+        Ok(())
+    }
+
+    /// The error for an expression tree higher than [`MAX_DEPTH`].
+    fn check_height(&self, (e, h): Sized, at: usize) -> Result<Sized, FilterError> {
+        if h > MAX_DEPTH {
+            return Err(self.err(
+                at,
+                format!("the filter is nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        Ok((e, h))
+    }
+
+    fn or(&mut self) -> Result<Sized, FilterError> {
+        let at = self.peek().start;
+        let first = self.and()?;
+        let mut rest = Vec::new();
         while self.peek().tok == Tok::Or {
             self.bump();
-            let r = self.and()?;
-            e = Expr::Or(Box::new(e), Box::new(r));
+            rest.push(self.and()?);
         }
-        Ok(e)
+        self.check_height(balanced(first, rest, Expr::Or), at)
     }
 
-    fn and(&mut self) -> Result<Expr, FilterError> {
-        let mut e = self.unary()?;
+    fn and(&mut self) -> Result<Sized, FilterError> {
+        let at = self.peek().start;
+        let first = self.unary()?;
+        let mut rest = Vec::new();
         while self.peek().tok == Tok::And {
             self.bump();
-            let r = self.unary()?;
-            e = Expr::And(Box::new(e), Box::new(r));
+            rest.push(self.unary()?);
         }
+        self.check_height(balanced(first, rest, Expr::And), at)
+    }
+
+    fn unary(&mut self) -> Result<Sized, FilterError> {
+        let t = self.peek().clone();
+        if !matches!(t.tok, Tok::Not | Tok::LParen) {
+            return Ok((self.test()?, 1));
+        }
+        self.enter(t.start)?;
+        let e = self.unary_inner(t)?;
+        self.nesting -= 1;
         Ok(e)
     }
 
-    fn unary(&mut self) -> Result<Expr, FilterError> {
-        let t = self.peek().clone();
+    fn unary_inner(&mut self, t: Token) -> Result<Sized, FilterError> {
         match t.tok {
             Tok::Not => {
                 self.bump();
@@ -165,7 +216,8 @@ impl Parser<'_> {
                         format!("expected a test after \"{}\"", &self.src[t.start..t.end]),
                     ));
                 }
-                Ok(Expr::Not(Box::new(self.unary()?)))
+                let (e, h) = self.unary()?;
+                Ok((Expr::Not(Box::new(e)), h + 1))
             }
             Tok::LParen => {
                 self.bump();
@@ -184,7 +236,7 @@ impl Parser<'_> {
                 self.bump();
                 Ok(e)
             }
-            _ => self.test(),
+            _ => Ok((self.test()?, 1)),
         }
     }
 
@@ -316,8 +368,10 @@ impl Parser<'_> {
         };
         if let (Atom::Word(name), Tok::LParen) = (&op.atom, self.peek_at(0)) {
             let name = name.clone();
+            self.enter(t.start)?;
             self.bump();
             let arg = self.operand(&format!("a field in {name}()"), None)?;
+            self.nesting -= 1;
             let c = self.peek().clone();
             if c.tok != Tok::RParen {
                 return Err(self.err(
@@ -396,6 +450,33 @@ impl Parser<'_> {
         }
         Ok(op)
     }
+}
+
+/// Joins `first` and `rest` with `join` into a balanced tree, keeping their order (so the
+/// evaluation order and its short-circuits are those of the left-nested chain): the height
+/// grows with the log2 of the number of terms, not with the number.
+fn balanced(
+    mut first: Sized,
+    mut rest: Vec<Sized>,
+    join: fn(Box<Expr>, Box<Expr>) -> Expr,
+) -> Sized {
+    let pair = |(a, ha): Sized, (b, hb): Sized| (join(Box::new(a), Box::new(b)), ha.max(hb) + 1);
+    while !rest.is_empty() {
+        // One round joins neighbours two by two: (first, r0), (r1, r2), ...
+        let mut it = rest.into_iter();
+        if let Some(r0) = it.next() {
+            first = pair(first, r0);
+        }
+        let mut next = Vec::with_capacity(it.len().div_ceil(2));
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => pair(a, b),
+                None => a,
+            });
+        }
+        rest = next;
+    }
+    first
 }
 
 fn int(s: &str) -> Option<i64> {
