@@ -17,6 +17,7 @@
 
 mod gen;
 mod parse;
+pub use parse::{MAX_DEPTH, MAX_OPERATORS};
 
 use std::fmt;
 

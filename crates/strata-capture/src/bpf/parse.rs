@@ -345,6 +345,8 @@ pub(crate) fn parse(src: &str) -> PResult<Option<Expr>> {
         toks,
         pos: 0,
         last: None,
+        depth: 0,
+        nodes: 0,
     };
     if p.peek() == &Tok::End {
         return Ok(None);
@@ -356,11 +358,26 @@ pub(crate) fn parse(src: &str) -> PResult<Option<Expr>> {
     Ok(Some(e))
 }
 
+/// How deep a filter may nest (`(`, `not`, `!`, unary `-`, `proto[...]`). The parser and the
+/// code generator recurse on the tree; without a bound, a `-f` of many `(` or `not` overflows
+/// the stack and aborts the process.
+pub const MAX_DEPTH: usize = 100;
+
+/// How many `and` / `or` and arithmetic operators a filter may have. Both build left-nested
+/// chains that the code generator walks recursively, so this bounds the tree's height too. A
+/// BPF program holds at most 4096 instructions, and a filter this long would not fit anyway
+/// unless constant folding removed nearly all of it.
+pub const MAX_OPERATORS: usize = 4096;
+
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
     /// Qualifiers of the last primitive with an id, for implied ids (`port 53 or 80`).
     last: Option<Quals>,
+    /// Current nesting (see [`MAX_DEPTH`]).
+    depth: usize,
+    /// Operators so far (see [`MAX_OPERATORS`]).
+    nodes: usize,
 }
 
 impl Parser {
@@ -419,9 +436,44 @@ impl Parser {
         }
     }
 
+    /// Enters one nesting level, refused past [`MAX_DEPTH`]; [`Self::leave`] undoes it.
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error_here(format!(
+                "the filter is nested too deeply (more than {MAX_DEPTH} levels)"
+            )));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+    fn leave(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Counts one operator, refused past [`MAX_OPERATORS`]. Call it before consuming the
+    /// operator, so the error points at it.
+    fn operator(&mut self) -> PResult<()> {
+        if self.nodes >= MAX_OPERATORS {
+            return Err(self.error_here(format!(
+                "the filter has too many operators (more than {MAX_OPERATORS})"
+            )));
+        }
+        self.nodes += 1;
+        Ok(())
+    }
+
+    fn is_or(&self) -> bool {
+        self.is_word("or") || self.is_sym("||")
+    }
+    fn is_and(&self) -> bool {
+        self.is_word("and") || self.is_sym("&&")
+    }
+
     fn parse_or(&mut self) -> PResult<Expr> {
         let mut left = self.parse_and()?;
-        while self.eat_word("or") || self.eat_sym("||") {
+        while self.is_or() {
+            self.operator()?;
+            self.advance();
             let right = self.parse_and()?;
             left = Expr::Or(Box::new(left), Box::new(right));
         }
@@ -430,7 +482,9 @@ impl Parser {
 
     fn parse_and(&mut self) -> PResult<Expr> {
         let mut left = self.parse_not()?;
-        while self.eat_word("and") || self.eat_sym("&&") {
+        while self.is_and() {
+            self.operator()?;
+            self.advance();
             let right = self.parse_not()?;
             left = Expr::And(Box::new(left), Box::new(right));
         }
@@ -438,8 +492,12 @@ impl Parser {
     }
 
     fn parse_not(&mut self) -> PResult<Expr> {
-        if self.eat_word("not") || self.eat_sym("!") {
-            return Ok(Expr::Not(Box::new(self.parse_not()?)));
+        if self.is_word("not") || self.is_sym("!") {
+            self.enter()?;
+            self.advance();
+            let e = self.parse_not()?;
+            self.leave();
+            return Ok(Expr::Not(Box::new(e)));
         }
         self.parse_atom()
     }
@@ -473,14 +531,16 @@ impl Parser {
         if self.is_sym("(") {
             // Either a parenthesised boolean expression or the start of an arithmetic one,
             // `(ip[0] & 0xf) > 5`: try the first, fall back to the second.
-            let save = (self.pos, self.last);
+            let save = (self.pos, self.last, self.depth, self.nodes);
+            self.enter()?;
             self.advance();
             if let Ok(e) = self.parse_or() {
                 if self.eat_sym(")") && !Self::is_operator(self.peek()) {
+                    self.leave();
                     return Ok(e);
                 }
             }
-            (self.pos, self.last) = save;
+            (self.pos, self.last, self.depth, self.nodes) = save;
             return self.parse_relation();
         }
         let starts_arith = match self.peek() {
@@ -845,6 +905,7 @@ impl Parser {
             if prec < min_prec.max(1) {
                 break;
             }
+            self.operator()?;
             self.advance();
             let right = self.parse_arith(prec + 1)?;
             left = Arith::Bin(op, Box::new(left), Box::new(right));
@@ -853,6 +914,13 @@ impl Parser {
     }
 
     fn parse_arith_operand(&mut self) -> PResult<Arith> {
+        self.enter()?;
+        let a = self.parse_arith_operand_inner();
+        self.leave();
+        a
+    }
+
+    fn parse_arith_operand_inner(&mut self) -> PResult<Arith> {
         if self.eat_sym("(") {
             let a = self.parse_arith(0)?;
             if !self.eat_sym(")") {
