@@ -56,6 +56,10 @@ type Result<T> = core::result::Result<T, Box<CraftError>>;
 /// The most packets one spec may expand to (a /12 of IPv4 addresses).
 pub const MAX_PACKETS: usize = 1 << 20;
 
+/// How deeply a spec may nest (parentheses, brackets, calls, unary `-`). The parser recurses
+/// on nesting; without a bound, a spec of 10 000 `(` overflows the stack and aborts.
+pub const MAX_DEPTH: usize = 100;
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -649,6 +653,8 @@ struct Parser<'a> {
     /// layers of `a` and of `b` are adjacent ranges (a layer used anywhere else, as a field
     /// value or a list item, is an evaluation error and turns evaluation off).
     layers: Vec<Layer>,
+    /// How many [`Parser::atom`]s are open (see [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -765,8 +771,22 @@ impl<'a> Parser<'a> {
         Ok((l, lpos))
     }
 
-    /// The grammar's `unary` and `atom`.
+    /// The grammar's `unary` and `atom`. Every nesting (`-`, `(`, `[`, a call's arguments)
+    /// passes through here, so this is where the depth is bounded.
     fn atom(&mut self) -> Result<Valued<'a>> {
+        if self.depth >= MAX_DEPTH {
+            return Err(syntax(
+                self.cur.pos(),
+                format!("the spec is nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        self.depth += 1;
+        let v = self.atom_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn atom_inner(&mut self) -> Result<Valued<'a>> {
         let t = self.next()?;
         let pos = t.pos();
         if let Some(v) = self.literal(t)? {
@@ -1304,6 +1324,7 @@ fn parse_stack(spec: &str, mut layers: Vec<Layer>) -> Result<(Stack<'_>, Vec<Lay
             layers.reserve(4);
             layers
         },
+        depth: 0,
     };
     let parsed = p.expr().and_then(|(v, vpos)| match p.cur.kind() {
         Kind::End => Ok((v, vpos)),
