@@ -2,7 +2,7 @@
 //! share: the rate limit, host parsing and Scapy-like one-line summaries of packets.
 
 use std::net::{IpAddr, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use strata_craft::net::answers::{Summary, L4};
 use strata_wire::app::dns;
 use strata_wire::decode::{Decoded, Proto};
@@ -14,12 +14,35 @@ pub const DEFAULT_RATE: f64 = 100.0;
 /// The pause between probes: the asked interval, but never faster than `rate` per second.
 pub fn pause(interval: Option<f64>, rate: f64) -> Duration {
     let floor = if rate > 0.0 { 1.0 / rate } else { 0.0 };
-    Duration::from_secs_f64(interval.unwrap_or(0.0).max(floor).clamp(0.0, 3600.0))
+    secs(interval.unwrap_or(0.0).max(floor).min(3600.0))
 }
 
-/// Seconds from the command line (a bounded, non-negative duration).
+/// Seconds from the command line (a bounded, non-negative duration). `f64::clamp` keeps a
+/// NaN, which `Duration::from_secs_f64` panics on: NaN is zero here (and [`seconds`] refuses
+/// it when parsing the arguments).
 pub fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(s.clamp(0.0, 86_400.0))
+    Duration::try_from_secs_f64(s.clamp(0.0, 86_400.0)).unwrap_or(Duration::ZERO)
+}
+
+/// clap's parser for a number of seconds: finite and not negative (`inf`, `nan`, `1e300` and
+/// `-1` parse as `f64`, and turning them into a `Duration` panics).
+pub fn seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{s}`: seconds must be a finite number, 0 or more"));
+    }
+    Ok(v)
+}
+
+/// `secs` seconds after `from`, or None when that is past what an `Instant` can hold (also for
+/// a NaN or negative `secs`): a deadline that never comes.
+pub fn deadline(from: Instant, secs: f64) -> Option<Instant> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .and_then(|d| from.checked_add(d))
 }
 
 /// A numeric address, or a name resolved by the system resolver.
@@ -170,5 +193,28 @@ pub fn dns_summary(msg: &[u8]) -> String {
         format!("DNS Ans rcode={} (no answer)", m.rcode())
     } else {
         format!("DNS Ans {}", answers.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_never_panic() {
+        assert_eq!(secs(f64::NAN), Duration::ZERO);
+        assert_eq!(secs(f64::INFINITY), Duration::from_secs(86_400));
+        assert_eq!(secs(-1.0), Duration::ZERO);
+        assert_eq!(pause(Some(f64::NAN), f64::NAN), Duration::ZERO);
+        assert_eq!(pause(Some(f64::INFINITY), 1.0), Duration::from_secs(3600));
+        assert_eq!(pause(None, f64::MIN_POSITIVE), Duration::from_secs(3600));
+        let now = Instant::now();
+        assert_eq!(deadline(now, 1e300), None);
+        assert_eq!(deadline(now, f64::NAN), None);
+        assert_eq!(deadline(now, 2.0), Some(now + Duration::from_secs(2)));
+        assert!(seconds("1.5").is_ok());
+        for bad in ["nan", "inf", "-inf", "-1", "1e400", "x"] {
+            assert!(seconds(bad).is_err(), "{bad}");
+        }
     }
 }

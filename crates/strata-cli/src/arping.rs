@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(short = 'i', value_name = "IFACE")]
     iface: Option<String>,
     /// Seconds to wait for answers after the last request.
-    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    #[arg(long, default_value_t = 2.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Send unanswered requests again N times.
     #[arg(long, default_value_t = 0, value_name = "N")]

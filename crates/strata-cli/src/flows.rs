@@ -73,7 +73,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     plugin: Vec<String>,
     /// Live only: stop after this many seconds (else on Ctrl-C), then flush the flows.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::active::seconds)]
     duration: Option<f64>,
 }
 
@@ -157,7 +157,7 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         crate::interfaces::install_stop_handler();
         let deadline = a
             .duration
-            .map(|d| started + std::time::Duration::from_secs_f64(d.max(0.0)));
+            .and_then(|d| crate::active::deadline(started, d.max(0.0)));
         let opts_ref = streamer.opts.clone();
         let stop =
             || crate::interfaces::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d);

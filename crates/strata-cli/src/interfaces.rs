@@ -157,9 +157,9 @@ pub fn open_live(
             let secs = spec
                 .strip_prefix("duration:")
                 .and_then(|s| s.parse::<f64>().ok())
-                .filter(|s| *s >= 0.0)
+                .filter(|s| s.is_finite() && *s >= 0.0)
                 .ok_or_else(|| format!("-a {spec}: expected duration:SECONDS"))?;
-            Some(Instant::now() + Duration::from_secs_f64(secs))
+            crate::active::deadline(Instant::now(), secs)
         }
     };
     let opts = LiveOptions {

@@ -16,10 +16,10 @@ pub struct Args {
     #[arg(short = 'c', default_value_t = 4, value_name = "N")]
     count: u16,
     /// Seconds between requests.
-    #[arg(short = 'i', default_value_t = 1.0, value_name = "S")]
+    #[arg(short = 'i', default_value_t = 1.0, value_name = "S", value_parser = crate::active::seconds)]
     interval: f64,
     /// Seconds to wait for the last reply.
-    #[arg(short = 'W', long, default_value_t = 1.0, value_name = "S")]
+    #[arg(short = 'W', long, default_value_t = 1.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Data bytes per request (ping's -s).
     #[arg(short = 's', default_value_t = 56, value_name = "N")]

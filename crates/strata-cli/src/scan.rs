@@ -29,7 +29,7 @@ pub struct Args {
     #[arg(long)]
     udp: bool,
     /// Seconds to wait for answers after the last probe of a round.
-    #[arg(long, default_value_t = 1.0, value_name = "S")]
+    #[arg(long, default_value_t = 1.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Rounds of re-sending to silent ports.
     #[arg(long, default_value_t = 1, value_name = "N")]

@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1, value_name = "N")]
     count: u64,
     /// Seconds between packets (Scapy's `inter`).
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::active::seconds)]
     interval: Option<f64>,
     /// Packets per second at most.
     #[arg(long, default_value_t = DEFAULT_RATE)]

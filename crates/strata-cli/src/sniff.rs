@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(short = 'c', value_name = "N")]
     count: Option<u64>,
     /// Stop after S seconds (default 60).
-    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    #[arg(long, default_value_t = 60.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Write the packets to a pcap instead of printing them.
     #[arg(short = 'w', value_name = "OUT.pcap")]

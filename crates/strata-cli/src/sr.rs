@@ -12,7 +12,7 @@ pub struct Args {
     /// The probes in Scapy syntax, e.g. "IP(dst='198.18.0.2')/TCP(dport=[22,80],flags='S')".
     spec: String,
     /// Seconds to wait for answers after the last probe.
-    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    #[arg(long, default_value_t = 2.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Send unanswered probes again N times.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(short = 'i', value_name = "IFACE")]
     iface: Option<String>,
     /// Seconds between probes.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = crate::active::seconds)]
     interval: Option<f64>,
     /// Probes per second at most.
     #[arg(long, default_value_t = DEFAULT_RATE)]

@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(long, value_name = "PORT")]
     dport: Option<u16>,
     /// Seconds to wait for answers after the last probe.
-    #[arg(long, default_value_t = 2.0, value_name = "S")]
+    #[arg(long, default_value_t = 2.0, value_name = "S", value_parser = crate::active::seconds)]
     timeout: f64,
     /// Probes per second at most.
     #[arg(long, default_value_t = DEFAULT_RATE)]
