@@ -34,9 +34,13 @@ impl Timestamp {
     pub fn new(secs: i64, nanos: u32) -> Timestamp {
         Timestamp { secs, nanos }
     }
-    /// Microseconds since the epoch (NFStream's unit).
+    /// Microseconds since the epoch (NFStream's unit), saturating: a pcapng file can give
+    /// any `secs` (a 64-bit timestamp in 1-second units plus `if_tsoffset`), and beyond
+    /// ±292 000 years the product would overflow.
     pub fn as_micros(self) -> i64 {
-        self.secs * 1_000_000 + (self.nanos / 1000) as i64
+        self.secs
+            .saturating_mul(1_000_000)
+            .saturating_add(i64::from(self.nanos / 1000))
     }
     pub fn as_nanos(self) -> i128 {
         self.secs as i128 * 1_000_000_000 + self.nanos as i128

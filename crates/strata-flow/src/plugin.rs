@@ -148,13 +148,15 @@ impl PluginState for RttState {
     }
     fn on_expire(&mut self) -> Vec<Value> {
         match (self.syn, self.synack, self.ack) {
+            // Saturating: the times are the capture's timestamps as they are (they may go
+            // backwards, and a pcapng file can put them anywhere in the i64 range).
             (Some((t0, _)), Some((t1, _)), Some(t2)) => vec![
-                Value::Int(t1 - t0),
-                Value::Int(t2 - t1),
-                Value::Int(t2 - t0),
+                Value::Int(t1.saturating_sub(t0)),
+                Value::Int(t2.saturating_sub(t1)),
+                Value::Int(t2.saturating_sub(t0)),
             ],
             (Some((t0, _)), Some((t1, _)), None) => {
-                vec![Value::Int(t1 - t0), Value::Null, Value::Null]
+                vec![Value::Int(t1.saturating_sub(t0)), Value::Null, Value::Null]
             }
             _ => vec![Value::Null, Value::Null, Value::Null],
         }
