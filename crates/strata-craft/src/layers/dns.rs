@@ -333,6 +333,13 @@ impl Proto for Dns {
                     self.sections[0] = default_question();
                     return Ok(());
                 }
+                // The count goes in a 16-bit field (Scapy's struct.pack fails the same way).
+                if v.item_slice().len() > usize::from(u16::MAX) {
+                    return Err(format!(
+                        "{} records: the count field holds at most 65535",
+                        v.item_slice().len()
+                    ));
+                }
                 // Room for a question or a short record without regrowing.
                 let mut bytes = Vec::with_capacity(64);
                 for item in v.item_slice() {

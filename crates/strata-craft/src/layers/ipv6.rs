@@ -388,6 +388,13 @@ impl Proto for Ipv6Ext {
             "segleft" => self.segleft = opt(&v, Value::u8)?,
             "reserved" => self.reserved = opt(&v, Value::u32)?,
             "addresses" => {
+                // The header length (in 8-byte units, two per address) is one byte.
+                if v.item_slice().len() > 127 {
+                    return Err(format!(
+                        "{} addresses: a routing header holds at most 127",
+                        v.item_slice().len()
+                    ));
+                }
                 self.addresses = v
                     .item_slice()
                     .iter()
