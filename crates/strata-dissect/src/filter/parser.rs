@@ -122,7 +122,7 @@ struct Parser<'s> {
 }
 
 /// An expression with the height of its tree.
-type Sized = (Expr, usize);
+type Tall = (Expr, usize);
 
 impl Parser<'_> {
     fn peek(&self) -> &Token {
@@ -163,7 +163,7 @@ impl Parser<'_> {
     }
 
     /// The error for an expression tree higher than [`MAX_DEPTH`].
-    fn check_height(&self, (e, h): Sized, at: usize) -> Result<Sized, FilterError> {
+    fn check_height(&self, (e, h): Tall, at: usize) -> Result<Tall, FilterError> {
         if h > MAX_DEPTH {
             return Err(self.err(
                 at,
@@ -173,7 +173,7 @@ impl Parser<'_> {
         Ok((e, h))
     }
 
-    fn or(&mut self) -> Result<Sized, FilterError> {
+    fn or(&mut self) -> Result<Tall, FilterError> {
         let at = self.peek().start;
         let first = self.and()?;
         let mut rest = Vec::new();
@@ -184,7 +184,7 @@ impl Parser<'_> {
         self.check_height(balanced(first, rest, Expr::Or), at)
     }
 
-    fn and(&mut self) -> Result<Sized, FilterError> {
+    fn and(&mut self) -> Result<Tall, FilterError> {
         let at = self.peek().start;
         let first = self.unary()?;
         let mut rest = Vec::new();
@@ -195,7 +195,7 @@ impl Parser<'_> {
         self.check_height(balanced(first, rest, Expr::And), at)
     }
 
-    fn unary(&mut self) -> Result<Sized, FilterError> {
+    fn unary(&mut self) -> Result<Tall, FilterError> {
         let t = self.peek().clone();
         if !matches!(t.tok, Tok::Not | Tok::LParen) {
             return Ok((self.test()?, 1));
@@ -206,7 +206,7 @@ impl Parser<'_> {
         Ok(e)
     }
 
-    fn unary_inner(&mut self, t: Token) -> Result<Sized, FilterError> {
+    fn unary_inner(&mut self, t: Token) -> Result<Tall, FilterError> {
         match t.tok {
             Tok::Not => {
                 self.bump();
@@ -455,12 +455,8 @@ impl Parser<'_> {
 /// Joins `first` and `rest` with `join` into a balanced tree, keeping their order (so the
 /// evaluation order and its short-circuits are those of the left-nested chain): the height
 /// grows with the log2 of the number of terms, not with the number.
-fn balanced(
-    mut first: Sized,
-    mut rest: Vec<Sized>,
-    join: fn(Box<Expr>, Box<Expr>) -> Expr,
-) -> Sized {
-    let pair = |(a, ha): Sized, (b, hb): Sized| (join(Box::new(a), Box::new(b)), ha.max(hb) + 1);
+fn balanced(mut first: Tall, mut rest: Vec<Tall>, join: fn(Box<Expr>, Box<Expr>) -> Expr) -> Tall {
+    let pair = |(a, ha): Tall, (b, hb): Tall| (join(Box::new(a), Box::new(b)), ha.max(hb) + 1);
     while !rest.is_empty() {
         // One round joins neighbours two by two: (first, r0), (r1, r2), ...
         let mut it = rest.into_iter();
