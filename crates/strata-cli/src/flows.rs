@@ -36,7 +36,7 @@ pub struct Args {
     #[arg(long)]
     statistics: bool,
     /// Add the early-flow sequences of the first N packets (NFStream's splt_analysis).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = at_most::<{ strata_flow::MAX_SPLT }>)]
     splt: usize,
     /// Packets per flow the classifier inspects; 0 removes the application columns.
     #[arg(long, value_name = "N", default_value_t = 20)]
@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, default_value = "link")]
     accounting: String,
     /// Metering threads (flows sharded by a symmetric hash; output identical to one thread).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = at_most::<{ strata_flow::MAX_THREADS }>)]
     threads: usize,
     /// Capture filter (tcpdump syntax), applied to files too, as NFStream's bpf_filter.
     #[arg(short = 'f', value_name = "BPF")]
@@ -75,6 +75,16 @@ pub struct Args {
     /// Live only: stop after this many seconds (else on Ctrl-C), then flush the flows.
     #[arg(long, value_name = "S", value_parser = crate::active::seconds)]
     duration: Option<f64>,
+}
+
+/// clap's parser for a count of at most `MAX` (a huge `--splt` or `--threads` ran out of
+/// memory or panicked starting threads).
+fn at_most<const MAX: usize>(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|e| format!("{e}"))?;
+    if n > MAX {
+        return Err(format!("at most {MAX}"));
+    }
+    Ok(n)
 }
 
 pub fn run(a: Args) -> Result<ExitCode, String> {

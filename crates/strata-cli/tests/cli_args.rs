@@ -55,3 +55,19 @@ fn autostop_duration_must_be_finite() {
         );
     }
 }
+
+#[test]
+fn huge_counts_are_refused() {
+    let lab = format!("{}/../../samples/lab-dns.pcap", env!("CARGO_MANIFEST_DIR"));
+    for args in [
+        ["--splt", "18446744073709551615"],
+        ["--splt", "65536"],
+        ["--threads", "100000"],
+    ] {
+        let (code, stderr) = strata(&["flows", "-r", &lab, "-o", "-", args[0], args[1]]);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("at most"), "{args:?}: {stderr}");
+    }
+    let (code, stderr) = strata(&["flows", "-r", &lab, "-o", "-", "--threads", "256"]);
+    assert_eq!(code, 0, "{stderr}");
+}

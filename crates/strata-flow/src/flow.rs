@@ -124,7 +124,9 @@ impl Flow {
             s2d: DirStats::default(),
             d2s: DirStats::default(),
             flags: [[0; 8]; 2],
-            splt: Vec::with_capacity(splt),
+            // Reserve for the usual short sequences only: `splt` is a user's number, and
+            // Vec::with_capacity panics ("capacity overflow") or aborts for a huge one.
+            splt: Vec::with_capacity(splt.min(32)),
             last_any: 0,
             fin_seen: [false; 2],
             rst_seen: false,

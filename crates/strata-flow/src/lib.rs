@@ -94,6 +94,14 @@ impl TimeUnit {
     }
 }
 
+/// The most metering threads a run starts; more are metered by this many (the output is the
+/// same whatever the count). `strata flows --threads` refuses more.
+pub const MAX_THREADS: usize = 256;
+
+/// The longest early-flow sequence `strata flows --splt` accepts: each flow row carries
+/// three lists of this many values, padded.
+pub const MAX_SPLT: usize = 65_535;
+
 /// The flow meter's settings; defaults are NFStream's.
 #[derive(Debug, Clone)]
 pub struct FlowOptions {
@@ -157,6 +165,8 @@ pub enum FlowError {
     Sink(#[from] std::io::Error),
     #[error("a metering thread stopped unexpectedly")]
     Worker,
+    #[error("starting a metering thread: {0}")]
+    Spawn(std::io::Error),
 }
 
 /// Where expired flows go, in expiry order, with their encoded row ("" without an encoder).
@@ -477,7 +487,7 @@ impl Streamer {
         mut src: S,
         sink: &mut SinkFn,
     ) -> Result<RunStats, FlowError> {
-        let threads = self.opts.threads.max(1);
+        let threads = self.opts.threads.clamp(1, MAX_THREADS);
         // With one metering thread the encoder runs on a helper thread (flows go there in
         // expiry order and come back encoded, a batch behind); threaded, the workers run it.
         let mut out = Out {
@@ -665,7 +675,7 @@ impl Streamer {
             let opts = self.opts.clone();
             let plugins = self.plugins.clone();
             let encoder = self.encoder.clone();
-            handles.push(std::thread::spawn(move || {
+            let spawned = std::thread::Builder::new().spawn(move || {
                 let mut meter = Meter::new(opts, plugins);
                 while let Ok(mut b) = rx.recv() {
                     for (k, w) in b.work.iter().enumerate() {
@@ -734,7 +744,9 @@ impl Streamer {
                         return;
                     }
                 }
-            }));
+            });
+            // The workers already started see their channel close and end.
+            handles.push(spawned.map_err(FlowError::Spawn)?);
             to_workers.push(tx);
             from_workers.push(rrx);
             spares.push(back_tx);
