@@ -142,7 +142,9 @@ fn certificate(der: &[u8], out: &mut Vec<u8>) {
     for v in [c.subject_key_id(), c.authority_key_id()].into_iter().flatten() {
         slices::offset_in(extensions.unwrap(), v);
     }
-    c.each_uri(|u| slices::offset_in(extensions.unwrap(), u));
+    c.each_uri(|u| {
+        slices::offset_in(extensions.unwrap(), u);
+    });
     if let Some((_, Some(_))) | Some((Some(_), _)) = c.basic_constraints() {
         assert!(c.extension(x509::OID_BASIC_CONSTRAINTS).is_some());
     }

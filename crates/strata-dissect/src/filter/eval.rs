@@ -735,7 +735,8 @@ fn parse_time(w: &str) -> Option<i128> {
             nanos += d * 10i128.pow(8 - i as u32);
         }
     }
-    let v = secs * 1_000_000_000 + nanos;
+    // A value past i128's nanoseconds is not a time any frame has: refused, not wrapped.
+    let v = secs.checked_mul(1_000_000_000)?.checked_add(nanos)?;
     Some(if neg { -v } else { v })
 }
 
@@ -1053,6 +1054,14 @@ fn typed(ty: Ty, text: &[u8], bytes: &mut Vec<u8>, g: &mut dyn FnMut(Val) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_out_of_range_are_refused() {
+        assert_eq!(parse_time("1.5"), Some(1_500_000_000));
+        assert_eq!(parse_time("-2"), Some(-2_000_000_000));
+        assert_eq!(parse_time("99999999999999999999999999999999999"), None);
+        assert!(Filter::new("frame.time_epoch > 99999999999999999999999999999999999").is_err());
+    }
 
     #[test]
     fn ints() {
