@@ -86,6 +86,12 @@ pub struct AppState {
     /// The current frame's TCP payload belongs to a stream whose protocol is known, even if
     /// no message completes in it (Wireshark then shows no `data`).
     pub claimed: bool,
+    /// The current frame's TCP payload ends in a message that is not complete yet (what
+    /// Wireshark calls a segment of a reassembled PDU): the message's protocol.
+    pub pending: Option<Proto>,
+    /// That message starts in this frame (its dissector saw the frame), rather than
+    /// continuing one an earlier frame started.
+    pub pending_starts: bool,
     convs: HashMap<Key, Conv, FxBuild>,
     /// TFTP transfers: (client address, client port, server address). The server answers
     /// from a new port, so Wireshark follows the client's endpoint, as this does.
@@ -172,6 +178,8 @@ impl AppState {
         self.layers.clear();
         self.stream.clear();
         self.claimed = false;
+        self.pending = None;
+        self.pending_starts = false;
         let Some((s, e)) = decoded.app else {
             return;
         };
@@ -514,6 +522,7 @@ impl AppState {
         if proto == Proto::AppNamed && !framed && !unframed && flags & 0x08 == 0 && !fin {
             // No framing known: a segment without PSH continues a larger message, which
             // Wireshark shows as a TCP segment of a reassembled PDU.
+            self.pending = Some(proto);
             return;
         }
         if Some((proto, kind)) == BITCOIN {
@@ -743,6 +752,10 @@ impl AppState {
         }
         let dir = &mut conv.dirs[d];
         let left_len = data.len() - off;
+        if left_len > 0 && left_len <= MAX_BUF && !p.is_empty() {
+            self.pending = Some(proto);
+            self.pending_starts = !pending || off > 0;
+        }
         if left_len > MAX_BUF {
             self.stats.oversize += 1;
             if pending {

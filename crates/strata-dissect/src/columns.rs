@@ -257,11 +257,24 @@ pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
 /// A TCP direction: source and destination address, source and destination port.
 type StreamKey = ([u8; 16], [u8; 16], u16, u16);
 
-/// Per-direction initial sequence numbers, for the relative `Seq=`/`Ack=` of TCP Info.
+/// What TCP Info remembers of one direction.
+#[derive(Clone, Copy)]
+struct Direction {
+    /// The initial sequence number: relative `Seq=`/`Ack=` count from it.
+    base: u32,
+    /// The window scale shift its SYN announced; [`WS_UNKNOWN`] before a SYN is seen,
+    /// [`WS_NONE`] when a SYN without the option (either side's) rules scaling out.
+    ws: i8,
+}
+
+const WS_UNKNOWN: i8 = -1;
+const WS_NONE: i8 = -2;
+
+/// Per-direction state for TCP Info: initial sequence numbers and window scaling.
 /// Bounded: past [`SeqTracker::MAX_STREAMS`] streams, new streams show raw numbers.
 #[derive(Default)]
 pub struct SeqTracker {
-    base: HashMap<StreamKey, u32, strata_wire::hash::FxBuild>,
+    dirs: HashMap<StreamKey, Direction, strata_wire::hash::FxBuild>,
     /// Streams not tracked because the table was full.
     pub dropped: u64,
 }
@@ -305,7 +318,20 @@ pub fn info(f: &Frame, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
     };
     let h = f.header(l);
     match l.proto {
-        Proto::Tcp if !l.partial => tcp_info(f, l, seqs, out),
+        // TLS clears the column before it asks for the rest of a record it starts reading.
+        Proto::Tcp if f.pending == Some(Proto::Tls) && f.pending_starts && f.app.is_empty() => {
+            // Run for the sequence state it keeps, then replaced.
+            let start = out.len();
+            tcp_info(f, l, seqs, out);
+            out.truncate(start);
+            out.extend_from_slice(b"[TCP segment of a reassembled PDU]");
+        }
+        Proto::Tcp if !l.partial => {
+            tcp_info(f, l, seqs, out);
+            if f.pending.is_some() {
+                out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
+            }
+        }
         Proto::Udp => {
             text::dec(out, be16(h, 0) as u64);
             out.extend_from_slice(" → ".as_bytes());
@@ -357,26 +383,68 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
     let fwd = (src, dst, sport, dport);
     let rev = (dst, src, dport, sport);
     let syn = flags & 0x002 != 0;
-    let base_seq = match seqs.base.get(&fwd) {
-        Some(&b) if !(syn && flags & 0x010 == 0 && b != seq) => Some(b),
-        _ if seqs.base.len() < SeqTracker::MAX_STREAMS => {
-            // The SYN's sequence number is relative 0; without one the first seen is.
-            seqs.base.insert(fwd, seq);
-            Some(seq)
+    let ack_flag = flags & 0x010 != 0;
+    let base_seq = match seqs.dirs.get(&fwd) {
+        Some(d) if !(syn && !ack_flag && d.base != seq) => Some(d.base),
+        _ if seqs.dirs.len() < SeqTracker::MAX_STREAMS => {
+            // The SYN's sequence number is relative 0; without one, the first segment seen
+            // is relative 1, as if its SYN had just been missed (Wireshark's choice).
+            let base = if syn { seq } else { seq.wrapping_sub(1) };
+            seqs.dirs.insert(
+                fwd,
+                Direction {
+                    base,
+                    ws: WS_UNKNOWN,
+                },
+            );
+            Some(base)
         }
         _ => {
             seqs.dropped += 1;
             None
         }
     };
-    let base_ack = seqs.base.get(&rev).copied();
+    if ack_flag && !seqs.dirs.contains_key(&rev) && seqs.dirs.len() < SeqTracker::MAX_STREAMS {
+        // An ACK for a direction not seen yet: what it acknowledges is relative 1 there.
+        seqs.dirs.insert(
+            rev,
+            Direction {
+                base: ack.wrapping_sub(1),
+                ws: WS_UNKNOWN,
+            },
+        );
+    }
+    let options = || strata_wire::tcp::options(h.get(20..).unwrap_or(&[]));
+    if syn {
+        // Window scaling as Wireshark infers it: each SYN announces its side's shift; a SYN
+        // (or SYN-ACK) without the option means neither side scales.
+        let shift = options().find_map(|o| match o {
+            Ok(strata_wire::tcp::TcpOption::WindowScale(s)) => Some(s.min(14) as i8),
+            _ => None,
+        });
+        if let Some(d) = seqs.dirs.get_mut(&fwd) {
+            d.ws = shift.unwrap_or(WS_NONE);
+        }
+        if flags & 0x010 != 0 {
+            let other = seqs.dirs.get(&rev).map(|d| d.ws);
+            if shift.is_none() || other == Some(WS_NONE) {
+                for k in [fwd, rev] {
+                    if let Some(d) = seqs.dirs.get_mut(&k) {
+                        d.ws = WS_NONE;
+                    }
+                }
+            }
+        }
+    }
+    let ws = seqs.dirs.get(&fwd).map_or(WS_UNKNOWN, |d| d.ws);
+    let base_ack = seqs.dirs.get(&rev).map(|d| d.base);
     text::dec(out, sport as u64);
     out.extend_from_slice(" → ".as_bytes());
     text::dec(out, dport as u64);
     out.extend_from_slice(b" [");
     let names = [
-        (0x002, "SYN"),
         (0x001, "FIN"),
+        (0x002, "SYN"),
         (0x004, "RST"),
         (0x008, "PSH"),
         (0x010, "ACK"),
@@ -384,6 +452,7 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
         (0x040, "ECE"),
         (0x080, "CWR"),
         (0x100, "AE"),
+        (0xe00, "Reserved"),
     ];
     let mut first = true;
     for (bit, name) in names {
@@ -409,10 +478,16 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
         text::dec(out, rel as u64);
     }
     out.extend_from_slice(b" Win=");
-    text::dec(out, be16(h, 14) as u64);
+    let win = be16(h, 14) as u64;
+    // A SYN's window is never scaled.
+    text::dec(out, if ws >= 0 && !syn { win << ws } else { win });
+    if flags & 0x020 != 0 {
+        out.extend_from_slice(b" Urg=");
+        text::dec(out, be16(h, 18) as u64);
+    }
     out.extend_from_slice(b" Len=");
     text::dec(out, (l.end - l.start).saturating_sub(l.len) as u64);
-    for opt in strata_wire::tcp::options(h.get(20..).unwrap_or(&[])) {
+    for opt in options() {
         use strata_wire::tcp::TcpOption::*;
         match opt {
             Ok(MaxSegmentSize(m)) => {
@@ -424,6 +499,17 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
                 text::dec(out, 1u64 << s.min(14));
             }
             Ok(SackPermitted) => out.extend_from_slice(b" SACK_PERM"),
+            Ok(Sack(blocks)) => {
+                // Edges of the peer's sequence space, relative like Ack=.
+                for b in blocks.chunks_exact(8) {
+                    let (le, re) = (be32(b, 0), be32(b, 4));
+                    let base = base_ack.unwrap_or(0);
+                    out.extend_from_slice(b" SLE=");
+                    text::dec(out, le.wrapping_sub(base) as u64);
+                    out.extend_from_slice(b" SRE=");
+                    text::dec(out, re.wrapping_sub(base) as u64);
+                }
+            }
             Ok(Timestamps { tsval, tsecr }) => {
                 out.extend_from_slice(b" TSval=");
                 text::dec(out, tsval as u64);

@@ -23,6 +23,10 @@ pub struct Frame<'a> {
     pub stream: &'a [u8],
     /// The TCP payload belongs to a stream of a known application protocol.
     pub claimed: bool,
+    /// The TCP payload ends in a message of this protocol that a later segment completes.
+    pub pending: Option<Proto>,
+    /// That message starts in this frame.
+    pub pending_starts: bool,
 }
 
 /// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).

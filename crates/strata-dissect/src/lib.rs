@@ -97,6 +97,8 @@ impl Dissector {
             app: &self.app.layers,
             stream: &self.app.stream,
             claimed: self.app.claimed,
+            pending: self.app.pending,
+            pending_starts: self.app.pending_starts,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,
