@@ -27,6 +27,8 @@ pub struct Frame<'a> {
     pub pending: Option<Proto>,
     /// That message starts in this frame.
     pub pending_starts: bool,
+    /// The TCP segment repeats bytes already seen: Wireshark hands it to no dissector.
+    pub retransmission: bool,
 }
 
 /// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).
@@ -96,28 +98,17 @@ impl<'a> Frame<'a> {
     pub fn header(&self, layer: &Layer) -> &'a [u8] {
         layer.header(self.buffer(layer))
     }
-    /// `frame.protocols` as TShark builds it for the layers Strata decodes
-    /// (`eth:ethertype:ip:tcp`).
+    /// `frame.protocols` as TShark builds it (`eth:ethertype:ip:tcp:tls`): the listed steps
+    /// of [`Frame::chain`], joined by colons.
     pub fn protocols(&self, out: &mut Vec<u8>) {
-        let mut prev: Option<Proto> = None;
         let start = out.len();
-        for l in self.all_layers() {
-            let name = filter_name(l);
-            if name.is_empty() {
-                continue;
+        self.chain(|s| {
+            if let Some(name) = s.listed {
+                if out.len() > start {
+                    out.push(b':');
+                }
+                out.extend_from_slice(name.as_bytes());
             }
-            if matches!(
-                prev,
-                Some(Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll | Proto::Sll2)
-            ) && !matches!(l.proto, Proto::Llc | Proto::Vlan | Proto::Ieee8021ad)
-            {
-                out.extend_from_slice(b":ethertype");
-            }
-            if out.len() > start {
-                out.push(b':');
-            }
-            out.extend_from_slice(name.as_bytes());
-            prev = Some(l.proto);
-        }
+        });
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod chain;
 pub mod columns;
 pub mod fields;
 pub mod filter;
@@ -46,6 +47,9 @@ pub struct Dissector {
     pub defragment: bool,
     /// Application-layer dispatch and TCP stream reassembly.
     app: app::AppState,
+    /// The current frame's TCP segment repeats bytes already seen: Wireshark hands a
+    /// retransmission to no dissector (not even `data`).
+    retransmission: bool,
 }
 
 impl Default for Dissector {
@@ -61,6 +65,7 @@ impl Default for Dissector {
             datagram: Vec::new(),
             defragment: true,
             app: app::AppState::default(),
+            retransmission: false,
         }
     }
 }
@@ -87,7 +92,9 @@ impl Dissector {
                 self.reassemble(frag, pkt);
             }
         }
+        let seen = self.app.stats.retransmissions;
         self.app.dissect(&self.decoded, pkt.data, &self.datagram);
+        self.retransmission = self.app.stats.retransmissions != seen;
         self.view(pkt)
     }
 
@@ -99,6 +106,7 @@ impl Dissector {
             claimed: self.app.claimed,
             pending: self.app.pending,
             pending_starts: self.app.pending_starts,
+            retransmission: self.retransmission,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,

@@ -86,24 +86,6 @@ fn fields_of(f: &Frame, node: &Node, mut each: impl FnMut(&'static FieldDef, &[u
     }
 }
 
-/// `frame.protocols`: the node names joined by colons, with Wireshark's `ethertype` step.
-fn protocols(nodes: &[Node], out: &mut Vec<u8>) {
-    for (i, n) in nodes.iter().skip(1).enumerate() {
-        if i > 0 {
-            out.push(b':');
-        }
-        out.extend_from_slice(n.name.as_bytes());
-        if n.layer.is_some_and(|l| {
-            matches!(
-                l.proto,
-                Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll | Proto::Sll2
-            )
-        }) {
-            out.extend_from_slice(b":ethertype");
-        }
-    }
-}
-
 fn be16(h: &[u8], i: usize) -> Option<u16> {
     Some(u16::from_be_bytes(h.get(i..i + 2)?.try_into().ok()?))
 }
@@ -553,7 +535,7 @@ fn text_node(f: &Frame, n: &Node, all: &[Node], depth: usize, out: &mut Vec<u8>)
     if n.layer.is_none() {
         out.extend_from_slice(inner.as_bytes());
         out.extend_from_slice(b"[Protocols in frame: ");
-        protocols(all, out);
+        f.protocols(out);
         out.extend_from_slice(b"]\n");
     }
     for c in &n.children {
@@ -642,7 +624,7 @@ fn json_node_body(
         json_str(out, b"frame.protocols");
         out.extend_from_slice(sep);
         let mut p = Vec::new();
-        protocols(all, &mut p);
+        f.protocols(&mut p);
         json_str(out, &p);
     }
     json_members(

@@ -1,14 +1,10 @@
 //! `-z io,phs`: TShark's protocol hierarchy statistics.
 //!
-//! Each frame contributes its chain of top-level protocols (Wireshark filter names: `eth`,
-//! `ip`, `tcp`, `tls`, ...) to a tree; every node on the chain counts the frame and its length
-//! on the wire. Headers Wireshark shows inside another protocol's subtree are not top-level and
-//! are left out: IPv6 extension headers, and the datagram quoted by an ICMP error. Payload no
-//! dissector claims is `data`.
+//! Each frame contributes the hierarchy nodes of its protocol chain ([`Frame::chain`]:
+//! Wireshark filter names, `eth`, `ip`, `tcp`, `tls`, ...) to a tree; every node on the chain
+//! counts the frame and its length on the wire.
 
 use crate::frame::Frame;
-use strata_wire::app::{self, http};
-use strata_wire::{Layer, Proto};
 
 struct Node {
     name: &'static str,
@@ -35,119 +31,17 @@ impl Default for Hierarchy {
     }
 }
 
-/// The name a layer has in the protocol hierarchy, or `None` when it is not a top-level item
-/// (IPv6 extension headers, the datagram an ICMP error quotes).
-fn node_name(l: &Layer) -> Option<&'static str> {
-    let name = crate::frame::filter_name(l);
-    (!l.quoted && !name.is_empty()).then_some(name)
-}
-
-/// The media-type dissector Wireshark hands an HTTP message's body to, if it has one.
-fn http_media(msg: &[u8]) -> Option<&'static str> {
-    let http::Parse::Complete(head) = http::Head::parse(msg) else {
-        return None;
-    };
-    if msg.len() <= head.len {
-        return None;
-    }
-    let Some(ct) = head.header(b"content-type") else {
-        return Some("data");
-    };
-    let ct = String::from_utf8_lossy(ct).to_ascii_lowercase();
-    let mime = ct.split(';').next().unwrap_or("").trim();
-    Some(match mime {
-        "text/html"
-        | "text/plain"
-        | "text/css"
-        | "text/javascript"
-        | "text/csv"
-        | "application/javascript"
-        | "application/x-javascript"
-        | "application/ecmascript"
-        | "application/x-sh"
-        | "application/x-tcl"
-        | "text/vnd.wap.wml" => "data-text-lines",
-        "application/json"
-        | "application/json-rpc"
-        | "application/jsonrequest"
-        | "application/x-ndjson" => "json",
-        "text/xml" | "application/xml" => "xml",
-        "application/x-www-form-urlencoded" => "urlencoded-form",
-        "image/jpeg" => "image-jfif",
-        "image/png" => "png",
-        "image/gif" => "image-gif",
-        "application/octet-stream" => "data",
-        m if m.starts_with("multipart/") => "mime_multipart",
-        m if m.ends_with("+json") => "json",
-        m if m.ends_with("+xml") => "xml",
-        _ => "media",
-    })
-}
-
-/// The protocol of the UDP datagram an ICMP error quotes, found by its ports.
-fn quoted_udp_app(f: &Frame) -> Option<&'static str> {
-    let udp = f.all_layers().find(|l| l.quoted && l.proto == Proto::Udp)?;
-    let h = f.header(udp);
-    let sport = u16::from_be_bytes(h.get(0..2)?.try_into().ok()?);
-    let dport = u16::from_be_bytes(h.get(2..4)?.try_into().ok()?);
-    let payload = udp.payload(f.buffer(udp));
-    let (proto, kind) = app::by_ports(sport, dport, app::udp_port)
-        .or_else(|| app::udp_named(sport, dport, payload))?;
-    Some(crate::frame::filter_name(&Layer {
-        proto,
-        ext_kind: kind,
-        ..*udp
-    }))
-}
-
 impl Hierarchy {
     pub fn frame(&mut self, f: &Frame) {
         let bytes = f.len as u64;
         let mut at = 0;
         self.count(at, bytes);
-        let mut last: Option<&Layer> = None;
-        let mut tcp = false;
-        for l in f.all_layers() {
-            if let Some(name) = node_name(l) {
-                if l.proto == Proto::Tls && last.is_some_and(|p| p.proto == Proto::Tls) {
-                    // The records of one segment are one TLS item in Wireshark's tree.
-                    continue;
-                }
+        f.chain(|step| {
+            if let Some(name) = step.node {
                 at = self.child(at, name);
                 self.count(at, bytes);
-                last = Some(l);
-                tcp |= l.proto == Proto::Tcp;
-                if l.proto == Proto::Http {
-                    if let Some(media) = http_media(f.header(l)) {
-                        at = self.child(at, media);
-                        self.count(at, bytes);
-                    }
-                }
             }
-        }
-        let Some(last) = last else { return };
-        let tail = match last.proto {
-            // An application message reassembled from several segments is followed by
-            // Wireshark's "[N Reassembled TCP Segments]" item.
-            p if crate::frame::is_app(p) => {
-                (tcp && f.app.iter().any(|l| l.reassembled)).then_some("tcp.segments")
-            }
-            // Payload nothing claims is `data`; a segment of a known protocol's stream that
-            // completes no message shows nothing.
-            Proto::Tcp => (last.end > last.start + last.len && !f.claimed).then_some("data"),
-            Proto::Udp => (last.end > last.start + last.len).then_some("data"),
-            Proto::Ipv4 | Proto::Ipv6 => {
-                (last.end > last.start + last.len && !last.partial).then_some("data")
-            }
-            // An ICMP error's quoted UDP datagram is handed to its port's dissector, whose
-            // tree is top-level.
-            Proto::Icmp | Proto::Icmpv6 => quoted_udp_app(f),
-            _ => None,
-        };
-        if let Some(name) = tail {
-            at = self.child(at, name);
-            self.count(at, bytes);
-        }
+        });
     }
 
     fn count(&mut self, at: usize, bytes: u64) {
