@@ -207,6 +207,16 @@ fn rdp_steps(name: &'static str, pdu: &[u8], each: &mut dyn FnMut(Step)) {
     }
 }
 
+/// A TLS record completed from earlier segments whose 5-byte header itself was cut: TLS then
+/// asked TCP for one more segment, so the whole segment is in the reassembled call and gets
+/// no TLS item of its own.
+fn header_split(f: &Frame, l4: Option<&Layer>, rec: &Layer) -> bool {
+    let Some(l4) = l4 else { return false };
+    let seg = l4.payload(f.buffer(l4));
+    let rec = rec.bytes(f.buffer(rec));
+    (1..tls::RECORD_HEADER_LEN).any(|p| rec.len() > p && seg.starts_with(&rec[p..]))
+}
+
 fn walk(f: &Frame, each: &mut dyn FnMut(Step)) {
     if matches!(
         f.link,
@@ -246,7 +256,11 @@ fn walk(f: &Frame, each: &mut dyn FnMut(Step)) {
         let was_tls = tls_item.take();
         match l.proto {
             Proto::Tls => {
-                let spanning = first_app && tcp && l.reassembled && f.reassembled.is_empty();
+                let spanning = first_app
+                    && tcp
+                    && l.reassembled
+                    && f.reassembled.is_empty()
+                    && !header_split(f, l4, l);
                 if was_tls == Some(false) {
                     // More records of the same call.
                     tls_item = Some(false);
