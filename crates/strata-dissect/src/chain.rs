@@ -8,6 +8,7 @@
 //! top-level protocol items of the tree (so it has `[N Reassembled TCP Segments]` as
 //! `tcp.segments`). A [`Step`] says in which of the two each name appears.
 
+use crate::app::tls_kind;
 use crate::frame::{filter_name, is_app, Frame};
 use strata_wire::app::{self, http, tls};
 use strata_wire::{Layer, LinkType, Proto};
@@ -255,6 +256,12 @@ fn walk(f: &Frame, each: &mut dyn FnMut(Step)) {
         let app_layer = is_app(l.proto);
         let was_tls = tls_item.take();
         match l.proto {
+            Proto::Tls if l.ext_kind & tls_kind::IN_QUIC != 0 => {
+                // QUIC's CRYPTO frames: TLS inside the QUIC tree.
+                each(Step::listed("tls"));
+            }
+            // The NFLOG header is not a tree item of its own in the hierarchy.
+            Proto::Nflog => each(Step::listed(name)),
             Proto::Tls => {
                 let spanning = first_app
                     && tcp
@@ -272,7 +279,15 @@ fn walk(f: &Frame, each: &mut dyn FnMut(Step)) {
                     }
                 }
             }
+            Proto::AppNamed if name == "tpkt" && last.is_some_and(|p| filter_name(p) == "tpkt") => {
+                // TPKT continuation bytes of one segment are one item.
+            }
             Proto::AppNamed => named(f, l, l4, name, each),
+            Proto::Igmp => {
+                // The version's dissector lists it again.
+                each(Step::both("igmp"));
+                each(Step::listed("igmp"));
+            }
             _ => each(Step::both(name)),
         }
         if l.proto == Proto::Http {
@@ -458,5 +473,47 @@ fn named(f: &Frame, l: &Layer, l4: Option<&Layer>, name: &'static str, each: &mu
             }
         }
         _ => each(Step::both(name)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_by_number() {
+        assert_eq!(llc_name(&[0x42, 0x42, 0x03]), Some("stp"));
+        assert_eq!(llc_name(&[0xe0, 0xe0, 0x03]), Some("ipx"));
+        assert_eq!(
+            llc_name(&[0xaa, 0xaa, 0x03, 0, 0, 0x0c, 0x20, 0x00]),
+            Some("cdp")
+        );
+        assert_eq!(llc_name(&[0xf0, 0xf0, 0x03]), None);
+        assert_eq!(ethertype_name(0x8809, &[1]), Some(("slow", Some("lacp"))));
+        assert_eq!(ethertype_name(0x88cc, &[]), Some(("lldp", None)));
+        assert_eq!(ip_proto_name(103), Some("pim"));
+        assert_eq!(ipv6_ext_name(0), Some("ipv6.hopopts"));
+    }
+
+    #[test]
+    fn rdp_wrappers() {
+        let steps = |name, pdu: &[u8]| {
+            let mut v = Vec::new();
+            rdp_steps(name, pdu, &mut |s: Step| v.push(s.listed.unwrap()));
+            v.join(":")
+        };
+        // Fast-path RDP (no TPKT version byte).
+        assert_eq!(steps("rdp", &[0x44, 0x10]), "tpkt:rdp");
+        // X.224 Data carrying an MCS Connect Initial (T.124 inside).
+        assert_eq!(
+            steps("rdp", &[3, 0, 0, 12, 2, 0xf0, 0x80, 0x7f, 0x65, 0x82]),
+            "tpkt:cotp:t125:t124"
+        );
+        // X.224 Data carrying an MCS sendDataRequest.
+        assert_eq!(
+            steps("rdp", &[3, 0, 0, 12, 2, 0xf0, 0x80, 0x64, 0x00]),
+            "tpkt:cotp:t125:rdp"
+        );
+        assert_eq!(steps("tpkt", &[3, 0, 0, 4]), "tpkt");
     }
 }

@@ -488,7 +488,7 @@ impl TreePrinter {
         match self.view {
             Some(View::Text) => {
                 for n in &nodes {
-                    text_node(f, n, &nodes, 0, out);
+                    text_node(f, n, 0, out);
                 }
                 out.push(b'\n');
             }
@@ -519,7 +519,7 @@ impl TreePrinter {
     }
 }
 
-fn text_node(f: &Frame, n: &Node, all: &[Node], depth: usize, out: &mut Vec<u8>) {
+fn text_node(f: &Frame, n: &Node, depth: usize, out: &mut Vec<u8>) {
     let indent = "    ".repeat(depth);
     out.extend_from_slice(indent.as_bytes());
     title(f, n, out);
@@ -539,7 +539,7 @@ fn text_node(f: &Frame, n: &Node, all: &[Node], depth: usize, out: &mut Vec<u8>)
         out.extend_from_slice(b"]\n");
     }
     for c in &n.children {
-        text_node(f, c, all, depth + 1, out);
+        text_node(f, c, depth + 1, out);
     }
 }
 
