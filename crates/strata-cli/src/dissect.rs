@@ -274,10 +274,8 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         // frames that pass are printed and written.
         if let Some(flt) = &mut filter {
             if !flt.matches(&frame) {
-                match &mut mode {
-                    Mode::Summary(p) => p.observe(&frame),
-                    Mode::Fields(p) => p.observe(&frame),
-                    Mode::Tree(_) | Mode::Silent => {}
+                if let Mode::Summary(p) = &mut mode {
+                    p.observe(&frame);
                 }
                 continue;
             }

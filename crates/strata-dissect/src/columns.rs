@@ -5,7 +5,6 @@
 
 use crate::frame::Frame;
 use crate::text;
-use std::collections::HashMap;
 use strata_wire::{Layer, Proto};
 
 fn be16(b: &[u8], i: usize) -> u16 {
@@ -254,65 +253,8 @@ pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
     }
 }
 
-/// A TCP direction: source and destination address, source and destination port.
-type StreamKey = ([u8; 16], [u8; 16], u16, u16);
-
-/// What TCP Info remembers of one direction.
-#[derive(Clone, Copy)]
-struct Direction {
-    /// The initial sequence number: relative `Seq=`/`Ack=` count from it.
-    base: u32,
-    /// The window scale shift its SYN announced; [`WS_UNKNOWN`] before a SYN is seen,
-    /// [`WS_NONE`] when a SYN without the option (either side's) rules scaling out.
-    ws: i8,
-}
-
-const WS_UNKNOWN: i8 = -1;
-const WS_NONE: i8 = -2;
-
-/// Per-direction state for TCP Info: initial sequence numbers and window scaling.
-/// Bounded: past [`SeqTracker::MAX_STREAMS`] streams, new streams show raw numbers.
-#[derive(Default)]
-pub struct SeqTracker {
-    dirs: HashMap<StreamKey, Direction, strata_wire::hash::FxBuild>,
-    /// Streams not tracked because the table was full.
-    pub dropped: u64,
-}
-
-impl SeqTracker {
-    pub const MAX_STREAMS: usize = 1 << 20;
-}
-
-fn tcp_endpoints(f: &Frame, tcp: &Layer) -> ([u8; 16], [u8; 16]) {
-    let mut src = [0u8; 16];
-    let mut dst = [0u8; 16];
-    // The IP layer just outside this TCP header.
-    let ip = f
-        .decoded
-        .layers()
-        .iter()
-        .rev()
-        .filter(|l| l.start < tcp.start && l.quoted == tcp.quoted)
-        .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6));
-    if let Some(l) = ip {
-        let h = f.header(l);
-        match l.proto {
-            Proto::Ipv4 if h.len() >= 20 => {
-                src[..4].copy_from_slice(&h[12..16]);
-                dst[..4].copy_from_slice(&h[16..20]);
-            }
-            Proto::Ipv6 if h.len() >= 40 => {
-                src.copy_from_slice(&h[8..24]);
-                dst.copy_from_slice(&h[24..40]);
-            }
-            _ => {}
-        }
-    }
-    (src, dst)
-}
-
 /// Appends the Info column.
-pub fn info(f: &Frame, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
+pub fn info(f: &Frame, out: &mut Vec<u8>) {
     let Some(l) = top(f) else {
         return;
     };
@@ -320,14 +262,12 @@ pub fn info(f: &Frame, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
     match l.proto {
         // TLS clears the column before it asks for the rest of a record it starts reading.
         Proto::Tcp if f.pending == Some(Proto::Tls) && f.pending_starts && f.app.is_empty() => {
-            // Run for the sequence state it keeps, then replaced.
-            let start = out.len();
-            tcp_info(f, l, seqs, out);
-            out.truncate(start);
+            tcp_prefix(f, l, out);
             out.extend_from_slice(b"[TCP segment of a reassembled PDU]");
         }
         Proto::Tcp if !l.partial => {
-            tcp_info(f, l, seqs, out);
+            tcp_prefix(f, l, out);
+            tcp_info(f, l, out);
             if f.pending.is_some() {
                 out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
             }
@@ -374,70 +314,25 @@ pub fn info(f: &Frame, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
     }
 }
 
-fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
+/// The analysis prefixes (`[TCP Retransmission] ` ...) of the frame's analysed TCP header.
+fn tcp_prefix(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
+    if let Some(t) = f.tcp.filter(|t| t.layer_start == l.start) {
+        crate::tcp_analysis::write_prefix(&t, out);
+    }
+}
+
+fn tcp_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
     let h = f.header(l);
     let (sport, dport) = (be16(h, 0), be16(h, 2));
     let flags = be16(h, 12) & 0xfff;
-    let (seq, ack) = (be32(h, 4), be32(h, 8));
-    let (src, dst) = tcp_endpoints(f, l);
-    let fwd = (src, dst, sport, dport);
-    let rev = (dst, src, dport, sport);
-    let syn = flags & 0x002 != 0;
-    let ack_flag = flags & 0x010 != 0;
-    let base_seq = match seqs.dirs.get(&fwd) {
-        Some(d) if !(syn && !ack_flag && d.base != seq) => Some(d.base),
-        _ if seqs.dirs.len() < SeqTracker::MAX_STREAMS => {
-            // The SYN's sequence number is relative 0; without one, the first segment seen
-            // is relative 1, as if its SYN had just been missed (Wireshark's choice).
-            let base = if syn { seq } else { seq.wrapping_sub(1) };
-            seqs.dirs.insert(
-                fwd,
-                Direction {
-                    base,
-                    ws: WS_UNKNOWN,
-                },
-            );
-            Some(base)
-        }
-        _ => {
-            seqs.dropped += 1;
-            None
-        }
+    // Relative numbers and the scaled window from the analysis; raw ones without it.
+    let t = f.tcp.filter(|t| t.layer_start == l.start);
+    let (seq, ack) = match t {
+        Some(t) => (t.seq, t.ack),
+        None => (be32(h, 4), be32(h, 8)),
     };
-    if ack_flag && !seqs.dirs.contains_key(&rev) && seqs.dirs.len() < SeqTracker::MAX_STREAMS {
-        // An ACK for a direction not seen yet: what it acknowledges is relative 1 there.
-        seqs.dirs.insert(
-            rev,
-            Direction {
-                base: ack.wrapping_sub(1),
-                ws: WS_UNKNOWN,
-            },
-        );
-    }
-    let options = || strata_wire::tcp::options(h.get(20..).unwrap_or(&[]));
-    if syn {
-        // Window scaling as Wireshark infers it: each SYN announces its side's shift; a SYN
-        // (or SYN-ACK) without the option means neither side scales.
-        let shift = options().find_map(|o| match o {
-            Ok(strata_wire::tcp::TcpOption::WindowScale(s)) => Some(s.min(14) as i8),
-            _ => None,
-        });
-        if let Some(d) = seqs.dirs.get_mut(&fwd) {
-            d.ws = shift.unwrap_or(WS_NONE);
-        }
-        if flags & 0x010 != 0 {
-            let other = seqs.dirs.get(&rev).map(|d| d.ws);
-            if shift.is_none() || other == Some(WS_NONE) {
-                for k in [fwd, rev] {
-                    if let Some(d) = seqs.dirs.get_mut(&k) {
-                        d.ws = WS_NONE;
-                    }
-                }
-            }
-        }
-    }
-    let ws = seqs.dirs.get(&fwd).map_or(WS_UNKNOWN, |d| d.ws);
-    let base_ack = seqs.dirs.get(&rev).map(|d| d.base);
+    let win = t.map_or(be16(h, 14) as u64, |t| t.window);
+    let peer_base = t.map_or(0, |t| t.peer_base);
     text::dec(out, sport as u64);
     out.extend_from_slice(" → ".as_bytes());
     text::dec(out, dport as u64);
@@ -468,26 +363,20 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
         out.extend_from_slice(b"<None>");
     }
     out.extend_from_slice(b"] Seq=");
-    text::dec(out, seq.wrapping_sub(base_seq.unwrap_or(0)) as u64);
+    text::dec(out, seq as u64);
     if flags & 0x010 != 0 {
         out.extend_from_slice(b" Ack=");
-        let rel = match base_ack {
-            Some(b) => ack.wrapping_sub(b),
-            None => ack,
-        };
-        text::dec(out, rel as u64);
+        text::dec(out, ack as u64);
     }
     out.extend_from_slice(b" Win=");
-    let win = be16(h, 14) as u64;
-    // A SYN's window is never scaled.
-    text::dec(out, if ws >= 0 && !syn { win << ws } else { win });
+    text::dec(out, win);
     if flags & 0x020 != 0 {
         out.extend_from_slice(b" Urg=");
         text::dec(out, be16(h, 18) as u64);
     }
     out.extend_from_slice(b" Len=");
     text::dec(out, (l.end - l.start).saturating_sub(l.len) as u64);
-    for opt in options() {
+    for opt in strata_wire::tcp::options(h.get(20..).unwrap_or(&[])) {
         use strata_wire::tcp::TcpOption::*;
         match opt {
             Ok(MaxSegmentSize(m)) => {
@@ -503,7 +392,7 @@ fn tcp_info(f: &Frame, l: &Layer, seqs: &mut SeqTracker, out: &mut Vec<u8>) {
                 // Edges of the peer's sequence space, relative like Ack=.
                 for b in blocks.chunks_exact(8) {
                     let (le, re) = (be32(b, 0), be32(b, 4));
-                    let base = base_ack.unwrap_or(0);
+                    let base = peer_base;
                     out.extend_from_slice(b" SLE=");
                     text::dec(out, le.wrapping_sub(base) as u64);
                     out.extend_from_slice(b" SRE=");

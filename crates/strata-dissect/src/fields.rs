@@ -11,6 +11,7 @@
 use crate::app;
 use crate::app::ssh_kind;
 use crate::frame::Frame;
+use crate::tcp_analysis::flag as tcp_flag;
 use crate::text;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use strata_wire::app::{
@@ -223,6 +224,22 @@ macro_rules! field_each {
     };
 }
 
+/// The sequence analysis of a TCP layer: only the frame's outermost one has it.
+fn tcp_analysis(f: &Frame, l: &Layer) -> Option<crate::tcp_analysis::TcpInfo> {
+    f.tcp.filter(|t| t.layer_start == l.start && !l.quoted)
+}
+
+/// A `tcp.analysis.*` flag: present when the analysis set it. Like all of Wireshark's
+/// FT_NONE fields, `-T fields` prints it as 1.
+macro_rules! tcp_flag_field {
+    ($name:expr, $flag:ident) => {
+        field!($name, Some(Proto::Tcp), Bool, |f, l, h, o| {
+            let set = tcp_analysis(f, l).is_some_and(|t| t.analysis & tcp_flag::$flag != 0);
+            set && put_dec(o, Some(1u8))
+        })
+    };
+}
+
 /// TCP payload length: the layer's extent minus its header (Wireshark's `tcp.len`).
 fn tcp_len(l: &Layer) -> Option<u64> {
     if l.partial || l.quoted {
@@ -407,6 +424,91 @@ pub static FIELDS: &[FieldDef] = &[
         o,
         be16(h, 2)
     )),
+    field!("tcp.seq", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        put_dec(o, tcp_analysis(f, l).map(|t| t.seq))
+    }),
+    field!("tcp.nxtseq", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        put_dec(o, tcp_analysis(f, l).and_then(|t| t.next_seq))
+    }),
+    field!("tcp.ack", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        // Relative only when the ACK flag makes the number mean something.
+        let ack = byte(h, 13).is_some_and(|b| b & 0x10 != 0);
+        match tcp_analysis(f, l) {
+            Some(t) if ack => put_dec(o, Some(t.ack)),
+            Some(_) => put_dec(o, be32(h, 8)),
+            None => false,
+        }
+    }),
+    field!("tcp.window_size", Some(Proto::Tcp), UInt, |f, l, h, o| {
+        put_dec(o, tcp_analysis(f, l).map(|t| t.window))
+    }),
+    field!(
+        "tcp.window_size_scalefactor",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| match tcp_analysis(f, l) {
+            // A SYN's window is never scaled, and shows no factor.
+            Some(_) if byte(h, 13).is_some_and(|b| b & 0x02 != 0) => false,
+            Some(t) => {
+                // -1: unknown, -2: no scaling used, as Wireshark prints them.
+                if t.scale_factor < 0 {
+                    o.push(b'-');
+                }
+                text::dec(o, t.scale_factor.unsigned_abs());
+                true
+            }
+            None => false,
+        }
+    ),
+    field!(
+        "tcp.analysis.flags",
+        Some(Proto::Tcp),
+        Bool,
+        |f, l, h, o| {
+            // Present for every flag but the window update (Wireshark's expert "warning" set).
+            let set =
+                tcp_analysis(f, l).is_some_and(|t| t.analysis & !tcp_flag::WINDOW_UPDATE != 0);
+            set && put_dec(o, Some(1u8))
+        }
+    ),
+    tcp_flag_field!("tcp.analysis.retransmission", RETRANSMISSION),
+    tcp_flag_field!("tcp.analysis.fast_retransmission", FAST_RETRANSMISSION),
+    tcp_flag_field!(
+        "tcp.analysis.spurious_retransmission",
+        SPURIOUS_RETRANSMISSION
+    ),
+    tcp_flag_field!("tcp.analysis.out_of_order", OUT_OF_ORDER),
+    tcp_flag_field!("tcp.analysis.lost_segment", LOST_SEGMENT),
+    tcp_flag_field!("tcp.analysis.ack_lost_segment", ACK_LOST_SEGMENT),
+    tcp_flag_field!("tcp.analysis.window_update", WINDOW_UPDATE),
+    tcp_flag_field!("tcp.analysis.window_full", WINDOW_FULL),
+    tcp_flag_field!("tcp.analysis.keep_alive", KEEP_ALIVE),
+    tcp_flag_field!("tcp.analysis.keep_alive_ack", KEEP_ALIVE_ACK),
+    // TShark's tree has this item twice (the flag and the expert note): two values.
+    field_each!(
+        "tcp.analysis.duplicate_ack",
+        Some(Proto::Tcp),
+        Bool,
+        |f, l, h, o| {
+            let set = tcp_analysis(f, l).is_some_and(|t| t.analysis & tcp_flag::DUPLICATE_ACK != 0);
+            set && o.each([1u8, 1], |o, v| put_dec(o, Some(v)))
+        }
+    ),
+    tcp_flag_field!("tcp.analysis.zero_window", ZERO_WINDOW),
+    tcp_flag_field!("tcp.analysis.zero_window_probe", ZERO_WINDOW_PROBE),
+    tcp_flag_field!("tcp.analysis.zero_window_probe_ack", ZERO_WINDOW_PROBE_ACK),
+    field!(
+        "tcp.analysis.duplicate_ack_num",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| put_dec(o, tcp_analysis(f, l).and_then(|t| t.dup_ack).map(|d| d.1))
+    ),
+    field!(
+        "tcp.analysis.duplicate_ack_frame",
+        Some(Proto::Tcp),
+        UInt,
+        |f, l, h, o| put_dec(o, tcp_analysis(f, l).and_then(|t| t.dup_ack).map(|d| d.0))
+    ),
     field!("tcp.seq_raw", Some(Proto::Tcp), UInt, |f, l, h, o| put_dec(
         o,
         be32(h, 4)

@@ -29,6 +29,9 @@ pub struct Frame<'a> {
     pub pending_starts: bool,
     /// The TCP segment repeats bytes already seen: Wireshark hands it to no dissector.
     pub retransmission: bool,
+    /// The sequence analysis of the outermost TCP header (relative numbers, the scaled
+    /// window, `tcp.analysis.*`).
+    pub tcp: Option<crate::tcp_analysis::TcpInfo>,
 }
 
 /// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).

@@ -24,6 +24,7 @@ pub mod filter;
 pub mod frame;
 pub mod printer;
 pub mod stats;
+pub mod tcp_analysis;
 pub mod text;
 pub mod tree;
 
@@ -50,6 +51,9 @@ pub struct Dissector {
     /// The current frame's TCP segment repeats bytes already seen: Wireshark hands a
     /// retransmission to no dissector (not even `data`).
     retransmission: bool,
+    /// TCP sequence analysis across frames, and its result for the current one.
+    tcp: tcp_analysis::TcpAnalysis,
+    tcp_info: Option<tcp_analysis::TcpInfo>,
 }
 
 impl Default for Dissector {
@@ -66,6 +70,8 @@ impl Default for Dissector {
             defragment: true,
             app: app::AppState::default(),
             retransmission: false,
+            tcp: tcp_analysis::TcpAnalysis::default(),
+            tcp_info: None,
         }
     }
 }
@@ -95,6 +101,11 @@ impl Dissector {
         let seen = self.app.stats.retransmissions;
         self.app.dissect(&self.decoded, pkt.data, &self.datagram);
         self.retransmission = self.app.stats.retransmissions != seen;
+        self.tcp_info = None;
+        let segment = tcp_analysis::Segment::of(&self.view(pkt));
+        if let Some(s) = segment {
+            self.tcp_info = Some(self.tcp.analyze(self.number, pkt.ts.as_nanos(), &s));
+        }
         self.view(pkt)
     }
 
@@ -107,6 +118,7 @@ impl Dissector {
             pending: self.app.pending,
             pending_starts: self.app.pending_starts,
             retransmission: self.retransmission,
+            tcp: self.tcp_info,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,

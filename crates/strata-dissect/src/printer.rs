@@ -1,7 +1,7 @@
 //! `-T fields` output, byte for byte as `tshark -T fields` prints it, and the default one-line
 //! summary.
 
-use crate::columns::{self, SeqTracker};
+use crate::columns;
 use crate::fields::{self, FieldDef, Values};
 use crate::frame::Frame;
 use crate::text;
@@ -116,11 +116,8 @@ pub struct FieldsPrinter {
     names: Vec<String>,
     columns: Vec<Column>,
     opts: FieldsOptions,
-    seqs: SeqTracker,
     /// Scratch for one field's values.
     value: Values,
-    /// Scratch for the Info column of hidden frames.
-    info: Vec<u8>,
 }
 
 impl FieldsPrinter {
@@ -153,9 +150,7 @@ impl FieldsPrinter {
             names: names.to_vec(),
             columns,
             opts,
-            seqs: SeqTracker::default(),
             value: Values::default(),
-            info: Vec::new(),
         })
     }
 
@@ -171,16 +166,6 @@ impl FieldsPrinter {
                 out.extend_from_slice(n.as_bytes());
             }
             out.push(b'\n');
-        }
-    }
-
-    /// Takes in a frame that a display filter hides, for the state the Info column keeps.
-    pub fn observe(&mut self, f: &Frame) {
-        if self.columns.iter().any(|c| matches!(c, Column::Info))
-            && f.first(strata_wire::Proto::Tcp).is_some()
-        {
-            self.info.clear();
-            columns::info(f, &mut self.seqs, &mut self.info);
         }
     }
 
@@ -207,7 +192,7 @@ impl FieldsPrinter {
                     }
                 }
                 Column::Protocol => columns::protocol(f, out),
-                Column::Info => columns::info(f, &mut self.seqs, out),
+                Column::Info => columns::info(f, out),
                 Column::Source => columns::address(f, false, out),
                 Column::Destination => columns::address(f, true, out),
                 Column::Unknown => {}
@@ -268,19 +253,14 @@ pub(crate) const FRAME_LAYER: strata_wire::Layer = strata_wire::Layer {
 #[derive(Default)]
 pub struct SummaryPrinter {
     first_ts: Option<i128>,
-    seqs: SeqTracker,
     scratch: Vec<u8>,
 }
 
 impl SummaryPrinter {
-    /// Takes in a frame that a display filter hides: the time reference and the relative TCP
-    /// sequence numbers still start from the capture's first frames, as in TShark.
+    /// Takes in a frame that a display filter hides: the time reference still starts from
+    /// the capture's first frame, as in TShark.
     pub fn observe(&mut self, f: &Frame) {
         self.first_ts.get_or_insert(f.ts.as_nanos());
-        if f.first(strata_wire::Proto::Tcp).is_some() {
-            self.scratch.clear();
-            columns::info(f, &mut self.seqs, &mut self.scratch);
-        }
     }
 
     pub fn frame(&mut self, f: &Frame, out: &mut Vec<u8>) {
@@ -303,7 +283,7 @@ impl SummaryPrinter {
         out.push(b' ');
         text::dec(out, f.len as u64);
         out.push(b' ');
-        columns::info(f, &mut self.seqs, out);
+        columns::info(f, out);
         out.push(b'\n');
     }
 }
