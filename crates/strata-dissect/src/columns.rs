@@ -255,6 +255,16 @@ pub fn address(f: &Frame, dst: bool, out: &mut Vec<u8>) {
 
 /// Appends the Info column.
 pub fn info(f: &Frame, out: &mut Vec<u8>) {
+    // An application's text, after TCP's analysis prefixes: TShark prepends those once the
+    // payload's dissector has written the column.
+    let start = out.len();
+    if let Some(t) = f.tcp {
+        crate::tcp_analysis::write_prefix(&t, out);
+    }
+    if crate::app_info::app_info(f, out) {
+        return;
+    }
+    out.truncate(start);
     let Some(l) = top(f) else {
         return;
     };

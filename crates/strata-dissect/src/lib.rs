@@ -16,6 +16,7 @@
 //! ```
 
 pub mod app;
+mod app_info;
 pub mod capture;
 pub mod chain;
 pub mod columns;

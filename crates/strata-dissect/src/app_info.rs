@@ -1,0 +1,1396 @@
+//! The Info column of application protocols, in TShark's words: each application layer of a
+//! frame (one per completed PDU) appends what Wireshark's dissector writes to `COL_INFO`.
+//!
+//! Texts come from the packet only; what needs state across frames (request/response
+//! back-references, SMB2 file names by file id, VNC's handshake step) is left out, and the
+//! frame then keeps the transport's Info (see [`app_info`]).
+
+use crate::app::{ssh_kind, tls_kind};
+use crate::frame::Frame;
+use crate::text;
+use strata_wire::app::{self, dns, http, line, tls};
+use strata_wire::{Layer, Proto};
+
+fn be16(b: &[u8], i: usize) -> u16 {
+    b.get(i..i + 2)
+        .map(|s| u16::from_be_bytes([s[0], s[1]]))
+        .unwrap_or(0)
+}
+fn be32(b: &[u8], i: usize) -> u32 {
+    b.get(i..i + 4)
+        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+        .unwrap_or(0)
+}
+
+fn push(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Wireshark's `format_text`: printable text kept, C escapes for the usual control
+/// characters, octal (`\000`) for the others; invalid UTF-8 as U+FFFD.
+fn format_text(out: &mut Vec<u8>, mut b: &[u8]) {
+    while !b.is_empty() {
+        let (good, bad) = match core::str::from_utf8(b) {
+            Ok(s) => (s.len(), 0),
+            Err(e) => (
+                e.valid_up_to(),
+                e.error_len().unwrap_or(b.len() - e.valid_up_to()),
+            ),
+        };
+        for &c in &b[..good] {
+            let esc = match c {
+                0x07 => b'a',
+                0x08 => b'b',
+                0x0c => b'f',
+                b'\n' => b'n',
+                b'\r' => b'r',
+                b'\t' => b't',
+                0x0b => b'v',
+                b'\\' => b'\\',
+                c if c.is_ascii_control() => {
+                    out.push(b'\\');
+                    out.push(b'0' + (c >> 6));
+                    out.push(b'0' + ((c >> 3) & 7));
+                    out.push(b'0' + (c & 7));
+                    continue;
+                }
+                c => {
+                    out.push(c);
+                    continue;
+                }
+            };
+            out.push(b'\\');
+            out.push(esc);
+        }
+        for _ in 0..bad {
+            push(out, "\u{fffd}");
+        }
+        b = &b[good + bad..];
+    }
+}
+
+/// The [`app::NAMES`] kind of a named layer, by name (resolved at compile time).
+macro_rules! kind {
+    ($n:literal) => {{
+        const K: u8 = app::kind_of($n);
+        K
+    }};
+}
+
+/// Writes the Info column of the frame's application layers into `out` and returns true, or
+/// returns false (writing nothing) when they do not decide it, so the transport's Info stays.
+pub(crate) fn app_info(f: &Frame, out: &mut Vec<u8>) -> bool {
+    let start = out.len();
+    // ESP on its own IP protocol number (not an application layer, but its Info is its own).
+    if f.app.is_empty() {
+        if let Some(l) = f.decoded.layers().iter().rev().find(|l| !l.quoted) {
+            if l.proto == Proto::Esp {
+                let h = f.header(l);
+                if h.len() >= 4 {
+                    esp(out, h);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+    let Some(last) = f.app.last() else {
+        return false;
+    };
+    let ok = match last.proto {
+        Proto::Tls if last.ext_kind & tls_kind::IN_QUIC != 0 => false,
+        Proto::Tls => tls_records(f, out),
+        Proto::Dns => each(f, out, Proto::Dns, dns_info),
+        Proto::Http => each(f, out, Proto::Http, http_info),
+        Proto::Dhcp => dhcp_info(f.header(last), out),
+        Proto::Ntp => ntp_info(f.header(last), out),
+        Proto::Ssh => ssh_info(f, out),
+        Proto::AppNamed => named(f, last, out),
+        _ => false,
+    };
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+/// Every layer of `proto`, each writing its own text, joined by a space as Wireshark's
+/// `col_append_sep` with `" "` would; false if one says nothing.
+fn each(
+    f: &Frame,
+    out: &mut Vec<u8>,
+    proto: Proto,
+    one: fn(&Layer, &[u8], &mut Vec<u8>) -> bool,
+) -> bool {
+    let mut any = false;
+    for l in f.app.iter().filter(|l| l.proto == proto) {
+        if any {
+            out.push(b' ');
+        }
+        if !one(l, f.header(l), out) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Every layer of the named protocol `k`, joined by `sep`.
+fn each_named(
+    f: &Frame,
+    k: u8,
+    out: &mut Vec<u8>,
+    sep: &str,
+    one: fn(&[u8], &mut Vec<u8>) -> bool,
+) -> bool {
+    let mut first = true;
+    for l in f
+        .app
+        .iter()
+        .filter(|l| l.proto == Proto::AppNamed && l.ext_kind == k)
+    {
+        if !first {
+            push(out, sep);
+        }
+        first = false;
+        if !one(f.header(l), out) {
+            return false;
+        }
+    }
+    !first
+}
+
+fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
+    let k = last.ext_kind;
+    let b = f.header(last);
+    match k {
+        _ if k == kind!("ESP") => {
+            b.len() >= 4 && {
+                esp(out, b);
+                true
+            }
+        }
+        _ if k == kind!("NBNS") => nbns_info(b, out),
+        _ if k == kind!("FTP") => ftp_info(f, last, out),
+        _ if k == kind!("SMTP") || k == kind!("POP") => smtp_pop_info(f, last, out),
+        _ if k == kind!("IMAP") => imap_info(f, last, out),
+        _ if k == kind!("TFTP") => tftp_info(b, out),
+        _ if k == kind!("Syslog") => syslog_info(b, out),
+        _ if k == kind!("ISAKMP") => isakmp_info(b, out),
+        _ if k == kind!("OpenVPN") => each_named(f, k, out, ", ", openvpn_info),
+        _ if k == kind!("CIP I/O") => cip_io_info(b, out),
+        _ if k == kind!("Bitcoin") => each_named(f, k, out, ", ", bitcoin_info),
+        _ if k == kind!("Modbus/TCP") => modbus_info(f, b, out),
+        _ if k == kind!("RADIUS") => radius_info(b, out),
+        _ if k == kind!("RTSP") => rtsp_info(b, out),
+        _ if k == kind!("SIP") => sip_info(b, out),
+        _ if k == kind!("SNMP") => snmp_info(b, out),
+        _ if k == kind!("KRB5") => krb5_info(f, b, out),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ESP
+
+fn esp(out: &mut Vec<u8>, h: &[u8]) {
+    push(out, "ESP (SPI=0x");
+    text::hex_bare(out, be32(h, 0) as u64, 8);
+    out.push(b')');
+}
+
+// ---------------------------------------------------------------------------------------
+// TLS
+
+fn tls_records(f: &Frame, out: &mut Vec<u8>) -> bool {
+    let mut first = true;
+    for l in f.app.iter().filter(|l| l.proto == Proto::Tls) {
+        let b = f.header(l);
+        if l.ext_kind & tls_kind::NOT_RECORD != 0 {
+            sep(out, &mut first, ", ");
+            push(out, "Continuation Data");
+            continue;
+        }
+        let Some(r) = tls::Record::parse(b) else {
+            return false;
+        };
+        match r.content_type {
+            tls::content::CHANGE_CIPHER_SPEC => {
+                sep(out, &mut first, ", ");
+                push(out, "Change Cipher Spec");
+            }
+            tls::content::ALERT => {
+                sep(out, &mut first, ", ");
+                let (lvl, desc) = match r.fragment {
+                    [l, d] if l & tls_kind::ENCRYPTED == 0 => {
+                        (alert_level(*l), alert_description(*d))
+                    }
+                    _ => (None, None),
+                };
+                match (lvl, desc) {
+                    (Some(lv), Some(d)) if l.ext_kind & tls_kind::ENCRYPTED == 0 => {
+                        push(out, "Alert (Level: ");
+                        push(out, lv);
+                        push(out, ", Description: ");
+                        push(out, d);
+                        out.push(b')');
+                    }
+                    _ => push(out, "Encrypted Alert"),
+                }
+            }
+            tls::content::HANDSHAKE => {
+                if l.ext_kind & tls_kind::ENCRYPTED != 0 {
+                    sep(out, &mut first, ", ");
+                    push(out, "Encrypted Handshake Message");
+                    continue;
+                }
+                let mut any = false;
+                for h in r.handshakes() {
+                    let Some(name) = handshake_name(&h) else {
+                        if !any {
+                            sep(out, &mut first, ", ");
+                            push(out, "Encrypted Handshake Message");
+                            any = true;
+                        }
+                        break;
+                    };
+                    sep(out, &mut first, ", ");
+                    push(out, name);
+                    any = true;
+                }
+                if !any {
+                    sep(out, &mut first, ", ");
+                    push(out, "Encrypted Handshake Message");
+                }
+            }
+            tls::content::APPLICATION_DATA => {
+                sep(out, &mut first, ", ");
+                push(out, "Application Data");
+            }
+            tls::content::HEARTBEAT => {
+                sep(out, &mut first, ", ");
+                push(out, "Encrypted Heartbeat");
+            }
+            _ => return false,
+        }
+    }
+    !first
+}
+
+fn sep(out: &mut Vec<u8>, first: &mut bool, s: &str) {
+    if !*first {
+        push(out, s);
+    }
+    *first = false;
+}
+
+/// The SHA-256 of "HelloRetryRequest": a ServerHello with this random is a HelloRetryRequest.
+const HRR_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+fn handshake_name(h: &tls::Handshake) -> Option<&'static str> {
+    Some(match h.msg_type {
+        0 => "Hello Request",
+        1 => "Client Hello",
+        2 if h.body.get(2..34) == Some(&HRR_RANDOM[..]) => "Hello Retry Request",
+        2 => "Server Hello",
+        3 => "Hello Verify Request",
+        4 => "New Session Ticket",
+        5 => "End of Early Data",
+        6 => "Hello Retry Request",
+        8 => "Encrypted Extensions",
+        11 => "Certificate",
+        12 => "Server Key Exchange",
+        13 => "Certificate Request",
+        14 => "Server Hello Done",
+        15 => "Certificate Verify",
+        16 => "Client Key Exchange",
+        20 => "Finished",
+        21 => "Client Certificate URL",
+        22 => "Certificate Status",
+        23 => "Supplemental Data",
+        24 => "Key Update",
+        25 => "Compressed Certificate",
+        67 => "Encrypted Extensions",
+        254 => "Message Hash",
+        _ => return None,
+    })
+}
+
+fn alert_level(l: u8) -> Option<&'static str> {
+    match l {
+        1 => Some("Warning"),
+        2 => Some("Fatal"),
+        _ => None,
+    }
+}
+
+fn alert_description(d: u8) -> Option<&'static str> {
+    Some(match d {
+        0 => "Close Notify",
+        10 => "Unexpected Message",
+        20 => "Bad Record MAC",
+        21 => "Decryption Failed",
+        22 => "Record Overflow",
+        30 => "Decompression Failure",
+        40 => "Handshake Failure",
+        41 => "No Certificate",
+        42 => "Bad Certificate",
+        43 => "Unsupported Certificate",
+        44 => "Certificate Revoked",
+        45 => "Certificate Expired",
+        46 => "Certificate Unknown",
+        47 => "Illegal Parameter",
+        48 => "Unknown CA",
+        49 => "Access Denied",
+        50 => "Decode Error",
+        51 => "Decrypt Error",
+        60 => "Export Restriction",
+        70 => "Protocol Version",
+        71 => "Insufficient Security",
+        80 => "Internal Error",
+        86 => "Inappropriate Fallback",
+        90 => "User Canceled",
+        100 => "No Renegotiation",
+        109 => "Missing Extension",
+        110 => "Unsupported Extension",
+        111 => "Certificate Unobtainable",
+        112 => "Unrecognized Name",
+        113 => "Bad Certificate Status Response",
+        114 => "Bad Certificate Hash Value",
+        115 => "Unknown PSK Identity",
+        116 => "Certificate Required",
+        120 => "No application Protocol",
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// DNS, mDNS, LLMNR
+
+fn dns_type_name(t: u16) -> Option<&'static str> {
+    Some(match t {
+        1 => "A",
+        2 => "NS",
+        3 => "MD",
+        4 => "MF",
+        5 => "CNAME",
+        6 => "SOA",
+        7 => "MB",
+        8 => "MG",
+        9 => "MR",
+        10 => "NULL",
+        11 => "WKS",
+        12 => "PTR",
+        13 => "HINFO",
+        14 => "MINFO",
+        15 => "MX",
+        16 => "TXT",
+        17 => "RP",
+        18 => "AFSDB",
+        24 => "SIG",
+        25 => "KEY",
+        28 => "AAAA",
+        29 => "LOC",
+        33 => "SRV",
+        35 => "NAPTR",
+        36 => "KX",
+        37 => "CERT",
+        39 => "DNAME",
+        41 => "OPT",
+        43 => "DS",
+        44 => "SSHFP",
+        45 => "IPSECKEY",
+        46 => "RRSIG",
+        47 => "NSEC",
+        48 => "DNSKEY",
+        49 => "DHCID",
+        50 => "NSEC3",
+        51 => "NSEC3PARAM",
+        52 => "TLSA",
+        55 => "HIP",
+        59 => "CDS",
+        60 => "CDNSKEY",
+        61 => "OPENPGPKEY",
+        62 => "CSYNC",
+        63 => "ZONEMD",
+        64 => "SVCB",
+        65 => "HTTPS",
+        99 => "SPF",
+        249 => "TKEY",
+        250 => "TSIG",
+        251 => "IXFR",
+        252 => "AXFR",
+        253 => "MAILB",
+        254 => "MAILA",
+        255 => "ANY",
+        256 => "URI",
+        257 => "CAA",
+        32768 => "TA",
+        32769 => "DLV",
+        _ => return None,
+    })
+}
+
+fn dns_type(out: &mut Vec<u8>, t: u16) {
+    match dns_type_name(t) {
+        Some(n) => push(out, n),
+        None => {
+            push(out, "Unknown (");
+            text::dec(out, t as u64);
+            out.push(b')');
+        }
+    }
+}
+
+fn dns_info(l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Ok(m) = dns::Message::new_checked(b) else {
+        return false;
+    };
+    let mdns = l.ext_kind == app::dns_flavor::MDNS;
+    push(
+        out,
+        match m.opcode() {
+            0 => "Standard query",
+            1 => "Inverse query",
+            2 => "Server status request",
+            4 => "Zone change notification",
+            5 => "Dynamic update",
+            6 => "DNS Stateful operations (DSO)",
+            _ => return false,
+        },
+    );
+    if m.is_response() {
+        push(out, " response");
+    }
+    push(out, " 0x");
+    text::hex_bare(out, m.id() as u64, 4);
+    if m.is_response() && m.rcode() != 0 {
+        out.push(b' ');
+        push(
+            out,
+            match m.rcode() {
+                1 => "Format error",
+                2 => "Server failure",
+                3 => "No such name",
+                4 => "Not implemented",
+                5 => "Refused",
+                6 => "Name exists",
+                7 => "RRset exists",
+                8 => "RRset does not exist",
+                9 => "Not authoritative",
+                10 => "Name out of zone",
+                11 => "DSO-Type not implemented",
+                _ => "Unused",
+            },
+        );
+    }
+    for q in m.questions() {
+        out.push(b' ');
+        dns_type(out, q.qtype);
+        out.push(b' ');
+        if !q.name.write(out) {
+            return true;
+        }
+        if mdns {
+            push(
+                out,
+                if q.qclass & 0x8000 != 0 {
+                    ", \"QU\" question"
+                } else {
+                    ", \"QM\" question"
+                },
+            );
+        }
+    }
+    for r in m.records() {
+        out.push(b' ');
+        dns_type(out, r.rtype);
+        if let Some(a) = r.a() {
+            out.push(b' ');
+            text::ipv4(out, a.into());
+        } else if let Some(a) = r.aaaa() {
+            out.push(b' ');
+            text::ipv6(out, a.into());
+        } else if let Some((p, w, port)) = r.srv() {
+            for v in [p, w, port] {
+                out.push(b' ');
+                text::dec(out, v as u64);
+            }
+            if let Some(t) = r.target() {
+                out.push(b' ');
+                t.write(out);
+            }
+        } else if let Some(p) = r.mx_preference() {
+            out.push(b' ');
+            text::dec(out, p as u64);
+            if let Some(t) = r.target() {
+                out.push(b' ');
+                t.write(out);
+            }
+        } else if let Some(t) = r.target() {
+            out.push(b' ');
+            t.write(out);
+        } else if let Some(s) = r.soa() {
+            out.push(b' ');
+            s.mname.write(out);
+        }
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP, SSDP
+
+fn http_info(_l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
+    let http::Parse::Complete(h) = http::Head::parse(b) else {
+        return false;
+    };
+    format_text(out, line::first_line(b));
+    out.push(b' ');
+    let body = &b[h.len.min(b.len())..];
+    if !body.is_empty() {
+        if let Some(ct) = h.header(b"content-type") {
+            let ct = ct.split(|&c| c == b';').next().unwrap_or(ct);
+            let ct = ct.trim_ascii();
+            push(out, " (");
+            for &c in ct {
+                out.push(c.to_ascii_lowercase());
+            }
+            out.push(b')');
+        }
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// DHCP, NTP
+
+fn dhcp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Ok(p) = app::dhcp::Packet::new_checked(b) else {
+        return false;
+    };
+    let xid = be32(b, 4);
+    match p.message_type() {
+        Some(t) => {
+            push(
+                out,
+                match t {
+                    1 => "DHCP Discover",
+                    2 => "DHCP Offer   ",
+                    3 => "DHCP Request ",
+                    4 => "DHCP Decline ",
+                    5 => "DHCP ACK     ",
+                    6 => "DHCP NAK     ",
+                    7 => "DHCP Release ",
+                    8 => "DHCP Inform  ",
+                    _ => return false,
+                },
+            );
+        }
+        None => push(
+            out,
+            if p.op() == 1 {
+                "Boot Request"
+            } else {
+                "Boot Reply"
+            },
+        ),
+    }
+    push(out, " - Transaction ID 0x");
+    text::hex_bare(out, xid as u64, 1);
+    true
+}
+
+fn ntp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    let (version, mode) = ((first >> 3) & 7, first & 7);
+    push(out, "NTP Version ");
+    text::dec(out, version as u64);
+    push(out, ", ");
+    push(
+        out,
+        match mode {
+            0 => "reserved",
+            1 => "symmetric active",
+            2 => "symmetric passive",
+            3 => "client",
+            4 => "server",
+            5 => "broadcast",
+            6 => "control",
+            _ => "private",
+        },
+    );
+    if mode == 7 {
+        return false;
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// SSH
+
+fn ssh_info(f: &Frame, out: &mut Vec<u8>) -> bool {
+    let mut first = true;
+    for l in f.app.iter().filter(|l| l.proto == Proto::Ssh) {
+        let b = f.header(l);
+        let server = l.ext_kind & ssh_kind::SERVER != 0;
+        if first {
+            push(out, if server { "Server: " } else { "Client: " });
+        } else {
+            push(out, ", ");
+        }
+        first = false;
+        if l.ext_kind & ssh_kind::PACKETS == 0 {
+            push(out, "Protocol (");
+            format_text(out, line::first_line(b));
+            out.push(b')');
+        } else if l.ext_kind & ssh_kind::ENCRYPTED != 0 {
+            push(out, "Encrypted packet (len=");
+            text::dec(out, b.len() as u64);
+            out.push(b')');
+        } else {
+            let Some(code) = b.get(5) else {
+                return false;
+            };
+            push(
+                out,
+                match code {
+                    1 => "Disconnect",
+                    2 => "Ignore",
+                    3 => "Unimplemented",
+                    4 => "Debug",
+                    5 => "Service Request",
+                    6 => "Service Accept",
+                    20 => "Key Exchange Init",
+                    21 => "New Keys",
+                    30 if ecdh_point(b, 6) => "Elliptic Curve Diffie-Hellman Key Exchange Init",
+                    30 => "Diffie-Hellman Key Exchange Init",
+                    31 if !host_key_first(b) => "Diffie-Hellman Group Exchange Group",
+                    31 if ecdh_point(b, 6 + 4 + be32(b, 6) as usize) => {
+                        "Elliptic Curve Diffie-Hellman Key Exchange Reply"
+                    }
+                    31 => "Diffie-Hellman Key Exchange Reply",
+                    32 => "Diffie-Hellman Group Exchange Init",
+                    33 => "Diffie-Hellman Group Exchange Reply",
+                    34 => "Diffie-Hellman Group Exchange Request",
+                    50 => "User Authentication Request",
+                    51 => "User Authentication Failure",
+                    52 => "User Authentication Success",
+                    53 => "User Authentication Banner",
+                    80 => "Global Request",
+                    81 => "Request Success",
+                    82 => "Request Failure",
+                    90 => "Channel Open",
+                    91 => "Channel Open Confirmation",
+                    92 => "Channel Open Failure",
+                    93 => "Window Adjust",
+                    94 => "Channel Data",
+                    95 => "Channel Extended Data",
+                    96 => "Channel EOF",
+                    97 => "Channel Close",
+                    98 => "Channel Request",
+                    99 => "Channel Success",
+                    100 => "Channel Failure",
+                    _ => return false,
+                },
+            );
+        }
+    }
+    !first
+}
+
+/// The SSH string at `at` holds an elliptic-curve point (a 32-byte X25519 key, or an
+/// uncompressed NIST point), not a Diffie-Hellman mpint.
+fn ecdh_point(b: &[u8], at: usize) -> bool {
+    let n = be32(b, at) as usize;
+    n == 32 || n == 56 || (matches!(n, 65 | 97 | 133) && b.get(at + 4) == Some(&4))
+}
+
+/// A KEX reply starts with the server's host key, whose blob starts with its algorithm
+/// name; a DH group-exchange group starts with the prime.
+fn host_key_first(b: &[u8]) -> bool {
+    let name_len = be32(b, 10) as usize;
+    (1..64).contains(&name_len)
+        && b.get(14..14 + name_len)
+            .is_some_and(|n| n.iter().all(|c| c.is_ascii_graphic()))
+}
+
+// ---------------------------------------------------------------------------------------
+// NBNS
+
+/// A NetBIOS name (first-level encoded, 32 bytes at `at`) as Wireshark shows it: the 15
+/// name characters with trailing spaces trimmed, then the suffix byte in `<xx>`; bytes that
+/// are not printable as `<xx>` too. The offset after it, or None if it is not one.
+fn netbios_name(b: &[u8], at: usize, out: &mut Vec<u8>) -> Option<usize> {
+    let mut at = at;
+    let mut hops = 0;
+    // A compressed name points back (at most a few hops).
+    while b.get(at)? & 0xc0 == 0xc0 {
+        hops += 1;
+        if hops > 4 {
+            return None;
+        }
+        at = (be16(b, at) & 0x3fff) as usize;
+    }
+    if *b.get(at)? != 32 {
+        return None;
+    }
+    let enc = b.get(at + 1..at + 33)?;
+    let mut name = [0u8; 16];
+    for (i, pair) in enc.chunks_exact(2).enumerate() {
+        let (hi, lo) = (pair[0].wrapping_sub(b'A'), pair[1].wrapping_sub(b'A'));
+        if hi > 15 || lo > 15 {
+            return None;
+        }
+        name[i] = hi << 4 | lo;
+    }
+    let end = name[..15]
+        .iter()
+        .rposition(|&c| c != b' ')
+        .map_or(0, |i| i + 1);
+    for &c in &name[..end] {
+        if c.is_ascii_graphic() || c == b' ' {
+            out.push(c);
+        } else {
+            out.push(b'<');
+            text::hex_bare(out, c as u64, 2);
+            out.push(b'>');
+        }
+    }
+    out.push(b'<');
+    text::hex_bare(out, name[15] as u64, 2);
+    out.push(b'>');
+    Some(at + 34)
+}
+
+fn nbns_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    if b.len() < 12 {
+        return false;
+    }
+    let flags = be16(b, 2);
+    let response = flags & 0x8000 != 0;
+    push(
+        out,
+        match (flags >> 11) & 0xf {
+            0 => "Name query",
+            5 => "Registration",
+            6 => "Release",
+            7 => "Wait for acknowledgment",
+            8 => "Refresh",
+            9 => "Refresh (alternate opcode)",
+            15 => "Multi-homed registration",
+            _ => return false,
+        },
+    );
+    if response {
+        push(out, " response");
+        let rcode = flags & 0xf;
+        if rcode != 0 {
+            push(out, ", ");
+            push(
+                out,
+                match rcode {
+                    1 => "Format error",
+                    2 => "Server failure",
+                    3 => "Name does not exist",
+                    4 => "Unsupported request",
+                    5 => "Refused",
+                    6 => "Active error",
+                    7 => "Name in conflict",
+                    _ => "Unknown",
+                },
+            );
+        }
+    }
+    let (qd, an) = (be16(b, 4), be16(b, 6));
+    let mut at = 12;
+    let nb_type = |out: &mut Vec<u8>, t: u16| match t {
+        0x20 => push(out, "NB"),
+        0x21 => push(out, "NBSTAT"),
+        0x01 => push(out, "A"),
+        0x02 => push(out, "NS"),
+        0x0a => push(out, "NULL"),
+        _ => push(out, "Unknown"),
+    };
+    for _ in 0..qd {
+        let mark = out.len();
+        out.push(b' ');
+        let t = be16(b, skip_nb_name(b, at).unwrap_or(usize::MAX - 2));
+        nb_type(out, t);
+        out.push(b' ');
+        match netbios_name(b, at, out) {
+            Some(n) if b.len() >= n + 4 => at = n + 4,
+            _ => {
+                out.truncate(mark);
+                return true;
+            }
+        }
+    }
+    for _ in 0..an {
+        let Some(n) = skip_nb_name(b, at) else {
+            return true;
+        };
+        if b.len() < n + 10 {
+            return true;
+        }
+        let t = be16(b, n);
+        let rdlen = be16(b, n + 8) as usize;
+        out.push(b' ');
+        nb_type(out, t);
+        let rdata = b.get(n + 10..n + 10 + rdlen).unwrap_or(&[]);
+        if t == 0x20 {
+            for e in rdata.chunks_exact(6) {
+                out.push(b' ');
+                text::ipv4(out, [e[2], e[3], e[4], e[5]].into());
+            }
+        }
+        at = n + 10 + rdlen;
+    }
+    true
+}
+
+/// The offset after the NetBIOS name at `at` (a 32-byte first-level name or a pointer).
+fn skip_nb_name(b: &[u8], at: usize) -> Option<usize> {
+    let c = *b.get(at)?;
+    if c & 0xc0 == 0xc0 {
+        return Some(at + 2);
+    }
+    let mut i = at;
+    loop {
+        let n = *b.get(i)? as usize;
+        if n == 0 {
+            return Some(i + 1);
+        }
+        if n & 0xc0 == 0xc0 {
+            return Some(i + 2);
+        }
+        i += 1 + n;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ISAKMP, OpenVPN, CIP I/O, Bitcoin, Modbus/TCP, RADIUS, RTSP, SIP, SNMP, Kerberos
+
+fn isakmp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    // On the NAT-T port, a four-byte zero marker comes first.
+    let b = if b.len() >= 4 && b[..4] == [0, 0, 0, 0] && b.len() >= 32 && be32(b, 0) == 0 {
+        match b.get(4..) {
+            Some(r) if r.len() >= 28 && (r[17] >> 4 == 1 || r[17] >> 4 == 2) => r,
+            _ => b,
+        }
+    } else {
+        b
+    };
+    if b.len() < 28 {
+        return false;
+    }
+    let (version, exch, flags, mid) = (b[17] >> 4, b[18], b[19], be32(b, 20));
+    if version == 2 {
+        push(
+            out,
+            match exch {
+                34 => "IKE_SA_INIT",
+                35 => "IKE_AUTH",
+                36 => "CREATE_CHILD_SA",
+                37 => "INFORMATIONAL",
+                38 => "IKE_SESSION_RESUME",
+                43 => "IKE_INTERMEDIATE",
+                _ => return false,
+            },
+        );
+        push(out, " MID=");
+        if mid < 10 {
+            out.push(b'0');
+        }
+        text::dec(out, mid as u64);
+        push(
+            out,
+            if flags & 0x08 != 0 {
+                " Initiator"
+            } else {
+                " Responder"
+            },
+        );
+        push(
+            out,
+            if flags & 0x20 != 0 {
+                " Response"
+            } else {
+                " Request"
+            },
+        );
+    } else {
+        push(
+            out,
+            match exch {
+                0 => "NONE",
+                1 => "Base",
+                2 => "Identity Protection (Main Mode)",
+                3 => "Authentication Only",
+                4 => "Aggressive",
+                5 => "Informational",
+                6 => "Transaction (Config Mode)",
+                32 => "Quick Mode",
+                33 => "New Group Mode",
+                _ => return false,
+            },
+        );
+    }
+    true
+}
+
+fn openvpn_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    // Over TCP, a two-byte length comes first.
+    let op = if b.len() >= 3 && be16(b, 0) as usize == b.len() - 2 {
+        b[2] >> 3
+    } else {
+        first >> 3
+    };
+    push(out, "MessageType: ");
+    push(
+        out,
+        match op {
+            1 => "P_CONTROL_HARD_RESET_CLIENT_V1",
+            2 => "P_CONTROL_HARD_RESET_SERVER_V1",
+            3 => "P_CONTROL_SOFT_RESET_V1",
+            4 => "P_CONTROL_V1",
+            5 => "P_ACK_V1",
+            6 => "P_DATA_V1",
+            7 => "P_CONTROL_HARD_RESET_CLIENT_V2",
+            8 => "P_CONTROL_HARD_RESET_SERVER_V2",
+            9 => "P_DATA_V2",
+            10 => "P_CONTROL_HARD_RESET_CLIENT_V3",
+            11 => "P_CONTROL_WKC_V1",
+            _ => return false,
+        },
+    );
+    true
+}
+
+fn cip_io_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    // Common Packet Format: item count, then a Sequenced Address item (0x8002, 8 bytes).
+    if b.len() < 14 || b[2..4] != [0x02, 0x80] || b[4..6] != [8, 0] {
+        return false;
+    }
+    let id = u32::from_le_bytes([b[6], b[7], b[8], b[9]]);
+    let seq = u32::from_le_bytes([b[10], b[11], b[12], b[13]]);
+    push(out, "Connection: ID=0x");
+    let at = out.len();
+    text::hex_bare(out, id as u64, 8);
+    out[at..].make_ascii_uppercase();
+    push(out, ", SEQ=");
+    let s = seq as u64;
+    let mut digits = 1;
+    while s >= 10u64.pow(digits) && digits < 10 {
+        digits += 1;
+    }
+    for _ in digits..10 {
+        out.push(b'0');
+    }
+    text::dec(out, s);
+    true
+}
+
+fn bitcoin_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    match app::bitcoin::command(b) {
+        Some(c) => format_text(out, c),
+        None => push(out, "[unknown command]"),
+    }
+    true
+}
+
+/// `v` right-aligned in `width` columns, as `%*u`.
+fn dec_pad(out: &mut Vec<u8>, v: u64, width: usize) {
+    let mut digits = 1;
+    let mut x = v;
+    while x >= 10 {
+        x /= 10;
+        digits += 1;
+    }
+    for _ in digits..width {
+        out.push(b' ');
+    }
+    text::dec(out, v);
+}
+
+fn modbus_info(f: &Frame, b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some((trans, _, _, unit, Some(func))) = app::modbus::mbap(b) else {
+        return false;
+    };
+    let Some(server) = server_side(f, &[502]) else {
+        return false;
+    };
+    let exception = b.get(7).is_some_and(|c| c & 0x80 != 0);
+    push(out, if server { "Response" } else { "   Query" });
+    push(out, ": Trans: ");
+    dec_pad(out, trans as u64, 5);
+    push(out, "; Unit: ");
+    dec_pad(out, unit as u64, 3);
+    push(out, ", Func: ");
+    dec_pad(out, func as u64, 3);
+    push(out, ": ");
+    push(
+        out,
+        match func {
+            1 => "Read Coils",
+            2 => "Read Discrete Inputs",
+            3 => "Read Holding Registers",
+            4 => "Read Input Registers",
+            5 => "Write Single Coil",
+            6 => "Write Single Register",
+            7 => "Read Exception Status",
+            8 => "Diagnostics",
+            11 => "Get Comm Event Counter",
+            12 => "Get Comm Event Log",
+            15 => "Write Multiple Coils",
+            16 => "Write Multiple Registers",
+            17 => "Report Slave ID",
+            20 => "Read File Record",
+            21 => "Write File Record",
+            22 => "Mask Write Register",
+            23 => "Read Write Register",
+            24 => "Read FIFO Queue",
+            43 => "Encapsulated Interface Transport",
+            _ => return false,
+        },
+    );
+    if exception {
+        push(out, ". Exception returned ");
+    }
+    true
+}
+
+fn radius_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some((code, id, _)) = app::radius::header(b) else {
+        return false;
+    };
+    push(
+        out,
+        match code {
+            1 => "Access-Request",
+            2 => "Access-Accept",
+            3 => "Access-Reject",
+            4 => "Accounting-Request",
+            5 => "Accounting-Response",
+            11 => "Access-Challenge",
+            12 => "Status-Server",
+            13 => "Status-Client",
+            40 => "Disconnect-Request",
+            41 => "Disconnect-ACK",
+            42 => "Disconnect-NAK",
+            43 => "CoA-Request",
+            44 => "CoA-ACK",
+            45 => "CoA-NAK",
+            _ => return false,
+        },
+    );
+    push(out, " id=");
+    text::dec(out, id as u64);
+    true
+}
+
+fn rtsp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let l = line::first_line(b);
+    if l.starts_with(b"RTSP/") {
+        push(out, "Reply: ");
+    } else if !l.ends_with(b"RTSP/1.0") && !l.ends_with(b"RTSP/2.0") {
+        return false;
+    }
+    format_text(out, l);
+    true
+}
+
+fn sip_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let l = line::first_line(b);
+    if let Some(rest) = l.strip_prefix(b"SIP/2.0 ") {
+        push(out, "Status: ");
+        format_text(out, rest);
+    } else if let Some(req) = l.strip_suffix(b" SIP/2.0") {
+        push(out, "Request: ");
+        format_text(out, req);
+    } else {
+        return false;
+    }
+    push(out, " | ");
+    true
+}
+
+fn snmp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    use strata_wire::app::ber;
+    let Some((msg, _)) = ber::read(b) else {
+        return false;
+    };
+    if msg.tag != 0x30 {
+        return false;
+    }
+    let Some((version, rest)) = ber::read(msg.value) else {
+        return false;
+    };
+    if ber::integer(version.value) == Some(3) {
+        return false;
+    }
+    let Some((_community, rest)) = ber::read(rest) else {
+        return false;
+    };
+    let Some((pdu, _)) = ber::read(rest) else {
+        return false;
+    };
+    push(
+        out,
+        match pdu.tag {
+            0xa0 => "get-request",
+            0xa1 => "get-next-request",
+            0xa2 => "get-response",
+            0xa3 => "set-request",
+            0xa4 => "trap",
+            0xa5 => "getBulkRequest",
+            0xa6 => "informRequest",
+            0xa7 => "snmpV2-trap",
+            0xa8 => "report",
+            _ => return false,
+        },
+    );
+    if pdu.tag == 0xa4 {
+        return false;
+    }
+    // request-id, error-status, error-index, then the variable bindings.
+    let mut r = pdu.value;
+    for _ in 0..3 {
+        match ber::read(r) {
+            Some((_, next)) => r = next,
+            None => return true,
+        }
+    }
+    let Some((vbs, _)) = ber::read(r) else {
+        return true;
+    };
+    let mut v = vbs.value;
+    while let Some((vb, next)) = ber::read(v) {
+        v = next;
+        if let Some((oid, _)) = ber::read(vb.value) {
+            if oid.tag == 0x06 {
+                out.push(b' ');
+                write_oid(out, oid.value);
+            }
+        }
+    }
+    true
+}
+
+fn write_oid(out: &mut Vec<u8>, v: &[u8]) {
+    let mut first = true;
+    let mut acc: u64 = 0;
+    for &c in v {
+        acc = (acc << 7) | (c & 0x7f) as u64;
+        if c & 0x80 != 0 {
+            continue;
+        }
+        if first {
+            let (a, b) = match acc {
+                0..=39 => (0, acc),
+                40..=79 => (1, acc - 40),
+                _ => (2, acc - 80),
+            };
+            text::dec(out, a);
+            out.push(b'.');
+            text::dec(out, b);
+            first = false;
+        } else {
+            out.push(b'.');
+            text::dec(out, acc);
+        }
+        acc = 0;
+    }
+}
+
+fn krb5_info(f: &Frame, b: &[u8], out: &mut Vec<u8>) -> bool {
+    let tcp = f
+        .decoded
+        .layers()
+        .iter()
+        .any(|l| l.proto == Proto::Tcp && !l.quoted);
+    let Some(t) = app::kerberos::msg_type(b, tcp) else {
+        return false;
+    };
+    push(
+        out,
+        match t {
+            10 => "AS-REQ",
+            11 => "AS-REP",
+            12 => "TGS-REQ",
+            13 => "TGS-REP",
+            14 => "AP-REQ",
+            15 => "AP-REP",
+            20 => "KRB-SAFE",
+            21 => "KRB-PRIV",
+            22 => "KRB-CRED",
+            _ => return false,
+        },
+    );
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// Line protocols: FTP, SMTP, POP, IMAP
+
+fn server_side(f: &Frame, port: &[u16]) -> Option<bool> {
+    let l4 = f
+        .decoded
+        .layers()
+        .iter()
+        .rev()
+        .find(|l| !l.quoted && l.proto == Proto::Tcp)?;
+    let h = f.header(l4);
+    let (s, d) = (be16(h, 0), be16(h, 2));
+    if port.contains(&s) {
+        Some(true)
+    } else if port.contains(&d) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn ftp_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
+    let Some(server) = server_side(f, &[21]) else {
+        return false;
+    };
+    let b = f.header(l);
+    push(out, if server { "Response: " } else { "Request: " });
+    format_text(out, line::first_line(b));
+    true
+}
+
+fn smtp_pop_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
+    let Some(server) = server_side(f, &[25, 587, 110]) else {
+        return false;
+    };
+    let b = f.header(l);
+    push(out, if server { "S: " } else { "C: " });
+    // A multi-line reply shows its lines joined by " | ", the code left off after the first.
+    let mut rest = b;
+    let mut first = true;
+    while !rest.is_empty() {
+        let l = line::first_line(rest);
+        let next = rest
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(&[][..], |i| &rest[i + 1..]);
+        if first {
+            format_text(out, l);
+        } else if server && l.len() >= 4 && line::reply_code(l).is_some() {
+            push(out, " | ");
+            format_text(out, &l[4..]);
+        } else {
+            break;
+        }
+        first = false;
+        if !server {
+            break;
+        }
+        rest = next;
+    }
+    true
+}
+
+fn imap_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
+    let Some(server) = server_side(f, &[143]) else {
+        return false;
+    };
+    let b = f.header(l);
+    push(out, if server { "Response: " } else { "Request: " });
+    format_text(out, line::first_line(b));
+    true
+}
+
+// ---------------------------------------------------------------------------------------
+// TFTP, Syslog
+
+fn tftp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(op) = app::tftp::opcode(b) else {
+        return false;
+    };
+    match op {
+        1 | 2 => {
+            let Some((file, mode)) = app::tftp::request(b) else {
+                return false;
+            };
+            push(
+                out,
+                if op == 1 {
+                    "Read Request"
+                } else {
+                    "Write Request"
+                },
+            );
+            push(out, ", File: ");
+            format_text(out, file);
+            push(out, ", Transfer type: ");
+            format_text(out, mode);
+        }
+        3 | 4 => {
+            let Some(block) = app::tftp::block(b) else {
+                return false;
+            };
+            push(
+                out,
+                if op == 3 {
+                    "Data Packet"
+                } else {
+                    "Acknowledgement"
+                },
+            );
+            push(out, ", Block: ");
+            text::dec(out, block as u64);
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn syslog_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some((facility, level, msg)) = app::syslog::message(b) else {
+        return false;
+    };
+    push(
+        out,
+        [
+            "KERN", "USER", "MAIL", "DAEMON", "AUTH", "SYSLOG", "LPR", "NEWS", "UUCP", "CRON",
+            "AUTHPRIV", "FTP", "NTP", "AUDIT", "ALERT", "CRON2", "LOCAL0", "LOCAL1", "LOCAL2",
+            "LOCAL3", "LOCAL4", "LOCAL5", "LOCAL6", "LOCAL7",
+        ]
+        .get(facility as usize)
+        .copied()
+        .unwrap_or("?"),
+    );
+    out.push(b'.');
+    push(
+        out,
+        [
+            "EMERG", "ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG",
+        ][level as usize & 7],
+    );
+    push(out, ": ");
+    format_text(out, msg);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_text_escapes_like_wireshark() {
+        let mut o = Vec::new();
+        format_text(&mut o, b"a\nb\0c");
+        assert_eq!(o, b"a\\nb\\000c");
+    }
+}
