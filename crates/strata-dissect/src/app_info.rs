@@ -556,8 +556,20 @@ fn http_info(_l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
             let ct = ct.split(|&c| c == b';').next().unwrap_or(ct);
             let ct = ct.trim_ascii();
             push(out, " (");
-            for &c in ct {
-                out.push(c.to_ascii_lowercase());
+            // Image types are shown by their own dissectors, under their names.
+            if ct.eq_ignore_ascii_case(b"image/png") {
+                push(out, "PNG");
+            } else if ct.eq_ignore_ascii_case(b"image/jpeg")
+                || ct.eq_ignore_ascii_case(b"image/jpg")
+                || ct.eq_ignore_ascii_case(b"image/pjpeg")
+            {
+                push(out, "JPEG JFIF image");
+            } else if ct.eq_ignore_ascii_case(b"image/gif") && body.starts_with(b"GIF8") {
+                format_text(out, &body[..body.len().min(6)]);
+            } else {
+                for &c in ct {
+                    out.push(c.to_ascii_lowercase());
+                }
             }
             out.push(b')');
         }
@@ -718,6 +730,55 @@ fn host_key_first(b: &[u8]) -> bool {
     (1..64).contains(&name_len)
         && b.get(14..14 + name_len)
             .is_some_and(|n| n.iter().all(|c| c.is_ascii_graphic()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Kerberos errors
+
+fn krb_error(b: &[u8], tcp: bool, out: &mut Vec<u8>) -> bool {
+    use strata_wire::app::ber;
+    let b = if tcp { b.get(4..).unwrap_or(&[]) } else { b };
+    let Some((app, _)) = ber::read(b) else {
+        return false;
+    };
+    let Some((seq, _)) = ber::read(app.value) else {
+        return false;
+    };
+    let mut r = seq.value;
+    while let Some((e, next)) = ber::read(r) {
+        r = next;
+        if e.tag != 0xa6 {
+            continue;
+        }
+        let Some(code) = ber::read(e.value).and_then(|(i, _)| ber::integer(i.value)) else {
+            return false;
+        };
+        push(
+            out,
+            match code {
+                0 => "KDC_ERR_NONE",
+                6 => "KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN",
+                7 => "KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN",
+                12 => "KRB5KDC_ERR_POLICY",
+                13 => "KRB5KDC_ERR_BADOPTION",
+                14 => "KRB5KDC_ERR_ETYPE_NOSUPP",
+                18 => "KRB5KDC_ERR_CLIENT_REVOKED",
+                23 => "KRB5KDC_ERR_KEY_EXP",
+                24 => "KRB5KDC_ERR_PREAUTH_FAILED",
+                25 => "KRB5KDC_ERR_PREAUTH_REQUIRED",
+                31 => "KRB5KRB_AP_ERR_BAD_INTEGRITY",
+                32 => "KRB5KRB_AP_ERR_TKT_EXPIRED",
+                37 => "KRB5KRB_AP_ERR_SKEW",
+                41 => "KRB5KRB_AP_ERR_MODIFIED",
+                52 => "KRB5KRB_ERR_RESPONSE_TOO_BIG",
+                60 => "KRB5KRB_ERR_GENERIC",
+                68 => "KRB5KDC_ERR_WRONG_REALM",
+                _ => return false,
+            },
+        );
+        return true;
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1110,17 +1171,73 @@ fn rtsp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
 
 fn sip_info(b: &[u8], out: &mut Vec<u8>) -> bool {
     let l = line::first_line(b);
+    let register;
     if let Some(rest) = l.strip_prefix(b"SIP/2.0 ") {
         push(out, "Status: ");
         format_text(out, rest);
+        // A 2xx names the method it answers (from CSeq).
+        let ok = rest.first() == Some(&b'2');
+        let method = sip_header(b, b"cseq", b"")
+            .map(|v| line::split_word(v).1)
+            .unwrap_or(b"");
+        if ok && !method.is_empty() {
+            push(out, " (");
+            format_text(out, method);
+            out.push(b')');
+        }
+        register = ok && method == b"REGISTER";
     } else if let Some(req) = l.strip_suffix(b" SIP/2.0") {
         push(out, "Request: ");
         format_text(out, req);
+        register = req.starts_with(b"REGISTER ");
     } else {
         return false;
     }
+    if register {
+        // The bindings a REGISTER (or its 2xx) carries: its Contact headers.
+        let mut n = 0u64;
+        let mut remove = true;
+        let expires0 = sip_header(b, b"expires", b"").is_some_and(|v| v.trim_ascii() == b"0");
+        for (name, value) in sip_headers(b) {
+            if name.eq_ignore_ascii_case(b"contact") || name == b"m" {
+                n += 1;
+                let lower_has = value.windows(10).any(|w| {
+                    w.eq_ignore_ascii_case(b"expires=0;") || w.eq_ignore_ascii_case(b"expires=0\r")
+                }) || value.len() >= 9
+                    && value[value.len() - 9..].eq_ignore_ascii_case(b"expires=0");
+                remove &= lower_has || expires0;
+            }
+        }
+        if n == 0 {
+            push(out, "  (fetch bindings)");
+        } else {
+            push(out, if remove { "  (remove " } else { "  (" });
+            text::dec(out, n);
+            push(out, if n == 1 { " binding)" } else { " bindings)" });
+        }
+    }
     push(out, " | ");
     true
+}
+
+/// The header lines of a SIP message (after its start line, up to the blank line).
+fn sip_headers(b: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let end = b
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(b.len());
+    b[..end].split(|&c| c == b'\n').skip(1).filter_map(|l| {
+        let l = l.strip_suffix(b"\r").unwrap_or(l);
+        let i = l.iter().position(|&c| c == b':')?;
+        Some((l[..i].trim_ascii(), l[i + 1..].trim_ascii()))
+    })
+}
+
+/// The first header named `name` (or its compact form `short`).
+fn sip_header<'a>(b: &'a [u8], name: &[u8], short: &[u8]) -> Option<&'a [u8]> {
+    sip_headers(b)
+        .find(|(n, _)| n.eq_ignore_ascii_case(name) || (!short.is_empty() && *n == short))
+        .map(|(_, v)| v)
 }
 
 fn snmp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
@@ -1134,14 +1251,40 @@ fn snmp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
     let Some((version, rest)) = ber::read(msg.value) else {
         return false;
     };
-    if ber::integer(version.value) == Some(3) {
-        return false;
-    }
-    let Some((_community, rest)) = ber::read(rest) else {
-        return false;
-    };
-    let Some((pdu, _)) = ber::read(rest) else {
-        return false;
+    let pdu = if ber::integer(version.value) == Some(3) {
+        // msgGlobalData, msgSecurityParameters, then a ScopedPDU or an encryptedPDU.
+        let Some((_, rest)) = ber::read(rest) else {
+            return false;
+        };
+        let Some((_, rest)) = ber::read(rest) else {
+            return false;
+        };
+        let Some((data, _)) = ber::read(rest) else {
+            return false;
+        };
+        if data.tag == 0x04 {
+            push(out, "encryptedPDU: privKey Unknown");
+            return true;
+        }
+        // contextEngineID, contextName, data.
+        let Some((_, r)) = ber::read(data.value) else {
+            return false;
+        };
+        let Some((_, r)) = ber::read(r) else {
+            return false;
+        };
+        match ber::read(r) {
+            Some((pdu, _)) => pdu,
+            None => return false,
+        }
+    } else {
+        let Some((_community, rest)) = ber::read(rest) else {
+            return false;
+        };
+        match ber::read(rest) {
+            Some((pdu, _)) => pdu,
+            None => return false,
+        }
     };
     push(
         out,
@@ -1232,9 +1375,13 @@ fn krb5_info(f: &Frame, b: &[u8], out: &mut Vec<u8>) -> bool {
             20 => "KRB-SAFE",
             21 => "KRB-PRIV",
             22 => "KRB-CRED",
+            30 => "KRB Error: ",
             _ => return false,
         },
     );
+    if t == 30 {
+        return krb_error(b, tcp, out);
+    }
     true
 }
 
@@ -1335,6 +1482,11 @@ fn tftp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
             format_text(out, file);
             push(out, ", Transfer type: ");
             format_text(out, mode);
+            tftp_options(b, 2 + file.len() + 1 + mode.len() + 1, out);
+        }
+        6 => {
+            push(out, "Option Acknowledgement");
+            tftp_options(b, 2, out);
         }
         3 | 4 => {
             let Some(block) = app::tftp::block(b) else {
@@ -1350,15 +1502,37 @@ fn tftp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
             );
             push(out, ", Block: ");
             text::dec(out, block as u64);
+            if op == 3 && b.len() - 4 < 512 {
+                push(out, " (last)");
+            }
         }
         _ => return false,
     }
     true
 }
 
+/// TFTP options (RFC 2347): NUL-terminated name and value pairs, shown as `, name=value`.
+fn tftp_options(b: &[u8], at: usize, out: &mut Vec<u8>) {
+    let mut parts = b.get(at..).unwrap_or(&[]).split(|&c| c == 0);
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        if name.is_empty() && value.is_empty() {
+            break;
+        }
+        push(out, ", ");
+        format_text(out, name);
+        out.push(b'=');
+        format_text(out, value);
+    }
+}
+
 fn syslog_info(b: &[u8], out: &mut Vec<u8>) -> bool {
     let Some((facility, level, msg)) = app::syslog::message(b) else {
-        return false;
+        // No priority: the message alone.
+        if b.first() == Some(&b'<') {
+            return false;
+        }
+        format_text(out, b);
+        return true;
     };
     push(
         out,
