@@ -1,0 +1,161 @@
+//! The Info column of application protocols (DNS, TLS, HTTP, SSH, DHCP, NTP, NBNS, FTP, SMTP,
+//! POP, IMAP, SIP, SNMP, Syslog, TFTP, ISAKMP, ESP, OpenVPN, Bitcoin, Modbus/TCP, RADIUS,
+//! RTSP, Kerberos, CIP I/O) against TShark run here on the shared captures of those
+//! protocols (CI installs it). Only rows whose Protocol column (TShark's) is one of these
+//! count, so the transport rows' Info is measured elsewhere.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Protocol-column values whose Info this test measures.
+const PROTOCOLS: &[&str] = &[
+    "DNS",
+    "MDNS",
+    "LLMNR",
+    "TLSv1",
+    "TLSv1.1",
+    "TLSv1.2",
+    "TLSv1.3",
+    "SSL",
+    "HTTP",
+    "SSDP",
+    "SSH",
+    "SSHv2",
+    "DHCP",
+    "NTP",
+    "NBNS",
+    "FTP",
+    "SMTP",
+    "POP",
+    "IMAP",
+    "SIP",
+    "SNMP",
+    "Syslog",
+    "TFTP",
+    "ISAKMP",
+    "ESP",
+    "OpenVPN",
+    "Bitcoin",
+    "Modbus/TCP",
+    "RADIUS",
+    "RTSP",
+    "KRB5",
+    "CIP I/O",
+];
+
+const KEYWORDS: &[&str] = &[
+    "dns",
+    "http",
+    "443",
+    "tls",
+    "ssh",
+    "dhcp",
+    "ntp",
+    "netbios",
+    "nbns",
+    "ftp",
+    "smtp",
+    "pop3",
+    "imap",
+    "sip",
+    "snmp",
+    "syslog",
+    "tftp",
+    "ipsec",
+    "isakmp",
+    "openvpn",
+    "bitcoin",
+    "modbus",
+    "radius",
+    "rtsp",
+    "kerberos",
+    "enip",
+    "1kxun",
+    "arppoison",
+];
+
+fn columns(cmd: &mut Command) -> Vec<(String, String)> {
+    cmd.args([
+        "-n",
+        "-T",
+        "fields",
+        "-e",
+        "_ws.col.Protocol",
+        "-e",
+        "_ws.col.Info",
+    ]);
+    let out = cmd.output().expect("runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let (p, i) = l.split_once('\t').unwrap_or((l, ""));
+            (p.to_string(), i.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn application_info_column_against_tshark() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pcap");
+    if !dir.is_dir() {
+        eprintln!("SKIPPED: ../shared not found");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "../shared is required when CI is set"
+        );
+        return;
+    }
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: tshark not installed");
+        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+        return;
+    }
+    let mut caps: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
+            KEYWORDS.iter().any(|k| n.contains(k))
+        })
+        .collect();
+    caps.sort();
+    let (mut rows, mut same) = (0usize, 0usize);
+    for cap in &caps {
+        let want = columns(Command::new("tshark").arg("-r").arg(cap));
+        let got = columns(
+            Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args(["dissect", "-r"])
+                .arg(cap),
+        );
+        for (i, (proto, info)) in want.iter().enumerate() {
+            if !PROTOCOLS.contains(&proto.as_str()) {
+                continue;
+            }
+            rows += 1;
+            let ok = got.get(i).is_some_and(|g| &g.1 == info);
+            same += usize::from(ok);
+            if !ok && std::env::var_os("INFO_VERBOSE").is_some() {
+                eprintln!(
+                    "{} #{}: tshark={info:?} strata={:?}",
+                    cap.display(),
+                    i + 1,
+                    got.get(i).map(|g| &g.1)
+                );
+            }
+        }
+    }
+    let pct = 100.0 * same as f64 / rows.max(1) as f64;
+    eprintln!(
+        "application Info: {same}/{rows} rows equal to TShark ({pct:.1}%) over {} captures",
+        caps.len()
+    );
+    assert!(caps.len() >= 20 && rows > 2000);
+    assert!(
+        pct >= THRESHOLD,
+        "application Info agrees on only {pct:.1}%"
+    );
+}
+
+/// Just under what the dissector reaches (see tools/info-diff for the per-protocol view).
+const THRESHOLD: f64 = 92.0;
