@@ -186,6 +186,7 @@ fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
         _ if k == kind!("SIP") => sip_info(b, out),
         _ if k == kind!("SNMP") => snmp_info(b, out),
         _ if k == kind!("KRB5") => krb5_info(f, b, out),
+        _ if k == kind!("SMB2") => each_named(f, k, out, ";", smb2_info),
         _ => false,
     }
 }
@@ -730,6 +731,158 @@ fn host_key_first(b: &[u8]) -> bool {
     (1..64).contains(&name_len)
         && b.get(14..14 + name_len)
             .is_some_and(|n| n.iter().all(|c| c.is_ascii_graphic()))
+}
+
+// ---------------------------------------------------------------------------------------
+// SMB2
+
+/// UTF-16LE text at `off..off + len` of `b` (a path or pattern), as Wireshark shows it.
+fn utf16(out: &mut Vec<u8>, b: &[u8], off: usize, len: usize) {
+    let Some(s) = b.get(off..off.saturating_add(len)) else {
+        return;
+    };
+    let units = s.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    for c in char::decode_utf16(units) {
+        let c = c.unwrap_or('\u{fffd}');
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+fn nt_status(s: u32) -> Option<&'static str> {
+    Some(match s {
+        0x0000_0103 => "STATUS_PENDING",
+        0x8000_0005 => "STATUS_BUFFER_OVERFLOW",
+        0x8000_0006 => "STATUS_NO_MORE_FILES",
+        0xc000_000d => "STATUS_INVALID_PARAMETER",
+        0xc000_000f => "STATUS_NO_SUCH_FILE",
+        0xc000_0011 => "STATUS_END_OF_FILE",
+        0xc000_0016 => "STATUS_MORE_PROCESSING_REQUIRED",
+        0xc000_0022 => "STATUS_ACCESS_DENIED",
+        0xc000_0023 => "STATUS_BUFFER_TOO_SMALL",
+        0xc000_0033 => "STATUS_OBJECT_NAME_INVALID",
+        0xc000_0034 => "STATUS_OBJECT_NAME_NOT_FOUND",
+        0xc000_0035 => "STATUS_OBJECT_NAME_COLLISION",
+        0xc000_003a => "STATUS_OBJECT_PATH_NOT_FOUND",
+        0xc000_0043 => "STATUS_SHARING_VIOLATION",
+        0xc000_006d => "STATUS_LOGON_FAILURE",
+        0xc000_00ba => "STATUS_FILE_IS_A_DIRECTORY",
+        0xc000_00bb => "STATUS_NOT_SUPPORTED",
+        0xc000_00cc => "STATUS_BAD_NETWORK_NAME",
+        0xc000_0101 => "STATUS_DIRECTORY_NOT_EMPTY",
+        0xc000_0120 => "STATUS_CANCELLED",
+        0xc000_0128 => "STATUS_FILE_CLOSED",
+        0xc000_0225 => "STATUS_NOT_FOUND",
+        _ => return None,
+    })
+}
+
+/// One SMB2 message (after its 4-byte NetBIOS session header): the commands of a compound
+/// joined by ";", each "<Command> Request|Response", an error status, and what the request
+/// itself names (a Create's file, a Tree Connect's path, a Find's pattern). What needs the
+/// file id's history (the file a Read or Close is on) is left out.
+fn smb2_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    if b.get(4..8) == Some(&b"\xfdSMB"[..]) {
+        push(out, "Encrypted SMB3");
+        return true;
+    }
+    let mut at = 4usize;
+    let mut first = true;
+    for _ in 0..strata_wire::app::smb::MAX_COMPOUND {
+        let Some(h) = b.get(at..at + 64) else {
+            break;
+        };
+        if &h[..4] != b"\xfeSMB" {
+            break;
+        }
+        let status = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
+        let cmd = u16::from_le_bytes([h[12], h[13]]);
+        let response = h[16] & 1 != 0;
+        let next = u32::from_le_bytes([h[20], h[21], h[22], h[23]]) as usize;
+        if !first {
+            out.push(b';');
+        }
+        first = false;
+        push(
+            out,
+            match cmd {
+                0 => "Negotiate Protocol",
+                1 => "Session Setup",
+                2 => "Session Logoff",
+                3 => "Tree Connect",
+                4 => "Tree Disconnect",
+                5 => "Create",
+                6 => "Close",
+                7 => "Flush",
+                8 => "Read",
+                9 => "Write",
+                10 => "Lock",
+                11 => "Ioctl",
+                12 => "Cancel",
+                13 => "KeepAlive",
+                14 => "Find",
+                15 => "Notify",
+                16 => "GetInfo",
+                17 => "SetInfo",
+                18 => "Break",
+                _ => return false,
+            },
+        );
+        push(out, if response { " Response" } else { " Request" });
+        if response && status != 0 {
+            push(out, ", Error: ");
+            match nt_status(status) {
+                Some(n) => push(out, n),
+                None => return false,
+            }
+        }
+        let body = at + 64;
+        if !response {
+            match cmd {
+                5 => {
+                    push(out, " File: ");
+                    let off = le16(b, body + 44) as usize;
+                    let len = le16(b, body + 46) as usize;
+                    utf16(out, b, at + off, len);
+                }
+                3 => {
+                    push(out, " Tree: ");
+                    let off = le16(b, body + 4) as usize;
+                    let len = le16(b, body + 6) as usize;
+                    utf16(out, b, at + off, len);
+                }
+                14 => {
+                    let class = match b.get(body + 2) {
+                        Some(1) => "SMB2_FIND_DIRECTORY_INFO",
+                        Some(2) => "SMB2_FIND_FULL_DIRECTORY_INFO",
+                        Some(3) => "SMB2_FIND_BOTH_DIRECTORY_INFO",
+                        Some(12) => "SMB2_FIND_NAME_INFO",
+                        Some(37) => "SMB2_FIND_ID_BOTH_DIRECTORY_INFO",
+                        Some(38) => "SMB2_FIND_ID_FULL_DIRECTORY_INFO",
+                        _ => return false,
+                    };
+                    out.push(b' ');
+                    push(out, class);
+                    push(out, " Pattern: ");
+                    let off = le16(b, body + 24) as usize;
+                    let len = le16(b, body + 26) as usize;
+                    utf16(out, b, at + off, len);
+                }
+                _ => {}
+            }
+        }
+        if next < 64 {
+            break;
+        }
+        at += next;
+    }
+    !first
+}
+
+fn le16(b: &[u8], i: usize) -> u16 {
+    b.get(i..i + 2)
+        .map(|s| u16::from_le_bytes([s[0], s[1]]))
+        .unwrap_or(0)
 }
 
 // ---------------------------------------------------------------------------------------
