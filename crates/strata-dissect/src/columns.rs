@@ -60,6 +60,61 @@ fn ip_payload_name(proto: u8, payload: &[u8]) -> Option<&'static str> {
     })
 }
 
+/// Wireshark's short name of an IP protocol number, as the fragment Info shows it.
+fn ip_proto_label(p: u8) -> &'static str {
+    match p {
+        1 => "ICMP",
+        2 => "IGMP",
+        4 => "IPIP",
+        6 => "TCP",
+        17 => "UDP",
+        41 => "IPv6",
+        47 => "GRE",
+        50 => "ESP",
+        51 => "AH",
+        58 => "ICMPv6",
+        89 => "OSPF IGP",
+        103 => "PIM",
+        112 => "VRRP",
+        132 => "SCTP",
+        _ => "Unknown",
+    }
+}
+
+/// The Info of the IP protocols Strata names from their first bytes: PIMv2 and OSPF
+/// message types.
+fn ip_payload_info(proto: u8, payload: &[u8], out: &mut Vec<u8>) {
+    let Some(&b0) = payload.first() else {
+        return;
+    };
+    let name = match proto {
+        103 if b0 >> 4 == 2 => match b0 & 0x0f {
+            0 => "Hello",
+            1 => "Register",
+            2 => "Register-stop",
+            3 => "Join/Prune",
+            4 => "Bootstrap",
+            5 => "Assert",
+            6 => "Graft",
+            7 => "Graft-Ack",
+            8 => "Candidate-RP-Advertisement",
+            9 => "State-Refresh",
+            10 => "DF election",
+            _ => return,
+        },
+        89 => match payload.get(1) {
+            Some(1) => "Hello Packet",
+            Some(2) => "DB Description",
+            Some(3) => "LS Request",
+            Some(4) => "LS Update",
+            Some(5) => "LS Acknowledge",
+            _ => return,
+        },
+        _ => return,
+    };
+    out.extend_from_slice(name.as_bytes());
+}
+
 /// Appends the Protocol column.
 pub fn protocol(f: &Frame, out: &mut Vec<u8>) {
     if let Some(l) = f.app.last() {
@@ -309,16 +364,30 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             out.extend_from_slice(name.as_bytes());
         }
         Proto::Arp => arp_info(h, out),
-        Proto::Ipv4 => {
+        Proto::Ipv4 if be16(h, 6) & 0x3fff != 0 && !l.reassembled => {
             let proto = h.get(9).copied().unwrap_or(0);
             let off = be16(h, 6) & 0x1fff;
             out.extend_from_slice(b"Fragmented IP protocol (proto=");
+            out.extend_from_slice(ip_proto_label(proto).as_bytes());
+            out.push(b' ');
             text::dec(out, proto as u64);
             out.extend_from_slice(b", off=");
             text::dec(out, off as u64 * 8);
             out.extend_from_slice(b", ID=");
             text::hex_bare(out, be16(h, 4) as u64, 4);
             out.push(b')');
+        }
+        Proto::Ipv4 | Proto::Ipv6 | Proto::Ipv6Ext => {
+            // A whole datagram of a protocol Strata names but does not decode.
+            let next = match l.proto {
+                Proto::Ipv4 => h.get(9),
+                Proto::Ipv6 => h.get(6),
+                _ => h.first(),
+            };
+            let payload = l.payload(f.buffer(l));
+            if let Some(&p) = next {
+                ip_payload_info(p, payload, out);
+            }
         }
         _ => {}
     }
