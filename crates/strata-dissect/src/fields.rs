@@ -29,6 +29,8 @@ pub type Extract = fn(&Frame, &Layer, &mut Values) -> bool;
 #[derive(Debug, Default, Clone)]
 pub struct Values {
     bytes: Vec<u8>,
+    /// Where the first value starts in `bytes` (what comes before is the caller's).
+    base: usize,
     /// Where each value ends in `bytes`.
     ends: Vec<usize>,
 }
@@ -36,7 +38,24 @@ pub struct Values {
 impl Values {
     pub fn clear(&mut self) {
         self.bytes.clear();
+        self.base = 0;
         self.ends.clear();
+    }
+
+    /// Collects values after what `buf` holds, so a printer can extract straight into its
+    /// output line; [`Values::into_buf`] gives the buffer back.
+    pub fn append_to(&mut self, buf: Vec<u8>) {
+        self.base = buf.len();
+        self.bytes = buf;
+        self.ends.clear();
+    }
+
+    /// The buffer, with the values as written (back to back), keeping the allocation's
+    /// replacement for the next use.
+    pub fn into_buf(&mut self) -> Vec<u8> {
+        self.base = 0;
+        self.ends.clear();
+        std::mem::take(&mut self.bytes)
     }
 
     /// How many values there are.
@@ -51,7 +70,7 @@ impl Values {
     /// The `i`th value, counting from 0.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { self.base } else { self.ends[i - 1] };
         self.bytes.get(start..end)
     }
 

@@ -118,6 +118,8 @@ pub struct FieldsPrinter {
     opts: FieldsOptions,
     /// Scratch for one field's values.
     value: Values,
+    /// Scratch for rearranging several values.
+    scratch: Vec<u8>,
 }
 
 impl FieldsPrinter {
@@ -151,6 +153,7 @@ impl FieldsPrinter {
             columns,
             opts,
             value: Values::default(),
+            scratch: Vec::new(),
         })
     }
 
@@ -211,20 +214,43 @@ impl FieldsPrinter {
 
     fn field(&mut self, def: &FieldDef, f: &Frame, out: &mut Vec<u8>) {
         let occ = self.opts.occurrence;
+        // Extract straight into the line; only several values need rewriting.
         let vals = &mut self.value;
-        vals.clear();
+        let start = out.len();
+        vals.append_to(std::mem::take(out));
         def.values(f, matches!(occ, Occurrence::First), vals);
-        match occ {
-            Occurrence::All => vals.join(self.opts.aggregator, out),
-            Occurrence::First => out.extend_from_slice(vals.get(0).unwrap_or_default()),
-            Occurrence::Last => out.extend_from_slice(vals.iter().next_back().unwrap_or_default()),
+        let n = vals.len();
+        let keep = match occ {
+            Occurrence::All | Occurrence::First | Occurrence::Last if n <= 1 => None,
+            Occurrence::First => Some(0),
+            Occurrence::Last => Some(n - 1),
+            Occurrence::All => {
+                // Joined with the aggregator: copy the values out, then back.
+                self.scratch.clear();
+                vals.join(self.opts.aggregator, &mut self.scratch);
+                *out = vals.into_buf();
+                out.truncate(start);
+                out.extend_from_slice(&self.scratch);
+                return;
+            }
             Occurrence::Nth(k) => {
                 let idx = if k > 0 {
                     k as usize - 1
                 } else {
-                    vals.len().wrapping_sub(k.unsigned_abs() as usize)
+                    n.wrapping_sub(k.unsigned_abs() as usize)
                 };
-                out.extend_from_slice(vals.get(idx).unwrap_or_default());
+                Some(idx)
+            }
+        };
+        match keep {
+            None => *out = vals.into_buf(),
+            Some(i) => {
+                self.scratch.clear();
+                self.scratch
+                    .extend_from_slice(vals.get(i).unwrap_or_default());
+                *out = vals.into_buf();
+                out.truncate(start);
+                out.extend_from_slice(&self.scratch);
             }
         }
     }

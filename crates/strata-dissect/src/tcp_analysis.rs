@@ -10,6 +10,7 @@
 //! [`TcpAnalysis::dropped`].
 
 use crate::frame::Frame;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use strata_wire::tcp::TcpOption;
 use strata_wire::{Layer, Proto};
@@ -49,6 +50,15 @@ const WS_NONE: i8 = -2;
 
 /// A direction: source and destination address, source and destination port.
 type StreamKey = ([u8; 16], [u8; 16], u16, u16);
+
+/// A connection's key (its lower endpoint first) and which of its two directions `k` is.
+fn connection(k: StreamKey) -> (StreamKey, usize) {
+    if (k.0, k.2) <= (k.1, k.3) {
+        (k, 0)
+    } else {
+        ((k.1, k.0, k.3, k.2), 1)
+    }
+}
 
 /// What the analysis says about one frame's TCP header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -199,22 +209,21 @@ pub(crate) fn endpoints(f: &Frame, tcp: &Layer) -> ([u8; 16], [u8; 16]) {
     (src, dst)
 }
 
-/// Per-direction analysis state.
+/// Per-connection analysis state: both directions under one key, so a segment costs one
+/// table lookup.
 #[derive(Default)]
 pub struct TcpAnalysis {
-    dirs: HashMap<StreamKey, Dir, strata_wire::hash::FxBuild>,
-    /// Directions not analysed because the table was full.
+    conns: HashMap<StreamKey, [Option<Dir>; 2], strata_wire::hash::FxBuild>,
+    /// Segments not analysed because the table was full.
     pub dropped: u64,
 }
 
 impl TcpAnalysis {
+    /// The most connections followed at once.
     pub const MAX_STREAMS: usize = 1 << 20;
 
     /// Analyses frame `number`'s segment, seen at `now` (nanoseconds).
     pub fn analyze(&mut self, number: u64, now: i128, s: &Segment) -> TcpInfo {
-        let (src, dst, sport, dport) = s.key;
-        let fwd = s.key;
-        let rev = (dst, src, dport, sport);
         let syn = s.flags & SYN != 0;
         let ack_flag = s.flags & ACK != 0;
         let mut info = TcpInfo {
@@ -225,29 +234,32 @@ impl TcpAnalysis {
             scale_factor: WS_UNKNOWN as i64,
             ..TcpInfo::default()
         };
-        // A new SYN (not a retransmitted one) starts the direction over.
-        let fresh = match self.dirs.get(&fwd) {
-            Some(d) => syn && !ack_flag && d.base != s.seq,
-            None => true,
-        };
-        if fresh {
-            if self.dirs.len() >= Self::MAX_STREAMS && !self.dirs.contains_key(&fwd) {
+        let (key, fi) = connection(s.key);
+        let full = self.conns.len() >= Self::MAX_STREAMS;
+        let dirs = match self.conns.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(_) if full => {
                 self.dropped += 1;
                 return info;
             }
-            // The SYN's sequence number is relative 0; without one, the first segment seen
-            // is relative 1, as if its SYN had just been missed (Wireshark's choice).
+            Entry::Vacant(v) => v.insert([None, None]),
+        };
+        // A new SYN (not a retransmitted one) starts the direction over. The SYN's sequence
+        // number is relative 0; without one, the first segment seen is relative 1, as if
+        // its SYN had just been missed (Wireshark's choice).
+        let fresh = dirs[fi].is_none_or(|d| syn && !ack_flag && d.base != s.seq);
+        if fresh {
             let base = if syn { s.seq } else { s.seq.wrapping_sub(1) };
-            self.dirs.insert(fwd, Dir::new(base));
+            dirs[fi] = Some(Dir::new(base));
         }
-        if ack_flag && !self.dirs.contains_key(&rev) && self.dirs.len() < Self::MAX_STREAMS {
+        if ack_flag && dirs[fi ^ 1].is_none() {
             // An ACK for a direction not seen yet: what it acknowledges is relative 1 there.
-            self.dirs.insert(rev, Dir::new(s.ack.wrapping_sub(1)));
+            dirs[fi ^ 1] = Some(Dir::new(s.ack.wrapping_sub(1)));
         }
-        let Some(mut d) = self.dirs.get(&fwd).copied() else {
+        let Some(mut d) = dirs[fi] else {
             return info;
         };
-        let r = self.dirs.get(&rev).copied();
+        let r = dirs[fi ^ 1];
 
         // Window scaling: each SYN announces its side's shift; a SYN (or SYN-ACK) without
         // the option means neither side scales.
@@ -395,8 +407,8 @@ impl TcpAnalysis {
         d.last_ack_ns = now;
         d.last_flags = a;
         info.analysis = a;
-        self.dirs.insert(fwd, d);
-        if let Some(rd) = self.dirs.get_mut(&rev) {
+        dirs[fi] = Some(d);
+        if let Some(rd) = dirs[fi ^ 1].as_mut() {
             rd.ws = peer_ws;
             rd.max_to_be_acked = r_max.or(rd.max_to_be_acked);
             rd.dup_acks = r_dup.unwrap_or(rd.dup_acks);
