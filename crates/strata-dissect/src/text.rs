@@ -82,9 +82,46 @@ pub fn ipv4(out: &mut Vec<u8>, a: Ipv4Addr) {
     }
 }
 
+/// Appends an IPv6 address in RFC 5952's form, as Wireshark (and Rust's `Display`) write
+/// it: the first longest run of two or more zero groups as `::`, groups in lower-case hex
+/// without leading zeros. Addresses that `Display` writes with a dotted IPv4 tail go
+/// through it.
 pub fn ipv6(out: &mut Vec<u8>, a: Ipv6Addr) {
-    // Rust's Display follows RFC 5952 as Wireshark does.
-    let _ = write!(out, "{a}");
+    let g = a.segments();
+    if g[..5] == [0; 5] && (g[5] == 0 || g[5] == 0xffff) {
+        let _ = write!(out, "{a}");
+        return;
+    }
+    // The first longest run of zero groups (two or more).
+    let (mut best, mut best_len, mut run) = (0, 0, 0);
+    for i in 0..8 {
+        if g[i] == 0 {
+            run += 1;
+            if run > best_len {
+                best_len = run;
+                best = i + 1 - run;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if best_len < 2 {
+        best_len = 0;
+        best = 8;
+    }
+    let mut i = 0;
+    while i < 8 {
+        if i == best {
+            out.extend_from_slice(if i == 0 { b"::" } else { b":" });
+            i += best_len;
+            continue;
+        }
+        hex_bare(out, g[i] as u64, 1);
+        if i < 7 {
+            out.push(b':');
+        }
+        i += 1;
+    }
 }
 
 /// Seconds and nanoseconds as Wireshark's `frame.time_epoch` (`1262893114.341715000`).
@@ -165,6 +202,32 @@ mod tests {
             assert_eq!(out, v.to_string().as_bytes());
         }
     }
+    #[test]
+    fn ipv6_like_display() {
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut o = Vec::new();
+        for n in 0..200_000u32 {
+            // Mostly zero groups, to exercise the runs.
+            let r = next();
+            let mut g = [0u16; 8];
+            for (i, x) in g.iter_mut().enumerate() {
+                if (r >> (i * 3)) & 7 < 3 || n % 97 == 0 {
+                    *x = (next() >> (16 * (i % 4))) as u16;
+                }
+            }
+            let a = Ipv6Addr::from(g);
+            o.clear();
+            ipv6(&mut o, a);
+            assert_eq!(o, a.to_string().as_bytes(), "{g:?}");
+        }
+    }
+
     #[test]
     fn field_strings_like_tshark() {
         let mut o = Vec::new();
