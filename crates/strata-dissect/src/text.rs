@@ -94,8 +94,8 @@ pub fn ipv6(out: &mut Vec<u8>, a: Ipv6Addr) {
     }
     // The first longest run of zero groups (two or more).
     let (mut best, mut best_len, mut run) = (0, 0, 0);
-    for i in 0..8 {
-        if g[i] == 0 {
+    for (i, &x) in g.iter().enumerate() {
+        if x == 0 {
             run += 1;
             if run > best_len {
                 best_len = run;
