@@ -4,7 +4,8 @@
 //! Checks: no panic or hang; a direction once lost (`None`) stays lost (for non-empty input:
 //! `feed(_, &[])` on a lost direction returns `Some(0)`); at most one message
 //! ends per byte fed; the framing does not depend on how a piece is cut (the same messages
-//! end per piece, and the direction is lost at the same piece, fed whole or byte by byte).
+//! end per piece, and the direction is lost at the same piece, fed whole or byte by byte);
+//! a framed non-empty piece names the message it belongs to (`segment_message`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -49,6 +50,13 @@ fuzz_target!(|data: &[u8]| {
                 "piece {i}: {n} messages in {} bytes",
                 b.len()
             );
+            // A piece that was framed belongs to a message.
+            if !b.is_empty() {
+                assert!(
+                    whole.segment_message(server).is_some(),
+                    "piece {i}: framed bytes name no message"
+                );
+            }
         }
         let mut sum = Some(0usize);
         for &x in b {

@@ -92,6 +92,8 @@ pub struct AppState {
     /// That message starts in this frame (its dissector saw the frame), rather than
     /// continuing one an earlier frame started.
     pub pending_starts: bool,
+    /// The VNC message the current frame's segment is part of (the Info column's name).
+    pub vnc_message: Option<vnc::Message>,
     convs: HashMap<Key, Conv, FxBuild>,
     /// TFTP transfers: (client address, client port, server address). The server answers
     /// from a new port, so Wireshark follows the client's endpoint, as this does.
@@ -180,6 +182,7 @@ impl AppState {
         self.claimed = false;
         self.pending = None;
         self.pending_starts = false;
+        self.vnc_message = None;
         let Some((s, e)) = decoded.app else {
             return;
         };
@@ -506,9 +509,13 @@ impl AppState {
             let from_server = d == conv.server;
             let framer = conv.vnc.get_or_insert_with(|| Box::new(vnc::Framer::new()));
             // Unframeable (None): each segment is one message, as Wireshark shows it.
-            if framer.feed(from_server, p).is_none_or(|n| n > 0) {
+            let ended = framer.feed(from_server, p);
+            self.vnc_message = framer.segment_message(from_server);
+            if ended.is_none_or(|n| n > 0) {
                 self.layers
                     .push(layer(proto, kind, base, base + p.len(), !in_frame));
+            } else {
+                self.pending = Some(proto);
             }
             return;
         }

@@ -8,7 +8,7 @@
 use crate::app::{ssh_kind, tls_kind};
 use crate::frame::Frame;
 use crate::text;
-use strata_wire::app::{self, dns, http, line, tls};
+use strata_wire::app::{self, dns, http, line, tls, vnc};
 use strata_wire::{Layer, Proto};
 
 fn be16(b: &[u8], i: usize) -> u16 {
@@ -187,8 +187,71 @@ fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
         _ if k == kind!("SNMP") => snmp_info(b, out),
         _ if k == kind!("KRB5") => krb5_info(f, b, out),
         _ if k == kind!("SMB2") => each_named(f, k, out, ";", smb2_info),
+        _ if k == kind!("VNC") => match f.vnc_message {
+            Some(m) => {
+                vnc_message(m, b, out);
+                true
+            }
+            None => false,
+        },
         _ => false,
     }
+}
+
+/// The Info text of a VNC message; `b` is its segment's bytes (the version and the chosen
+/// security type are read from them).
+pub(crate) fn vnc_message(m: vnc::Message, b: &[u8], out: &mut Vec<u8>) {
+    use vnc::Message::*;
+    let text = match m {
+        Version { server } => {
+            out.extend_from_slice(if server {
+                b"Server protocol version: "
+            } else {
+                b"Client protocol version: "
+            });
+            out.extend_from_slice(b.get(4..11).unwrap_or_default());
+            return;
+        }
+        SecurityTypes => "Security types supported",
+        SecuritySelect => {
+            let t = b.first().copied().unwrap_or(0);
+            out.extend_from_slice(b"Security type ");
+            out.extend_from_slice(
+                match t {
+                    0 => "Invalid",
+                    1 => "None",
+                    2 => "VNC",
+                    16 => "Tight",
+                    18 => "TLS",
+                    19 => "VeNCrypt",
+                    _ => "Unknown",
+                }
+                .as_bytes(),
+            );
+            out.extend_from_slice(b" (");
+            text::dec(out, t as u64);
+            out.extend_from_slice(b") selected by client");
+            return;
+        }
+        Auth { server: true } => "Authentication challenge from server",
+        Auth { server: false } => "Authentication response from client",
+        SecurityResult => "Authentication result",
+        ClientInit => "Share desktop flag",
+        ServerInit => "Server framebuffer parameters",
+        Client(0) => "Client set pixel format",
+        Client(2) => "Client set encodings",
+        Client(3) => "Client framebuffer update request",
+        Client(4) => "Client key event",
+        Client(5) => "Client pointer event",
+        Client(6) => "Client cut text",
+        Client(_) => "Unknown client message type",
+        Server(0) => "Server framebuffer update",
+        Server(1) => "Server set colormap entries",
+        Server(2) => "Server ring bell on client",
+        Server(3) => "Server cut text",
+        Server(_) => "Unknown server message type",
+    };
+    out.extend_from_slice(text.as_bytes());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -330,6 +330,14 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             tcp_prefix(f, l, out);
             out.extend_from_slice(b"[TCP segment of a reassembled PDU]");
         }
+        // VNC names the message a segment belongs to before asking for the rest.
+        Proto::Tcp if f.pending.is_some() && f.app.is_empty() && f.vnc_message.is_some() => {
+            tcp_prefix(f, l, out);
+            if let Some(m) = f.vnc_message {
+                crate::app_info::vnc_message(m, &[], out);
+            }
+            out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
+        }
         Proto::Tcp if !l.partial => {
             tcp_prefix(f, l, out);
             tcp_info(f, l, out);

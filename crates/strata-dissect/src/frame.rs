@@ -27,6 +27,8 @@ pub struct Frame<'a> {
     pub pending: Option<Proto>,
     /// That message starts in this frame.
     pub pending_starts: bool,
+    /// The VNC message the TCP segment belongs to.
+    pub vnc_message: Option<strata_wire::app::vnc::Message>,
     /// The TCP segment repeats bytes already seen: Wireshark hands it to no dissector.
     pub retransmission: bool,
     /// The sequence analysis of the outermost TCP header (relative numbers, the scaled

@@ -118,6 +118,7 @@ impl Dissector {
             claimed: self.app.claimed,
             pending: self.app.pending,
             pending_starts: self.app.pending_starts,
+            vnc_message: self.app.vnc_message,
             retransmission: self.retransmission,
             tcp: self.tcp_info,
             number: self.number,

@@ -35,6 +35,32 @@ enum Step {
     Lost,
 }
 
+/// Which message a direction is in: a handshake step, or a normal message by its type byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Message {
+    /// "RFB xxx.yyy\n", from the server or the client.
+    Version {
+        server: bool,
+    },
+    /// The server's security types (or, in RFB 3.3, its single type).
+    SecurityTypes,
+    /// The client's chosen security type.
+    SecuritySelect,
+    /// VNC authentication's challenge (server) or response (client).
+    Auth {
+        server: bool,
+    },
+    SecurityResult,
+    /// The client's shared flag.
+    ClientInit,
+    /// The server's pixel format, size and name.
+    ServerInit,
+    /// A client-to-server message of this type (0 SetPixelFormat, 2 SetEncodings, ...).
+    Client(u8),
+    /// A server-to-client message of this type (0 FramebufferUpdate, ...).
+    Server(u8),
+}
+
 /// What ends when a body has been skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum After {
@@ -67,6 +93,10 @@ struct Dir {
     tiles: Option<Tiles>,
     /// Bytes of a header not complete yet.
     head: Vec<u8>,
+    /// The message being read, once its first byte was seen.
+    current: Option<Message>,
+    /// The message the last `feed` started inside, or else the first one it began.
+    segment: Option<Message>,
 }
 
 /// One RFB connection's framing state.
@@ -104,11 +134,18 @@ impl Framer {
     /// many messages ended in it, or `None` once the direction can no longer be framed.
     pub fn feed(&mut self, from_server: bool, mut data: &[u8]) -> Option<usize> {
         let d = usize::from(from_server);
+        self.dirs[d].segment = self.in_message(d).then_some(self.dirs[d].current).flatten();
         if self.dirs[d].step == Step::Lost {
             return None;
         }
         let mut ended = 0;
         while !data.is_empty() {
+            if !self.in_message(d) {
+                // A new message begins with this byte.
+                let m = self.message_at(d, data[0]);
+                self.dirs[d].current = Some(m);
+                self.dirs[d].segment.get_or_insert(m);
+            }
             if let Some((left, then)) = self.dirs[d].skip {
                 let n = (data.len() as u64).min(left);
                 data = &data[n as usize..];
@@ -150,6 +187,34 @@ impl Framer {
             }
         }
         Some(ended)
+    }
+
+    /// The message the last [`Framer::feed`] of this direction was in when it began, or else
+    /// the first message that began in it (what Wireshark's Info column names).
+    pub fn segment_message(&self, from_server: bool) -> Option<Message> {
+        self.dirs[usize::from(from_server)].segment
+    }
+
+    /// Whether direction `d` is part way through a message (a body, a header, or the
+    /// rectangles and tiles of an update).
+    fn in_message(&self, d: usize) -> bool {
+        let dir = &self.dirs[d];
+        dir.skip.is_some() || !dir.head.is_empty() || dir.rects_left > 0 || dir.tiles.is_some()
+    }
+
+    /// The message that a direction's next byte `first` begins.
+    fn message_at(&self, d: usize, first: u8) -> Message {
+        match self.dirs[d].step {
+            Step::Version => Message::Version { server: d == 1 },
+            Step::SecurityTypes => Message::SecurityTypes,
+            Step::SecuritySelect => Message::SecuritySelect,
+            Step::Auth => Message::Auth { server: d == 1 },
+            Step::SecurityResult => Message::SecurityResult,
+            Step::ClientInit => Message::ClientInit,
+            Step::ServerInit => Message::ServerInit,
+            Step::Messages | Step::Lost if d == 1 => Message::Server(first),
+            Step::Messages | Step::Lost => Message::Client(first),
+        }
     }
 
     /// Bytes needed for the header at the front of direction `d`, given what `head` holds.
@@ -534,6 +599,43 @@ fn simple(have: bool, n: usize) -> Need {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each segment names the message it continues, else the first it begins.
+    #[test]
+    fn names_the_message_of_each_segment() {
+        let mut f = Framer::new();
+        f.feed(true, b"RFB 003.008\n").unwrap();
+        assert_eq!(
+            f.segment_message(true),
+            Some(Message::Version { server: true })
+        );
+        f.feed(false, b"RFB 003.008\n").unwrap();
+        f.feed(true, &[1, 1]).unwrap();
+        assert_eq!(f.segment_message(true), Some(Message::SecurityTypes));
+        f.feed(false, &[1]).unwrap();
+        assert_eq!(f.segment_message(false), Some(Message::SecuritySelect));
+        f.feed(true, &[0, 0, 0, 0]).unwrap();
+        assert_eq!(f.segment_message(true), Some(Message::SecurityResult));
+        f.feed(false, &[1]).unwrap();
+        let mut init = vec![0x03, 0x20, 0x02, 0x58, 32, 24, 0, 1];
+        init.extend_from_slice(&[0; 12]);
+        init.extend_from_slice(&[0, 0, 0, 0]);
+        f.feed(true, &init).unwrap();
+        assert_eq!(f.segment_message(true), Some(Message::ServerInit));
+        // A pointer event then a key event: the first one names the segment.
+        let mut two = vec![5, 0, 0, 1, 0, 1];
+        two.extend_from_slice(&[4, 1, 0, 0, 0, 0, 0, 0x61]);
+        assert_eq!(f.feed(false, &two), Some(2));
+        assert_eq!(f.segment_message(false), Some(Message::Client(5)));
+        // An update split in three: every piece is the update's.
+        let mut upd = vec![0, 0, 0, 1];
+        upd.extend_from_slice(&[0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0, 0]);
+        upd.extend_from_slice(&[7; 16]);
+        for piece in upd.chunks(11) {
+            f.feed(true, piece).unwrap();
+            assert_eq!(f.segment_message(true), Some(Message::Server(0)));
+        }
+    }
 
     /// A 3.8 handshake with VNC authentication, then one message of each kind, fed in
     /// awkward pieces: every message is found once.
