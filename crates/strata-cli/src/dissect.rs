@@ -307,6 +307,26 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
     if let Some(s) = sink {
         s.finish().map_err(|e| e.to_string())?;
     }
+    // Bounded state gave something up: say what, so no analysis is silently partial.
+    let (st, fr, tcp) = (
+        dissector.stream_stats(),
+        dissector.reassembly_stats(),
+        dissector.tcp_analysis_dropped(),
+    );
+    if st.oversize + st.convs_dropped + fr.dropped_limit + tcp > 0 {
+        eprintln!(
+            "strata: limits reached: {} messages over {} bytes not reassembled, {} TCP \
+             conversations not followed (table of {}), {} IP fragments dropped, {} TCP \
+             segments without sequence analysis (table of {} connections)",
+            st.oversize,
+            strata_dissect::app::MAX_BUF,
+            st.convs_dropped,
+            strata_dissect::app::MAX_CONVS,
+            fr.dropped_limit,
+            tcp,
+            strata_dissect::tcp_analysis::TcpAnalysis::MAX_STREAMS
+        );
+    }
     if let Some(e) = failure {
         // Every good packet before the damage was printed; now say where it broke.
         eprintln!("strata: {e} (after packet {n})");

@@ -89,6 +89,10 @@ impl Dissector {
     pub fn stream_stats(&self) -> app::Stats {
         self.app.stats
     }
+    /// TCP segments left without sequence analysis because its table was full.
+    pub fn tcp_analysis_dropped(&self) -> u64 {
+        self.tcp.dropped
+    }
     /// Decodes the next packet; the frame borrows the packet and this dissector.
     pub fn dissect<'a>(&'a mut self, pkt: &Packet<'a>) -> Frame<'a> {
         self.number += 1;

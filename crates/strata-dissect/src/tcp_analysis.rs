@@ -39,9 +39,9 @@ const RST: u16 = 0x004;
 const ACK: u16 = 0x010;
 
 /// A fast retransmission follows the duplicate ACKs within this time (Wireshark's 20 ms).
-const FAST_RETRANSMISSION_NS: i128 = 20_000_000;
+const FAST_RETRANSMISSION_NS: i64 = 20_000_000;
 /// Out-of-order threshold when no handshake RTT is known (Wireshark's 3 ms).
-const DEFAULT_OOO_NS: i128 = 3_000_000;
+const DEFAULT_OOO_NS: i64 = 3_000_000;
 
 /// Window scale shift before any SYN was seen, and when a SYN without the option rules
 /// scaling out for both sides.
@@ -90,21 +90,21 @@ struct Dir {
     ws: i8,
     /// Raw sequence number after the highest segment seen, when and in which frame.
     next_seq: Option<u32>,
-    next_seq_ns: i128,
+    next_seq_ns: i64,
     /// The highest contiguous sequence number seen, which the peer should acknowledge.
     max_to_be_acked: Option<u32>,
     /// Raw ACK number and (unscaled) window of the last segment, and when.
     last_ack: Option<u32>,
-    last_ack_ns: i128,
+    last_ack_ns: i64,
     window: Option<u16>,
     last_flags: u16,
     /// Duplicate ACKs in a row; -1 after an ACK of unseen data was reported against this
     /// direction, until it sends a new ACK (Wireshark reports one per stall).
     dup_acks: i32,
     last_non_dup: u64,
-    /// When this side sent its SYN, and the handshake's round trip once known.
-    syn_ns: Option<i128>,
-    first_rtt_ns: Option<i128>,
+    /// When this side sent its SYN, and the handshake's round trip once known (0: not yet).
+    syn_ns: Option<i64>,
+    first_rtt_ns: i64,
 }
 
 impl Dir {
@@ -122,7 +122,7 @@ impl Dir {
             dup_acks: 0,
             last_non_dup: 0,
             syn_ns: None,
-            first_rtt_ns: None,
+            first_rtt_ns: 0,
         }
     }
 }
@@ -219,11 +219,14 @@ pub struct TcpAnalysis {
 }
 
 impl TcpAnalysis {
-    /// The most connections followed at once.
-    pub const MAX_STREAMS: usize = 1 << 20;
+    /// The most connections followed at once (about 230 bytes each with the table's key,
+    /// so at most about 60 MiB).
+    pub const MAX_STREAMS: usize = 1 << 18;
 
     /// Analyses frame `number`'s segment, seen at `now` (nanoseconds).
     pub fn analyze(&mut self, number: u64, now: i128, s: &Segment) -> TcpInfo {
+        // Nanoseconds since 1970 fit an i64 until 2262; later or earlier ones saturate.
+        let now = now.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
         let syn = s.flags & SYN != 0;
         let ack_flag = s.flags & ACK != 0;
         let mut info = TcpInfo {
@@ -289,9 +292,9 @@ impl TcpAnalysis {
         info.next_seq = Some(s.seq.wrapping_add(counts).wrapping_sub(d.base));
 
         // The handshake's round trip: SYN to the ACK that completes it.
-        if !syn && ack_flag && d.first_rtt_ns.is_none() {
+        if !syn && ack_flag && d.first_rtt_ns == 0 {
             if let Some(t) = d.syn_ns {
-                d.first_rtt_ns = Some(now - t);
+                d.first_rtt_ns = now.saturating_sub(t);
             }
         }
 
@@ -371,17 +374,21 @@ impl TcpAnalysis {
             }
             let r_last_ack = r.and_then(|r| r.last_ack);
             let rd = r.unwrap_or(Dir::new(0));
-            let ooo_ns = d.first_rtt_ns.filter(|&t| t > 0).unwrap_or(DEFAULT_OOO_NS);
+            let ooo_ns = if d.first_rtt_ns > 0 {
+                d.first_rtt_ns
+            } else {
+                DEFAULT_OOO_NS
+            };
             if seglen > 0 && r_last_ack.is_some_and(|la| !gt(s.seq.wrapping_add(seglen), la)) {
                 a |= flag::SPURIOUS_RETRANSMISSION;
             } else if not_advanced
-                && now - rd.last_ack_ns < FAST_RETRANSMISSION_NS
+                && now.saturating_sub(rd.last_ack_ns) < FAST_RETRANSMISSION_NS
                 && rd.dup_acks >= 2
                 && rd.last_ack == Some(s.seq)
             {
                 a |= flag::FAST_RETRANSMISSION;
             } else if not_advanced
-                && now - d.next_seq_ns < ooo_ns
+                && now.saturating_sub(d.next_seq_ns) < ooo_ns
                 && d.next_seq != Some(s.seq.wrapping_add(counts))
             {
                 a |= flag::OUT_OF_ORDER;
@@ -412,8 +419,8 @@ impl TcpAnalysis {
             rd.ws = peer_ws;
             rd.max_to_be_acked = r_max.or(rd.max_to_be_acked);
             rd.dup_acks = r_dup.unwrap_or(rd.dup_acks);
-            if let (Some(rtt), None) = (d.first_rtt_ns, rd.first_rtt_ns) {
-                rd.first_rtt_ns = Some(rtt);
+            if rd.first_rtt_ns == 0 {
+                rd.first_rtt_ns = d.first_rtt_ns;
             }
         }
         info
@@ -542,6 +549,12 @@ mod tests {
         let mut text = Vec::new();
         write_prefix(&a3, &mut text);
         assert_eq!(text, b"[TCP Dup ACK 6#2] ");
+    }
+
+    #[test]
+    fn state_stays_small() {
+        // What MAX_STREAMS connections cost: both directions and the key.
+        assert!(core::mem::size_of::<[Option<Dir>; 2]>() + 36 <= 240);
     }
 
     #[test]
