@@ -608,6 +608,17 @@ fn dns_info(l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
 // ---------------------------------------------------------------------------------------
 // HTTP, SSDP
 
+/// The Info HTTP sets for a message whose head it read but whose body a later segment
+/// completes: its first line (then TCP appends the reassembly note).
+pub(crate) fn http_head_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    if !matches!(http::Head::parse(b), http::Parse::Complete(_)) {
+        return false;
+    }
+    format_text(out, line::first_line(b));
+    out.push(b' ');
+    true
+}
+
 fn http_info(_l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
     let http::Parse::Complete(h) = http::Head::parse(b) else {
         return false;

@@ -330,6 +330,18 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             tcp_prefix(f, l, out);
             out.extend_from_slice(b"[TCP segment of a reassembled PDU]");
         }
+        // HTTP shows the start line of a message whose head this segment starts, before
+        // asking for the body.
+        Proto::Tcp
+            if f.pending == Some(Proto::Http)
+                && f.pending_starts
+                && f.app.is_empty()
+                && crate::app_info::http_head_info(l.payload(f.buffer(l)), &mut Vec::new()) =>
+        {
+            tcp_prefix(f, l, out);
+            crate::app_info::http_head_info(l.payload(f.buffer(l)), out);
+            out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
+        }
         // VNC names the message a segment belongs to before asking for the rest.
         Proto::Tcp if f.pending.is_some() && f.app.is_empty() && f.vnc_message.is_some() => {
             tcp_prefix(f, l, out);
