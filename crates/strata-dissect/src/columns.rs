@@ -331,15 +331,15 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             out.extend_from_slice(b"[TCP segment of a reassembled PDU]");
         }
         // HTTP shows the start line of a message whose head this segment starts, before
-        // asking for the body.
-        Proto::Tcp
-            if f.pending == Some(Proto::Http)
-                && f.pending_starts
-                && f.app.is_empty()
-                && crate::app_info::http_head_info(l.payload(f.buffer(l)), &mut Vec::new()) =>
-        {
+        // asking for the body (else the TCP line, as for any segment of a message).
+        Proto::Tcp if f.pending == Some(Proto::Http) && f.pending_starts && f.app.is_empty() => {
+            let start = out.len();
             tcp_prefix(f, l, out);
-            crate::app_info::http_head_info(l.payload(f.buffer(l)), out);
+            if !crate::app_info::http_head_info(l.payload(f.buffer(l)), out) {
+                out.truncate(start);
+                tcp_prefix(f, l, out);
+                tcp_info(f, l, out);
+            }
             out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
         }
         // VNC names the message a segment belongs to before asking for the rest.
