@@ -3,7 +3,8 @@
 //! LDAP, RDP; SSH KEXINIT, TLS certificates, DNS record types) against TShark run here on the
 //! shared captures of those protocols (CI installs it).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
 const FIELDS: &[&str] = &[
@@ -234,30 +235,10 @@ fn fields(cmd: &mut Command) -> Vec<String> {
 
 #[test]
 fn application_fields_against_tshark() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pcap");
-    if !dir.is_dir() {
-        eprintln!("SKIPPED: ../shared not found");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared is required when CI is set"
-        );
+    let Some(dir) = common::corpus() else {
         return;
-    }
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: tshark not installed");
-        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
-        return;
-    }
-    let mut caps: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
-            KEYWORDS.iter().any(|k| n.contains(k))
-        })
-        .collect();
-    caps.sort();
+    };
+    let caps = common::captures_named(&dir, KEYWORDS);
     let (mut cells, mut same) = (0usize, 0usize);
     for cap in &caps {
         let want = fields(Command::new("tshark").arg("-r").arg(cap));

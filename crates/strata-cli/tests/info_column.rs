@@ -4,7 +4,8 @@
 //! protocols (CI installs it). Only rows whose Protocol column (TShark's) is one of these
 //! count, so the transport rows' Info is measured elsewhere.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
 /// Protocol-column values whose Info this test measures.
@@ -96,30 +97,10 @@ fn columns(cmd: &mut Command) -> Vec<(String, String)> {
 
 #[test]
 fn application_info_column_against_tshark() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pcap");
-    if !dir.is_dir() {
-        eprintln!("SKIPPED: ../shared not found");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared is required when CI is set"
-        );
+    let Some(dir) = common::corpus() else {
         return;
-    }
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: tshark not installed");
-        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
-        return;
-    }
-    let mut caps: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().unwrap().to_string_lossy().to_lowercase();
-            KEYWORDS.iter().any(|k| n.contains(k))
-        })
-        .collect();
-    caps.sort();
+    };
+    let caps = common::captures_named(&dir, KEYWORDS);
     let (mut rows, mut same) = (0usize, 0usize);
     for cap in &caps {
         let want = columns(Command::new("tshark").arg("-r").arg(cap));

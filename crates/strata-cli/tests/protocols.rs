@@ -4,7 +4,8 @@
 //! unclaimed payload, TLS items per TCP hand-off and HTTP media types.
 //! `tools/protocols-diff` runs the same comparison over the whole corpus.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 
 const CAPTURES: &[&str] = &[
@@ -34,30 +35,11 @@ fn out(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&cmd.output().expect("runs").stdout).into_owned()
 }
 
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("STRATA_SHARED") {
-        Some(d) => PathBuf::from(d).join("corpus/pcap"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pcap"),
-    };
-    if !dir.is_dir() {
-        eprintln!("SKIPPED: ../shared not found");
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "../shared is required when CI is set"
-        );
-        return None;
-    }
-    if Command::new("tshark").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: tshark not installed");
-        assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
-        return None;
-    }
-    Some(dir)
-}
-
 #[test]
 fn frame_protocols_and_phs_against_tshark() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = common::corpus() else {
+        return;
+    };
     let (mut rows, mut same, mut phs_same, mut shown) = (0usize, 0usize, 0usize, 0);
     for name in CAPTURES {
         let cap = dir.join(name);

@@ -147,31 +147,16 @@ fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) ->
 }
 
 /// The IP addresses of the innermost unquoted IP layer before `at`.
-fn endpoints(decoded: &Decoded, frame: &[u8], datagram: &[u8], at: u32) -> ([u8; 16], [u8; 16]) {
-    let mut src = [0u8; 16];
-    let mut dst = [0u8; 16];
-    if let Some(l) = decoded
+fn endpoints(decoded: &Decoded, frame: &[u8], _datagram: &[u8], at: u32) -> ([u8; 16], [u8; 16]) {
+    decoded
         .layers()
         .iter()
         .rev()
         .filter(|l| l.start < at && !l.quoted && !l.reassembled)
         .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6))
-    {
-        let _ = datagram;
-        let h = l.header(frame);
-        match l.proto {
-            Proto::Ipv4 if h.len() >= 20 => {
-                src[..4].copy_from_slice(&h[12..16]);
-                dst[..4].copy_from_slice(&h[16..20]);
-            }
-            Proto::Ipv6 if h.len() >= 40 => {
-                src.copy_from_slice(&h[8..24]);
-                dst.copy_from_slice(&h[24..40]);
-            }
-            _ => {}
-        }
-    }
-    (src, dst)
+        .map_or(([0; 16], [0; 16]), |l| {
+            crate::frame::ip_addresses(l.proto, l.header(frame))
+        })
 }
 
 impl AppState {

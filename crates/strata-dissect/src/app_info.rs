@@ -11,16 +11,7 @@ use crate::text;
 use strata_wire::app::{self, dns, http, line, tls, vnc};
 use strata_wire::{Layer, Proto};
 
-fn be16(b: &[u8], i: usize) -> u16 {
-    b.get(i..i + 2)
-        .map(|s| u16::from_be_bytes([s[0], s[1]]))
-        .unwrap_or(0)
-}
-fn be32(b: &[u8], i: usize) -> u32 {
-    b.get(i..i + 4)
-        .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
-        .unwrap_or(0)
-}
+use crate::columns::{be16, be32};
 
 fn push(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
@@ -28,45 +19,30 @@ fn push(out: &mut Vec<u8>, s: &str) {
 
 /// Wireshark's `format_text`: printable text kept, C escapes for the usual control
 /// characters, octal (`\000`) for the others; invalid UTF-8 as U+FFFD.
-fn format_text(out: &mut Vec<u8>, mut b: &[u8]) {
-    while !b.is_empty() {
-        let (good, bad) = match core::str::from_utf8(b) {
-            Ok(s) => (s.len(), 0),
-            Err(e) => (
-                e.valid_up_to(),
-                e.error_len().unwrap_or(b.len() - e.valid_up_to()),
-            ),
+fn format_text(out: &mut Vec<u8>, b: &[u8]) {
+    strata_wire::text::push_utf8_escaped(out, b, |out, c| {
+        let esc = match c {
+            0x07 => b'a',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x0b => b'v',
+            b'\\' => b'\\',
+            c if c.is_ascii_control() => {
+                out.push(b'\\');
+                out.push(b'0' + (c >> 6));
+                out.push(b'0' + ((c >> 3) & 7));
+                out.push(b'0' + (c & 7));
+                return true;
+            }
+            _ => return false,
         };
-        for &c in &b[..good] {
-            let esc = match c {
-                0x07 => b'a',
-                0x08 => b'b',
-                0x0c => b'f',
-                b'\n' => b'n',
-                b'\r' => b'r',
-                b'\t' => b't',
-                0x0b => b'v',
-                b'\\' => b'\\',
-                c if c.is_ascii_control() => {
-                    out.push(b'\\');
-                    out.push(b'0' + (c >> 6));
-                    out.push(b'0' + ((c >> 3) & 7));
-                    out.push(b'0' + (c & 7));
-                    continue;
-                }
-                c => {
-                    out.push(c);
-                    continue;
-                }
-            };
-            out.push(b'\\');
-            out.push(esc);
-        }
-        for _ in 0..bad {
-            push(out, "\u{fffd}");
-        }
-        b = &b[good + bad..];
-    }
+        out.push(b'\\');
+        out.push(esc);
+        true
+    });
 }
 
 /// The [`app::NAMES`] kind of a named layer, by name (resolved at compile time).

@@ -7,12 +7,14 @@ use crate::frame::Frame;
 use crate::text;
 use strata_wire::{Layer, Proto};
 
-fn be16(b: &[u8], i: usize) -> u16 {
+/// Big-endian reads that give 0 past the end (a cut header shows zeros, as Wireshark's
+/// columns do).
+pub(crate) fn be16(b: &[u8], i: usize) -> u16 {
     b.get(i..i + 2)
         .map(|s| u16::from_be_bytes([s[0], s[1]]))
         .unwrap_or(0)
 }
-fn be32(b: &[u8], i: usize) -> u32 {
+pub(crate) fn be32(b: &[u8], i: usize) -> u32 {
     b.get(i..i + 4)
         .map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
         .unwrap_or(0)

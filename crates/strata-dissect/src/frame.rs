@@ -36,6 +36,25 @@ pub struct Frame<'a> {
     pub tcp: Option<crate::tcp_analysis::TcpInfo>,
 }
 
+/// An IPv4 or IPv6 header's source and destination, IPv4 in the first four bytes; zero
+/// when the header is cut.
+pub(crate) fn ip_addresses(proto: Proto, h: &[u8]) -> ([u8; 16], [u8; 16]) {
+    let mut src = [0u8; 16];
+    let mut dst = [0u8; 16];
+    match proto {
+        Proto::Ipv4 if h.len() >= 20 => {
+            src[..4].copy_from_slice(&h[12..16]);
+            dst[..4].copy_from_slice(&h[16..20]);
+        }
+        Proto::Ipv6 if h.len() >= 40 => {
+            src.copy_from_slice(&h[8..24]);
+            dst.copy_from_slice(&h[24..40]);
+        }
+        _ => {}
+    }
+    (src, dst)
+}
+
 /// True for the application-layer protocols (found by `app`, not the L2-L4 decoder).
 pub fn is_app(p: Proto) -> bool {
     matches!(

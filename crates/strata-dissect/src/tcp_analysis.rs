@@ -183,30 +183,15 @@ impl Segment {
 
 /// The addresses of the IP header just outside a TCP header (zero when there is none).
 pub(crate) fn endpoints(f: &Frame, tcp: &Layer) -> ([u8; 16], [u8; 16]) {
-    let mut src = [0u8; 16];
-    let mut dst = [0u8; 16];
-    let ip = f
-        .decoded
+    f.decoded
         .layers()
         .iter()
         .rev()
         .filter(|l| l.start < tcp.start && l.quoted == tcp.quoted)
-        .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6));
-    if let Some(l) = ip {
-        let h = f.header(l);
-        match l.proto {
-            Proto::Ipv4 if h.len() >= 20 => {
-                src[..4].copy_from_slice(&h[12..16]);
-                dst[..4].copy_from_slice(&h[16..20]);
-            }
-            Proto::Ipv6 if h.len() >= 40 => {
-                src.copy_from_slice(&h[8..24]);
-                dst.copy_from_slice(&h[24..40]);
-            }
-            _ => {}
-        }
-    }
-    (src, dst)
+        .find(|l| matches!(l.proto, Proto::Ipv4 | Proto::Ipv6))
+        .map_or(([0; 16], [0; 16]), |l| {
+            crate::frame::ip_addresses(l.proto, f.header(l))
+        })
 }
 
 /// Per-connection analysis state: both directions under one key, so a segment costs one

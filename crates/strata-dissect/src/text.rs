@@ -163,31 +163,19 @@ pub fn seconds(out: &mut Vec<u8>, nanos: i128, digits: u32) {
 /// 4.0.17): valid UTF-8 as it is, each invalid sequence as U+FFFD, backspace, form feed,
 /// newline, carriage return and tab as C escapes, and every other control character (DEL
 /// too) left out.
-pub fn field_string(out: &mut Vec<u8>, mut bytes: &[u8]) {
-    while !bytes.is_empty() {
-        let (good, bad) = match core::str::from_utf8(bytes) {
-            Ok(s) => (s.len(), 0),
-            Err(e) => (
-                e.valid_up_to(),
-                e.error_len().unwrap_or(bytes.len() - e.valid_up_to()),
-            ),
-        };
-        for &c in &bytes[..good] {
-            match c {
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0c => out.extend_from_slice(b"\\f"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                c if c.is_ascii_control() => {}
-                c => out.push(c),
-            }
+pub fn field_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    strata_wire::text::push_utf8_escaped(out, bytes, |out, c| {
+        match c {
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            c if c.is_ascii_control() => {}
+            _ => return false,
         }
-        for _ in 0..bad {
-            out.extend_from_slice("\u{fffd}".as_bytes());
-        }
-        bytes = &bytes[good + bad..];
-    }
+        true
+    });
 }
 
 #[cfg(test)]

@@ -5,7 +5,27 @@
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends `bytes` to `out` in Wireshark's printable form.
-pub fn push_printable(out: &mut Vec<u8>, mut bytes: &[u8]) {
+pub fn push_printable(out: &mut Vec<u8>, bytes: &[u8]) {
+    push_utf8_escaped(out, bytes, |out, c| {
+        if !c.is_ascii_control() {
+            return false;
+        }
+        out.extend_from_slice(b"\\x");
+        out.push(HEX[(c >> 4) as usize]);
+        out.push(HEX[(c & 0xf) as usize]);
+        true
+    });
+}
+
+/// Appends `bytes` as valid UTF-8: each byte of an invalid sequence as U+FFFD, and each
+/// ASCII byte through `escape`, which writes its replacement and returns true, or returns
+/// false to keep it. The escaping rules differ between Wireshark's views; this is their
+/// common frame.
+pub fn push_utf8_escaped(
+    out: &mut Vec<u8>,
+    mut bytes: &[u8],
+    mut escape: impl FnMut(&mut Vec<u8>, u8) -> bool,
+) {
     while !bytes.is_empty() {
         let (good, bad) = match core::str::from_utf8(bytes) {
             Ok(s) => (s.len(), 0),
@@ -15,11 +35,7 @@ pub fn push_printable(out: &mut Vec<u8>, mut bytes: &[u8]) {
             ),
         };
         for &c in &bytes[..good] {
-            if c.is_ascii_control() {
-                out.extend_from_slice(b"\\x");
-                out.push(HEX[(c >> 4) as usize]);
-                out.push(HEX[(c & 0xf) as usize]);
-            } else {
+            if !(c.is_ascii() && escape(out, c)) {
                 out.push(c);
             }
         }
