@@ -24,6 +24,12 @@ pub trait Proto {
     /// The value is given, not lent, so a layer that keeps it (payload bytes, the option list
     /// `show()` prints as written) need not copy it.
     fn set(&mut self, field: &str, v: Value) -> Conv<()>;
+    /// [`Proto::set`] for a layer that is built but never shown (`craft_spec`, `Crafter`): the
+    /// layer may skip what only `show()` reads (the option list or records as given, which
+    /// would have to be copied out of the spec). The bytes are the same.
+    fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.set(field, v)
+    }
     /// Where a builder method keeps the first error until `build()` reports it (boxed: every
     /// layer carries the slot, rarely filled, and a small layer is cheap to move and clone).
     fn deferred(&mut self) -> &mut Option<Box<CraftError>>;
@@ -72,7 +78,22 @@ pub fn set_field(p: &mut dyn Proto, field: &str, v: Value) -> Result<()> {
 /// [`set_field`] for a field name already found in `p.fields()` (the spec parser looks it up
 /// once per argument).
 pub(crate) fn set_known_field(p: &mut dyn Proto, field: &str, v: Value) -> Result<()> {
-    p.set(field, v).map_err(|msg| CraftError::BadValue {
+    set_known_field_as(p, field, v, true)
+}
+
+/// [`set_known_field`], through [`Proto::set_unshown`] unless `shown`.
+pub(crate) fn set_known_field_as(
+    p: &mut dyn Proto,
+    field: &str,
+    v: Value,
+    shown: bool,
+) -> Result<()> {
+    let set = if shown {
+        p.set(field, v)
+    } else {
+        p.set_unshown(field, v)
+    };
+    set.map_err(|msg| CraftError::BadValue {
         col: None,
         layer: p.class(),
         field: field.to_string(),
@@ -201,15 +222,14 @@ impl Layer {
             "DNS" => Dns::new().into(),
             "Raw" => Raw::new().into(),
             "Padding" => Raw::padding().into(),
-            _ => {
-                if let Some(e) = Ipv6Ext::by_class(name) {
-                    e.into()
-                } else if let Some(m) = Icmpv6::by_class(name) {
-                    m.into()
-                } else {
-                    NdOpt::by_class(name)?.into()
-                }
-            }
+            // The other classes share a prefix: names without it (`DNSQR`, `IPOption_NOP`,
+            // typos) are not compared with them.
+            _ if name.starts_with("IPv6Ext") => Ipv6Ext::by_class(name)?.into(),
+            _ if name.starts_with("ICMPv6") => match Icmpv6::by_class(name) {
+                Some(m) => m.into(),
+                None => NdOpt::by_class(name)?.into(),
+            },
+            _ => return None,
         })
     }
 

@@ -44,7 +44,7 @@
 //! lexing the rest of the spec before reporting a syntax error ([`Lexer::first_error`]).
 
 use crate::error::{did_you_mean, CraftError};
-use crate::packet::{set_field, set_known_field, Layer, Packet};
+use crate::packet::{set_field, set_known_field_as, Layer, Packet};
 use crate::value::{same_name, Value};
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::borrow::Cow;
@@ -655,6 +655,9 @@ struct Parser<'a> {
     layers: Vec<Layer>,
     /// How many [`Parser::atom`]s are open (see [`MAX_DEPTH`]).
     depth: usize,
+    /// Whether the packets may be shown (`parse_spec`); crafting only builds them, and layers
+    /// skip what only `show()` reads ([`crate::packet::Proto::set_unshown`]).
+    shown: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -850,25 +853,33 @@ impl<'a> Parser<'a> {
     /// `None` if `t` is not a literal.
     #[inline(always)]
     fn literal(&self, t: Tok) -> Result<Option<Val<'a>>> {
+        if matches!(t.kind(), Kind::Str | Kind::Bytes) && !self.live() {
+            return Ok(Some(Val::Failed));
+        }
+        Ok(self.literal_value(t)?.map(Val::V))
+    }
+
+    /// [`Parser::literal`] while evaluation is on: the value itself.
+    #[inline(always)]
+    fn literal_value(&self, t: Tok) -> Result<Option<Value<'a>>> {
         Ok(Some(match t.kind() {
             // A plain decimal straight from the bytes (the general path slices the text).
             Kind::Num => {
                 let digits = self.src.as_bytes().get(t.start()..t.end());
                 match small_decimal(digits.unwrap_or_default()) {
-                    Some(i) => Val::V(Value::Int(i)),
+                    Some(i) => Value::Int(i),
                     None => match number_value(self.text(t), t.pos())? {
-                        Number::Int(i) => Val::V(Value::Int(i)),
-                        Number::Float(f) => Val::V(Value::Float(f)),
+                        Number::Int(i) => Value::Int(i),
+                        Number::Float(f) => Value::Float(f),
                     },
                 }
             }
-            Kind::Str if self.live() => Val::V(Value::Str(self.decode_str(t)?)),
-            Kind::Bytes if self.live() => Val::V(Value::Bytes(self.decode(t, true)?)),
-            Kind::Str | Kind::Bytes => Val::Failed,
+            Kind::Str => Value::Str(self.decode_str(t)?),
+            Kind::Bytes => Value::Bytes(self.decode(t, true)?),
             Kind::Name => match self.text(t) {
-                "None" => Val::V(Value::None),
-                "True" => Val::V(Value::Bool(true)),
-                "False" => Val::V(Value::Bool(false)),
+                "None" => Value::None,
+                "True" => Value::Bool(true),
+                "False" => Value::Bool(false),
                 _ => return Ok(None),
             },
             Kind::Punct | Kind::End | Kind::Error => return Ok(None),
@@ -920,7 +931,15 @@ impl<'a> Parser<'a> {
         if !self.eat(b'(')? {
             return Err(syntax(pos, format!("{name} needs parentheses: {name}()")));
         }
-        let mut layer = Layer::by_class(name);
+        // A layer goes into `Parser::layers` now and its fields are set there (no move of the
+        // finished layer); a call that fails leaves it there, harmless: the spec has failed.
+        let layer = match Layer::by_class(name) {
+            Some(l) => {
+                self.layers.push(l);
+                Some(self.layers.len() - 1)
+            }
+            None => None,
+        };
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
         while !self.eat(b')')? {
@@ -931,11 +950,31 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
+            // The usual argument, `field=literal` of a layer: the literal's value goes straight
+            // to the field (what the general path below does, without an expression's value).
+            if let (Some(at), Some((field, fpos))) = (layer, keyword) {
+                let t = self.cur;
+                if self.live() && (self.lexer.next_is(b',') || self.lexer.next_is(b')')) {
+                    if let Some(v) = self.literal_value(t)? {
+                        self.next()?;
+                        let (l, shown) = (&mut self.layers[at], self.shown);
+                        let arg = (field, fpos);
+                        if let Err(e) = set_arg(l, name, &mut varying, arg, v, t.pos(), shown) {
+                            self.failed = Some(e);
+                        }
+                        if !self.eat(b',')? {
+                            self.expect(b')', "',' or ')'")?;
+                            break;
+                        }
+                        continue;
+                    }
+                }
+            }
             // A layer takes keyword arguments only (Raw's load aside), and says so before its
             // value is evaluated: keep evaluation off while the value is read.
             let positional_error = keyword.is_none()
                 && self.live()
-                && layer.as_ref().is_some_and(|l| !matches!(l, Layer::Raw(_)));
+                && layer.is_some_and(|at| !matches!(self.layers[at], Layer::Raw(_)));
             let positional_msg = || format!("{name} takes keyword arguments (field=value)");
             if positional_error {
                 self.failed = Some(syntax(pos, positional_msg()));
@@ -946,11 +985,13 @@ impl<'a> Parser<'a> {
                 self.failed = Some(syntax(vpos, positional_msg()));
             }
             let value = self.value(arg);
-            match (&mut layer, value) {
-                (Some(l), Some(v)) => {
+            match (layer, value) {
+                (Some(at), Some(v)) => {
                     let (field, fpos) = keyword.unwrap_or(("load", vpos));
                     if self.live() {
-                        if let Err(e) = set_arg(l, name, &mut varying, (field, fpos), v, vpos) {
+                        let l = &mut self.layers[at];
+                        let arg = (field, fpos);
+                        if let Err(e) = set_arg(l, name, &mut varying, arg, v, vpos, self.shown) {
                             self.failed = Some(e);
                         }
                     }
@@ -965,7 +1006,20 @@ impl<'a> Parser<'a> {
         }
         Ok(match layer {
             _ if !self.live() => Val::Failed,
-            Some(layer) => Val::P(self.push_layer(layer, varying)),
+            Some(at) => {
+                // A layer call gathers no call arguments: nothing to free (and no call to
+                // `drop` for an empty vector).
+                debug_assert!(call_args.is_empty());
+                core::mem::forget(call_args);
+                for d in &mut varying {
+                    d.layer = at;
+                }
+                Val::P(Stack {
+                    layers: at..at + 1,
+                    varying,
+                    repeat: 1,
+                })
+            }
             None => Val::V(Value::Call {
                 name: Cow::Borrowed(name),
                 args: call_args,
@@ -1001,6 +1055,7 @@ fn set_arg<'a>(
     (field, fpos): (&str, usize),
     v: Value<'a>,
     vpos: usize,
+    shown: bool,
 ) -> Result<()> {
     let proto = layer.proto_mut();
     // Check the name first, so a typo is reported as such whatever the value.
@@ -1015,7 +1070,7 @@ fn set_arg<'a>(
         varying.retain(|d| d.field != field);
     }
     if !is_generator(class, field, &v) {
-        return Ok(set_known_field(proto, field, v).map_err(|e| e.at_column(vpos))?);
+        return Ok(set_known_field_as(proto, field, v, shown).map_err(|e| e.at_column(vpos))?);
     }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
@@ -1026,7 +1081,8 @@ fn set_arg<'a>(
     // Every alternative must be a valid value (the first bad one is reported); the layer
     // keeps the first.
     for alt in alts.iter().chain(alts.first()) {
-        set_known_field(layer.proto_mut(), field, alt.clone()).map_err(|e| e.at_column(vpos))?;
+        set_known_field_as(layer.proto_mut(), field, alt.clone(), shown)
+            .map_err(|e| e.at_column(vpos))?;
     }
     if alts.len() != 1 {
         varying.push(Varying {
@@ -1052,7 +1108,8 @@ fn is_generator(class: &str, field: &str, v: &Value) -> bool {
         Value::Tuple(t) => {
             matches!(t.as_slice(), [Value::Int(_), Value::Int(_)]) && !is_list_field(field)
         }
-        Value::Str(s) => is_address_field(class, field) && s.contains('/'),
+        // The slash first: a short scan, where the address-field test compares names.
+        Value::Str(s) => s.as_bytes().contains(&b'/') && is_address_field(class, field),
         _ => false,
     }
 }
@@ -1236,8 +1293,8 @@ fn count(k: i128, unit: usize, pos: usize) -> Result<usize> {
 /// Parses a spec into the packets it stands for, in Scapy's order: the first layer's fields
 /// vary slowest, and within a layer the field given last varies slowest.
 pub fn parse(spec: &str) -> crate::Result<Vec<Packet>> {
-    parse_stack(spec, Vec::new())
-        .and_then(|(stack, layers)| packets(stack, layers))
+    parse_stack(spec, Vec::new(), true)
+        .and_then(|(stack, layers)| packets(stack, layers, true))
         .map_err(|e| char_columns(*e, spec))
 }
 
@@ -1285,7 +1342,7 @@ impl Crafter {
 fn craft_into(spec: &str, layers: &mut Vec<Layer>, frames: &mut Vec<Vec<u8>>) -> crate::Result<()> {
     layers.clear();
     let (stack, parsed) =
-        parse_stack(spec, core::mem::take(layers)).map_err(|e| char_columns(*e, spec))?;
+        parse_stack(spec, core::mem::take(layers), false).map_err(|e| char_columns(*e, spec))?;
     if stack.varying.is_empty() && stack.repeat == 1 && stack.layers == (0..parsed.len()) {
         frames.resize_with(1, Vec::new);
         let packet = Packet { layers: parsed };
@@ -1294,7 +1351,7 @@ fn craft_into(spec: &str, layers: &mut Vec<Layer>, frames: &mut Vec<Vec<u8>>) ->
         layers.clear();
         return built;
     }
-    let packets = packets(stack, parsed).map_err(|e| char_columns(*e, spec))?;
+    let packets = packets(stack, parsed, false).map_err(|e| char_columns(*e, spec))?;
     frames.resize_with(packets.len(), Vec::new);
     for (packet, frame) in packets.iter().zip(frames.iter_mut()) {
         packet.build_into(frame)?;
@@ -1305,7 +1362,8 @@ fn craft_into(spec: &str, layers: &mut Vec<Layer>, frames: &mut Vec<Vec<u8>>) ->
 /// The packets a spec stands for, before expansion, and the layers its stack is a range of;
 /// error positions in bytes.
 /// `layers` is an empty vector to put them in (its capacity reused).
-fn parse_stack(spec: &str, mut layers: Vec<Layer>) -> Result<(Stack<'_>, Vec<Layer>)> {
+/// `shown`: whether the packets may be shown ([`Parser::shown`]).
+fn parse_stack(spec: &str, mut layers: Vec<Layer>, shown: bool) -> Result<(Stack<'_>, Vec<Layer>)> {
     // Token positions are `u32`s.
     if spec.len() >= u32::MAX as usize {
         return Err(syntax(1, "the spec is longer than 4 GiB"));
@@ -1325,6 +1383,7 @@ fn parse_stack(spec: &str, mut layers: Vec<Layer>) -> Result<(Stack<'_>, Vec<Lay
             layers
         },
         depth: 0,
+        shown,
     };
     let parsed = p.expr().and_then(|(v, vpos)| match p.cur.kind() {
         Kind::End => Ok((v, vpos)),
@@ -1353,7 +1412,7 @@ fn parse_stack(spec: &str, mut layers: Vec<Layer>) -> Result<(Stack<'_>, Vec<Lay
 
 /// Expands a stack into its packets: one per combination of the varying fields' values (an
 /// odometer whose last dimension turns fastest), the whole repeated `repeat` times.
-fn packets(stack: Stack<'_>, mut layers: Vec<Layer>) -> Result<Vec<Packet>> {
+fn packets(stack: Stack<'_>, mut layers: Vec<Layer>, shown: bool) -> Result<Vec<Packet>> {
     let Stack {
         layers: range,
         mut varying,
@@ -1390,7 +1449,7 @@ fn packets(stack: Stack<'_>, mut layers: Vec<Layer>) -> Result<Vec<Packet>> {
             core::mem::take(&mut layers)
         };
         for (d, &k) in dims.iter().zip(&idx) {
-            set_known_field(pkt[d.layer].proto_mut(), d.field, d.alts[k].clone())?;
+            set_known_field_as(pkt[d.layer].proto_mut(), d.field, d.alts[k].clone(), shown)?;
         }
         out.push(Packet { layers: pkt });
         // Odometer: the last dimension turns fastest.

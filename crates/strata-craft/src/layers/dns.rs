@@ -292,20 +292,9 @@ fn summary(v: &Value) -> String {
     }
 }
 
-impl Proto for Dns {
-    fn class(&self) -> &'static str {
-        "DNS"
-    }
-    fn title(&self) -> &'static str {
-        "DNS"
-    }
-    fn fields(&self) -> &'static [&'static str] {
-        &[
-            "length", "id", "qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode",
-            "qdcount", "ancount", "nscount", "arcount", "qd", "an", "ns", "ar",
-        ]
-    }
-    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+impl Dns {
+    /// [`Proto::set`]; the records as given are kept for `show()` only if `shown`.
+    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<()> {
         let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
         match field {
             "length" => self.length = opt(&v, Value::u16)?,
@@ -348,11 +337,36 @@ impl Proto for Dns {
                 self.sections[i] = Section {
                     bytes: bytes.into(),
                     count: v.item_slice().len(),
-                    given: v.into_owned_with(RECORD_NAMES),
+                    given: if shown {
+                        v.into_owned_with(RECORD_NAMES)
+                    } else {
+                        Value::None
+                    },
                 };
             }
         }
         Ok(())
+    }
+}
+
+impl Proto for Dns {
+    fn class(&self) -> &'static str {
+        "DNS"
+    }
+    fn title(&self) -> &'static str {
+        "DNS"
+    }
+    fn fields(&self) -> &'static [&'static str] {
+        &[
+            "length", "id", "qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode",
+            "qdcount", "ancount", "nscount", "arcount", "qd", "an", "ns", "ar",
+        ]
+    }
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.set_as(field, v, true)
+    }
+    fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.set_as(field, v, false)
     }
     deferred_impl!();
     fn header_len(&self, cx: &Cx) -> usize {

@@ -163,20 +163,9 @@ fn encode_option(pair: &Value, out: &mut Vec<u8>) -> Conv<()> {
     Ok(())
 }
 
-impl Proto for Tcp {
-    fn class(&self) -> &'static str {
-        "TCP"
-    }
-    fn title(&self) -> &'static str {
-        "TCP"
-    }
-    fn fields(&self) -> &'static [&'static str] {
-        &[
-            "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum",
-            "urgptr", "options",
-        ]
-    }
-    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+impl Tcp {
+    /// [`Proto::set`]; the option list as given is kept for `show()` only if `shown`.
+    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<()> {
         let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
             "sport" => self.sport = port(&v)?,
@@ -203,10 +192,35 @@ impl Proto for Tcp {
                     return Err(format!("{} bytes of options: TCP allows 40", out.len()));
                 }
                 self.options = out;
-                self.options_given = v.into_owned_with(&OPTION_NAME_TEXT);
+                self.options_given = if shown {
+                    v.into_owned_with(&OPTION_NAME_TEXT)
+                } else {
+                    Value::None
+                };
             }
         }
         Ok(())
+    }
+}
+
+impl Proto for Tcp {
+    fn class(&self) -> &'static str {
+        "TCP"
+    }
+    fn title(&self) -> &'static str {
+        "TCP"
+    }
+    fn fields(&self) -> &'static [&'static str] {
+        &[
+            "sport", "dport", "seq", "ack", "dataofs", "reserved", "flags", "window", "chksum",
+            "urgptr", "options",
+        ]
+    }
+    fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.set_as(field, v, true)
+    }
+    fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.set_as(field, v, false)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {
