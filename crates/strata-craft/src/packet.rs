@@ -8,7 +8,7 @@
 
 use crate::error::{did_you_mean, CraftError, Result};
 use crate::layers::*;
-use crate::value::{Conv, Value};
+use crate::value::{same_name, Conv, Value};
 use core::ops::Div;
 
 /// What every layer provides. The crate implements it for each layer; users go through
@@ -29,6 +29,21 @@ pub trait Proto {
     /// would have to be copied out of the spec). The bytes are the same.
     fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
         self.set(field, v)
+    }
+    /// Sets the field named `field` if the layer has one, `Ok(false)` (the value unread) if it
+    /// has none; `shown` picks [`Proto::set`] or [`Proto::set_unshown`]. The spec parser's
+    /// entry: the common layers override it with one match on the name, instead of a search
+    /// of `fields()` followed by `set`'s own match.
+    fn try_set(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
+        let Some(&f) = self.fields().iter().find(|f| same_name(f, field)) else {
+            return Ok(false);
+        };
+        let set = if shown {
+            self.set(f, v)
+        } else {
+            self.set_unshown(f, v)
+        };
+        set.map(|()| true)
     }
     /// Where a builder method keeps the first error until `build()` reports it (boxed: every
     /// layer carries the slot, rarely filled, and a small layer is cheap to move and clone).

@@ -189,6 +189,7 @@ impl Value<'_> {
     }
 
     /// [`Value::text`] borrowed, for values that are parsed, not kept (addresses).
+    #[inline]
     pub fn as_text(&self) -> Conv<&str> {
         match self {
             Value::Str(s) => Ok(s),
@@ -237,6 +238,24 @@ impl Value<'_> {
             Value::None => &[],
             v => core::slice::from_ref(v),
         }
+    }
+}
+
+/// Drops a value a setter has read, without a call to its drop glue when it owns nothing (a
+/// number, `None`, a literal borrowed from the spec: nearly every spec argument).
+#[inline(always)]
+pub(crate) fn discard(v: Value) {
+    let owns_nothing = matches!(
+        &v,
+        Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(Cow::Borrowed(_))
+            | Value::Bytes(Cow::Borrowed(_))
+    );
+    if owns_nothing {
+        core::mem::forget(v);
     }
 }
 

@@ -5,7 +5,7 @@ use super::hex;
 use crate::error::{CraftError, Result};
 use crate::names::{name_of, ARP_OPS, ETHER_TYPES};
 use crate::packet::{builders, deferred_impl, opt, Cx, Proto};
-use crate::value::{Conv, Value};
+use crate::value::{discard, Conv, Value};
 use core::net::Ipv4Addr;
 use strata_wire::{arp, MacAddr};
 
@@ -51,6 +51,9 @@ impl Proto for Arp {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.try_set(field, v, true).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, _: bool) -> Conv<bool> {
         match field {
             "hwtype" => self.hwtype = opt(&v, Value::u16)?,
             "ptype" => self.ptype = opt(&v, |v| v.enumerated(16, ETHER_TYPES).map(|x| x as u16))?,
@@ -60,9 +63,11 @@ impl Proto for Arp {
             "hwsrc" => self.hwsrc = opt(&v, Value::mac)?,
             "psrc" => self.psrc = opt(&v, Value::ipv4)?,
             "hwdst" => self.hwdst = opt(&v, Value::mac)?,
-            _ => self.pdst = opt(&v, Value::ipv4)?,
+            "pdst" => self.pdst = opt(&v, Value::ipv4)?,
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {

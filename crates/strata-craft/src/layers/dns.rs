@@ -8,7 +8,7 @@ use super::hex;
 use crate::error::{CraftError, Result};
 use crate::names::{name_of, DNS_CLASSES, DNS_OPCODES, DNS_RCODES, DNS_TYPES};
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
-use crate::value::{escape_bytes, Conv, Value};
+use crate::value::{discard, escape_bytes, Conv, Value};
 use core::net::{Ipv4Addr, Ipv6Addr};
 use std::borrow::Cow;
 use strata_wire::bytes::{be16, put16};
@@ -294,7 +294,7 @@ fn summary(v: &Value) -> String {
 
 impl Dns {
     /// [`Proto::set`]; the records as given are kept for `show()` only if `shown`.
-    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<()> {
+    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
         let bit = |v: &Value| opt(v, |v| v.uint(1).map(|x| x as u8));
         match field {
             "length" => self.length = opt(&v, Value::u16)?,
@@ -313,14 +313,14 @@ impl Dns {
             "ancount" => self.ancount = opt(&v, Value::u16)?,
             "nscount" => self.nscount = opt(&v, Value::u16)?,
             "arcount" => self.arcount = opt(&v, Value::u16)?,
-            section => {
+            section @ ("qd" | "an" | "ns" | "ar") => {
                 let i = ["qd", "an", "ns", "ar"]
                     .iter()
                     .position(|s| *s == section)
                     .unwrap_or(3);
                 if i == 0 && matches!(v, Value::None) {
                     self.sections[0] = default_question();
-                    return Ok(());
+                    return Ok(true);
                 }
                 // The count goes in a 16-bit field (Scapy's struct.pack fails the same way).
                 if v.item_slice().len() > usize::from(u16::MAX) {
@@ -343,9 +343,12 @@ impl Dns {
                         Value::None
                     },
                 };
+                return Ok(true);
             }
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
 }
 
@@ -363,10 +366,13 @@ impl Proto for Dns {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        self.set_as(field, v, true)
+        self.set_as(field, v, true).map(drop)
     }
     fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
-        self.set_as(field, v, false)
+        self.set_as(field, v, false).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
+        self.set_as(field, v, shown)
     }
     deferred_impl!();
     fn header_len(&self, cx: &Cx) -> usize {

@@ -4,7 +4,7 @@ use super::{bound_ethertype, hex, l3_above, multicast_mac};
 use crate::error::{CraftError, Result};
 use crate::names::{name_of, ETHER_TYPES};
 use crate::packet::{builders, deferred_impl, opt, Cx, Proto};
-use crate::value::{Conv, Value};
+use crate::value::{discard, Conv, Value};
 use strata_wire::{ethernet, MacAddr};
 
 /// Ethernet II. Defaults as Scapy: `type` from the payload (`bind_layers`), else 0x9000.
@@ -46,12 +46,17 @@ impl Proto for Ether {
         &["dst", "src", "type"]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.try_set(field, v, true).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, _: bool) -> Conv<bool> {
         match field {
             "dst" => self.dst = opt(&v, Value::mac)?,
             "src" => self.src = opt(&v, Value::mac)?,
-            _ => self.r#type = opt(&v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
+            "type" => self.r#type = opt(&v, |v| v.enumerated(16, ETHER_TYPES))?.map(|t| t as u16),
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {

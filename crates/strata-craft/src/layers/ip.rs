@@ -5,7 +5,7 @@ use super::hex;
 use crate::error::{CraftError, Result};
 use crate::names::{name_of, IP_PROTOS};
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
-use crate::value::{escape_bytes, Conv, Value};
+use crate::value::{discard, escape_bytes, Conv, Value};
 use core::net::Ipv4Addr;
 use std::borrow::Cow;
 use strata_wire::ipv4;
@@ -200,6 +200,9 @@ impl Proto for Ip {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.try_set(field, v, true).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, _: bool) -> Conv<bool> {
         match field {
             "version" => self.version = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
             "ihl" => self.ihl = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
@@ -213,9 +216,11 @@ impl Proto for Ip {
             "chksum" => self.chksum = opt(&v, Value::u16)?,
             "src" => self.src = opt(&v, Value::ipv4)?,
             "dst" => self.dst = opt(&v, Value::ipv4)?,
-            _ => self.options = encode_options(&v)?,
+            "options" => self.options = encode_options(&v)?,
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {

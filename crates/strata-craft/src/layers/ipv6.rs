@@ -7,7 +7,7 @@ use super::icmpv6::nd_overload;
 use crate::error::{CraftError, Result};
 use crate::names::{name_of, IPV6_NH};
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
-use crate::value::{escape_bytes, Conv, Value};
+use crate::value::{discard, escape_bytes, Conv, Value};
 use core::net::Ipv6Addr;
 use strata_wire::bytes::{be16, be32, put32};
 use strata_wire::ipv6;
@@ -81,6 +81,9 @@ impl Proto for Ipv6 {
         &["version", "tc", "fl", "plen", "nh", "hlim", "src", "dst"]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.try_set(field, v, true).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, _: bool) -> Conv<bool> {
         match field {
             "version" => self.version = opt(&v, |v| v.uint(4).map(|x| x as u8))?,
             "tc" => self.tc = opt(&v, Value::u8)?,
@@ -89,9 +92,11 @@ impl Proto for Ipv6 {
             "nh" => self.nh = opt(&v, |v| v.enumerated(8, IPV6_NH).map(|x| x as u8))?,
             "hlim" => self.hlim = opt(&v, Value::u8)?,
             "src" => self.src = opt(&v, Value::ipv6)?,
-            _ => self.dst = opt(&v, Value::ipv6)?,
+            "dst" => self.dst = opt(&v, Value::ipv6)?,
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {

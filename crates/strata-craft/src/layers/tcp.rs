@@ -6,7 +6,7 @@ use super::udp::{fill_checksum, NO_PSEUDO};
 use crate::error::{CraftError, Result};
 use crate::names::SERVICES;
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
-use crate::value::{Conv, Value};
+use crate::value::{discard, Conv, Value};
 use strata_wire::bytes::{be16, be32, u8_at};
 use strata_wire::tcp;
 
@@ -165,7 +165,7 @@ fn encode_option(pair: &Value, out: &mut Vec<u8>) -> Conv<()> {
 
 impl Tcp {
     /// [`Proto::set`]; the option list as given is kept for `show()` only if `shown`.
-    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<()> {
+    fn set_as(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
         let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
             "sport" => self.sport = port(&v)?,
@@ -178,7 +178,7 @@ impl Tcp {
             "window" => self.window = opt(&v, Value::u16)?,
             "chksum" => self.chksum = opt(&v, Value::u16)?,
             "urgptr" => self.urgptr = opt(&v, Value::u16)?,
-            _ => {
+            "options" => {
                 // Room for TCP's 40 bytes of options: no regrowing while encoding.
                 let mut out = Vec::with_capacity(40);
                 if let Value::Bytes(b) = &v {
@@ -197,9 +197,12 @@ impl Tcp {
                 } else {
                     Value::None
                 };
+                return Ok(true);
             }
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
 }
 
@@ -217,10 +220,13 @@ impl Proto for Tcp {
         ]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
-        self.set_as(field, v, true)
+        self.set_as(field, v, true).map(drop)
     }
     fn set_unshown(&mut self, field: &str, v: Value) -> Conv<()> {
-        self.set_as(field, v, false)
+        self.set_as(field, v, false).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
+        self.set_as(field, v, shown)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {

@@ -6,7 +6,7 @@ use crate::error::{CraftError, Result};
 use crate::names::SERVICES;
 use crate::packet::{builders, deferred_impl, opt, Cx, Layer, Proto};
 use crate::pseudo;
-use crate::value::{Conv, Value};
+use crate::value::{discard, Conv, Value};
 use strata_wire::bytes::{be16, put16};
 use strata_wire::checksum::PseudoHeader;
 use strata_wire::udp;
@@ -59,14 +59,19 @@ impl Proto for Udp {
         &["sport", "dport", "len", "chksum"]
     }
     fn set(&mut self, field: &str, v: Value) -> Conv<()> {
+        self.try_set(field, v, true).map(drop)
+    }
+    fn try_set(&mut self, field: &str, v: Value, _: bool) -> Conv<bool> {
         let port = |v: &Value| opt(v, |v| v.enumerated(16, SERVICES).map(|x| x as u16));
         match field {
             "sport" => self.sport = port(&v)?,
             "dport" => self.dport = port(&v)?,
             "len" => self.len = opt(&v, Value::u16)?,
-            _ => self.chksum = opt(&v, Value::u16)?,
+            "chksum" => self.chksum = opt(&v, Value::u16)?,
+            _ => return Ok(false),
         }
-        Ok(())
+        discard(v);
+        Ok(true)
     }
     deferred_impl!();
     fn header_len(&self, _: &Cx) -> usize {
