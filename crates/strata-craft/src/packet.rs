@@ -128,6 +128,7 @@ pub(crate) fn set_or_defer(p: &mut dyn Proto, field: &str, v: Value) {
 }
 
 /// `Option<T>` from a value, `None` meaning "default / automatic".
+#[inline(always)]
 pub(crate) fn opt<'v, T>(v: &Value<'v>, f: impl FnOnce(&Value<'v>) -> Conv<T>) -> Conv<Option<T>> {
     match v {
         Value::None => Ok(None),
@@ -181,6 +182,14 @@ macro_rules! layer_enum {
             pub fn proto_mut(&mut self) -> &mut dyn Proto {
                 match self {
                     $(Layer::$variant(l) => l),*
+                }
+            }
+            /// [`Proto::try_set`] called directly, not through a trait object (the spec
+            /// parser's call for every argument).
+            #[inline(always)]
+            pub(crate) fn try_set(&mut self, field: &str, v: Value, shown: bool) -> Conv<bool> {
+                match self {
+                    $(Layer::$variant(l) => l.try_set(field, v, shown)),*
                 }
             }
         }

@@ -125,8 +125,16 @@ impl Tok {
     fn pos(self) -> usize {
         self.start() + 1
     }
+    /// Whether the token is of kind `k`: the kind byte compared as it lies, where
+    /// `kind() == k` first turns it into a [`Kind`] (a test at nearly every token).
+    #[inline(always)]
+    fn is(self, k: Kind) -> bool {
+        (self.0 >> 72) as u8 == k as u8
+    }
+    /// Whether the token is the punctuation `c`: kind and character in one comparison.
+    #[inline(always)]
     fn is_punct(self, c: u8) -> bool {
-        self.kind() == Kind::Punct && self.aux() == c
+        (self.0 >> 64) as u16 == (Kind::Punct as u16) << 8 | u16::from(c)
     }
 }
 
@@ -194,7 +202,7 @@ impl<'a> Lexer<'a> {
     /// The next token; `End` at the end, again and again. On bad text, an `Error` token, and
     /// the lexer stays before it: [`Lexer::error`] tells why. (Not a `Result`: a bare token
     /// comes back in registers, which matters at one call per token.)
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Tok {
         // Punctuation, half the tokens of a spec, without the general path's frame.
         match self.src.as_bytes().get(self.i) {
@@ -276,6 +284,69 @@ impl<'a> Lexer<'a> {
         } else {
             Err(syntax(i + 1, format!("unexpected character '{c}'")))
         }
+    }
+
+    /// After a name (the lexer just past it): `= literal` followed by `,` or `)`, when the
+    /// literal is a plain string or bytes literal (no escape, ASCII, no raw prefix) or a plain
+    /// decimal, with at most spaces between: the literal's value (as [`Parser::literal_value`]
+    /// gives it), where it starts and where the `,` or `)` is. `None` for anything else, which
+    /// the general path reads (nothing is consumed here).
+    #[inline(always)]
+    fn keyword_literal(&self) -> Option<(Value<'a>, usize, usize)> {
+        let (src, b) = (self.src, self.src.as_bytes());
+        // The byte at `i`, or the first one after spaces there (rare: looked for only when
+        // the byte is a space).
+        let after_spaces = |mut i: usize| {
+            if b.get(i) == Some(&b' ') {
+                while b.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            (i, b.get(i).copied())
+        };
+        let (eq, c) = after_spaces(self.i);
+        if c != Some(b'=') {
+            return None;
+        }
+        let (start, first) = after_spaces(eq + 1);
+        let mut i = start;
+        let v = match first? {
+            c @ (b'\'' | b'"' | b'b' | b'B') => {
+                let is_bytes = matches!(c, b'b' | b'B');
+                let quote = i + usize::from(is_bytes);
+                let q = *b.get(quote)?;
+                if !matches!(q, b'\'' | b'"') {
+                    return None;
+                }
+                let rest = b.get(quote + 1..)?;
+                let n = rest.iter().position(|&c| LITERAL_STOP[usize::from(c)])?;
+                if rest[n] != q {
+                    return None;
+                }
+                // ASCII up to the closing quote: the slice is on character boundaries.
+                let body = src.get(quote + 1..quote + 1 + n)?;
+                i = quote + n + 2;
+                if is_bytes {
+                    Value::Bytes(Cow::Borrowed(body.as_bytes()))
+                } else {
+                    Value::Str(Cow::Borrowed(body))
+                }
+            }
+            b'0'..=b'9' => {
+                // As `number_token`'s plain decimals and `small_decimal`.
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let continues = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.');
+                if digits > 18 || b.get(i + digits).is_some_and(continues) {
+                    return None;
+                }
+                let v = small_decimal(&b[i..i + digits])?;
+                i += digits;
+                Value::Int(v)
+            }
+            _ => return None,
+        };
+        let (end, c) = after_spaces(i);
+        matches!(c, Some(b',' | b')')).then_some((v, start, end))
     }
 
     /// The first lexing error from here to the end, if any: it outranks a syntax error found
@@ -662,6 +733,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     /// A token's text.
+    #[inline(always)]
     fn text(&self, t: Tok) -> &'a str {
         self.src.get(t.start()..t.end()).unwrap_or_default()
     }
@@ -681,7 +753,7 @@ impl<'a> Parser<'a> {
     fn next(&mut self) -> Result<Tok> {
         let t = self.cur;
         self.cur = self.lexer.next();
-        if self.cur.kind() == Kind::Error {
+        if self.cur.is(Kind::Error) {
             return Err(self.lexer.error());
         }
         Ok(t)
@@ -751,8 +823,7 @@ impl<'a> Parser<'a> {
     /// short, and the (large) values are copied up fewer frames.
     fn operation(&mut self, min: u8) -> Result<Valued<'a>> {
         let (mut l, mut lpos) = self.atom()?;
-        while self.cur.kind() == Kind::Punct && matches!(self.cur.aux(), b'+' | b'-' | b'/' | b'*')
-        {
+        while self.cur.is(Kind::Punct) && matches!(self.cur.aux(), b'+' | b'-' | b'/' | b'*') {
             let (op, pos) = (self.cur.aux(), self.cur.pos());
             let binds = if matches!(op, b'+' | b'-') { 1 } else { 2 };
             if binds < min {
@@ -943,7 +1014,27 @@ impl<'a> Parser<'a> {
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
         while !self.eat(b')')? {
-            let keyword = if self.cur.kind() == Kind::Name && self.lexer.next_is(b'=') {
+            // The usual argument, `field='text'` or `field=80` of a layer, read from the bytes
+            // in one go ([`Lexer::keyword_literal`]) and set: what the paths below do with four
+            // tokens, the value's expression and `Parser::item`.
+            if let (Some(at), true) = (layer, self.cur.is(Kind::Name) && self.live()) {
+                if let Some((v, vstart, after)) = self.lexer.keyword_literal() {
+                    let arg = (self.text(self.cur), self.cur.pos());
+                    // Lexed as the general path lexes it: the `,` or `)` after the value.
+                    self.lexer.i = after;
+                    self.cur = self.lexer.next();
+                    let (l, shown) = (&mut self.layers[at], self.shown);
+                    if let Err(e) = set_arg(l, name, &mut varying, arg, v, vstart + 1, shown) {
+                        self.failed = Some(e);
+                    }
+                    if !self.eat(b',')? {
+                        self.expect(b')', "',' or ')'")?;
+                        break;
+                    }
+                    continue;
+                }
+            }
+            let keyword = if self.cur.is(Kind::Name) && self.lexer.next_is(b'=') {
                 let name = self.next()?;
                 self.next()?;
                 Some((self.text(name), name.pos()))
@@ -1047,7 +1138,9 @@ impl<'a> Parser<'a> {
 
 /// Sets one `field=value` argument of a layer call (at `fpos` / `vpos` in the spec). A value
 /// standing for several packets is checked in full, its first alternative set on the layer,
-/// and the alternatives kept in `varying`.
+/// and the alternatives kept in `varying` ([`set_generator`]). In line: it runs for nearly
+/// every argument, and the usual value is set by one call to the layer.
+#[inline(always)]
 fn set_arg<'a>(
     layer: &mut Layer,
     class: &str,
@@ -1057,36 +1150,41 @@ fn set_arg<'a>(
     vpos: usize,
     shown: bool,
 ) -> Result<()> {
-    let proto = layer.proto_mut();
-    // A later argument for the same field replaces an earlier one.
-    let replace = |varying: &mut Vec<Varying>| {
-        if !varying.is_empty() {
-            varying.retain(|d| d.field != field);
-        }
-    };
-    if !is_generator(class, field, &v) {
-        replace(varying);
-        // The layer checks the name before the value, so a typo is reported as such whatever
-        // the value.
-        return match proto.try_set(field, v, shown) {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(unknown_field(proto, field, fpos)),
-            Err(msg) => Err(Box::new(
-                CraftError::BadValue {
-                    col: None,
-                    layer: proto.class(),
-                    field: field.to_string(),
-                    msg,
-                }
-                .at_column(vpos),
-            )),
-        };
+    if is_generator(class, field, &v) {
+        return set_generator(layer, class, varying, (field, fpos), v, vpos, shown);
     }
+    // A later argument for the same field replaces an earlier one.
+    if !varying.is_empty() {
+        varying.retain(|d| d.field != field);
+    }
+    // The layer checks the name before the value, so a typo is reported as such whatever the
+    // value.
+    match layer.try_set(field, v, shown) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(unknown_field(layer.proto_mut(), field, fpos)),
+        Err(msg) => Err(bad_value(layer.proto(), field, msg, vpos)),
+    }
+}
+
+/// [`set_arg`] for a value standing for several packets.
+#[inline(never)]
+fn set_generator<'a>(
+    layer: &mut Layer,
+    class: &str,
+    varying: &mut Vec<Varying<'a>>,
+    (field, fpos): (&str, usize),
+    v: Value<'a>,
+    vpos: usize,
+    shown: bool,
+) -> Result<()> {
+    let proto = layer.proto_mut();
     // Check the name first, so a typo is reported as such whatever the value.
     let Some(&field) = proto.fields().iter().find(|f| same_name(f, field)) else {
         return Err(unknown_field(proto, field, fpos));
     };
-    replace(varying);
+    if !varying.is_empty() {
+        varying.retain(|d| d.field != field);
+    }
     let alts = expand(class, field, v).map_err(|msg| CraftError::BadValue {
         col: Some(vpos),
         layer: layer.proto().class(),
@@ -1109,6 +1207,25 @@ fn set_arg<'a>(
     Ok(())
 }
 
+/// A field's bad value, at `vpos`.
+#[cold]
+fn bad_value(
+    proto: &dyn crate::packet::Proto,
+    field: &str,
+    msg: String,
+    vpos: usize,
+) -> Box<CraftError> {
+    Box::new(
+        CraftError::BadValue {
+            col: None,
+            layer: proto.class(),
+            field: field.to_string(),
+            msg,
+        }
+        .at_column(vpos),
+    )
+}
+
 /// The error for a field `proto` does not have, at `fpos` (with a suggestion).
 #[cold]
 fn unknown_field(
@@ -1129,6 +1246,7 @@ fn is_list_field(field: &str) -> bool {
 
 /// Whether a value may stand for other values than itself under Scapy's generator rules
 /// ([`expand`]); other values are set as they are.
+#[inline(always)]
 fn is_generator(class: &str, field: &str, v: &Value) -> bool {
     // The value first: most are numbers and plain strings, settled without a name compared.
     match v {

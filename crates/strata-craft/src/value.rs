@@ -93,15 +93,14 @@ impl Value<'_> {
             Value::Bool(b) => *b as i128,
             v => return Err(format!("expects an integer, got {}", v.describe())),
         };
-        let max = if bits >= 64 {
-            u64::MAX as i128
-        } else {
-            (1i128 << bits) - 1
+        let max = match bits {
+            0 => 0,
+            b => u64::MAX >> (64 - b.min(64)),
         };
-        if i < 0 || i > max {
-            return Err(format!("{i} does not fit in {bits} bits (0..={max})"));
+        match u64::try_from(i) {
+            Ok(u) if u <= max => Ok(u),
+            _ => Err(format!("{i} does not fit in {bits} bits (0..={max})")),
         }
-        Ok(i as u64)
     }
 
     pub fn u8(&self) -> Conv<u8> {
@@ -189,7 +188,7 @@ impl Value<'_> {
     }
 
     /// [`Value::text`] borrowed, for values that are parsed, not kept (addresses).
-    #[inline]
+    #[inline(always)]
     pub fn as_text(&self) -> Conv<&str> {
         match self {
             Value::Str(s) => Ok(s),
