@@ -145,6 +145,18 @@ fn syntax(pos: usize, msg: impl Into<String>) -> Box<CraftError> {
     })
 }
 
+/// The offset of the first byte at or after `i` that is not a space, and that byte. (Looks
+/// for more spaces only when there is one: most specs have none.)
+#[inline(always)]
+fn after_spaces(b: &[u8], mut i: usize) -> (usize, Option<u8>) {
+    if b.get(i) == Some(&b' ') {
+        while b.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    }
+    (i, b.get(i).copied())
+}
+
 /// The character starting at byte `i` (ASCII without decoding).
 fn char_at(src: &str, i: usize) -> Option<char> {
     match src.as_bytes().get(i) {
@@ -286,31 +298,68 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// After a name (the lexer just past it): `= literal` followed by `,` or `)`, when the
-    /// literal is a plain string or bytes literal (no escape, ASCII, no raw prefix) or a plain
-    /// decimal, with at most spaces between: the literal's value (as [`Parser::literal_value`]
-    /// gives it), where it starts and where the `,` or `)` is. `None` for anything else, which
-    /// the general path reads (nothing is consumed here).
+    /// After a name (the lexer just past it): `= literal` followed by `,` or `)`, with at most
+    /// spaces between, the literal one [`Lexer::plain_literal`] reads: its value, where it
+    /// starts and where the `,` or `)` is. `None` for anything else, which the general path
+    /// reads (nothing is consumed here).
     #[inline(always)]
     fn keyword_literal(&self) -> Option<(Value<'a>, usize, usize)> {
-        let (src, b) = (self.src, self.src.as_bytes());
-        // The byte at `i`, or the first one after spaces there (rare: looked for only when
-        // the byte is a space).
-        let after_spaces = |mut i: usize| {
-            if b.get(i) == Some(&b' ') {
-                while b.get(i) == Some(&b' ') {
-                    i += 1;
-                }
-            }
-            (i, b.get(i).copied())
-        };
-        let (eq, c) = after_spaces(self.i);
+        let b = self.src.as_bytes();
+        let (eq, c) = after_spaces(b, self.i);
         if c != Some(b'=') {
             return None;
         }
-        let (start, first) = after_spaces(eq + 1);
-        let mut i = start;
-        let v = match first? {
+        let (start, _) = after_spaces(b, eq + 1);
+        let (v, i) = self.plain_literal(start)?;
+        let (end, c) = after_spaces(b, i);
+        matches!(c, Some(b',' | b')')).then_some((v, start, end))
+    }
+
+    /// After `(` (the lexer just past it): a tuple of literals [`Lexer::plain_literal`] reads,
+    /// with at least one comma (`('MSS', 1460)`, `('NOP', None)`), followed by `,` or `close`:
+    /// its items and where the `,` or `close` is. `None` for anything else (nothing is
+    /// consumed).
+    fn literal_tuple(&self, close: u8) -> Option<(Vec<Value<'a>>, usize)> {
+        let b = self.src.as_bytes();
+        let mut items = Vec::new();
+        let mut i = self.i;
+        let mut comma = false;
+        loop {
+            let (at, _) = after_spaces(b, i);
+            let (v, end) = self.plain_literal(at)?;
+            if items.is_empty() {
+                // Tuples are nearly always pairs.
+                items.reserve_exact(2);
+            }
+            items.push(v);
+            match after_spaces(b, end) {
+                (k, Some(b')')) => {
+                    i = k + 1;
+                    break;
+                }
+                (k, Some(b',')) => {
+                    comma = true;
+                    i = k + 1;
+                    if let (k, Some(b')')) = after_spaces(b, i) {
+                        i = k + 1;
+                        break;
+                    }
+                }
+                _ => return None,
+            }
+        }
+        let (end, c) = after_spaces(b, i);
+        (comma && (c == Some(b',') || c == Some(close))).then_some((items, end))
+    }
+
+    /// The literal starting at byte `i` when it is one the usual arguments and items are: a
+    /// plain string or bytes literal (no escape, ASCII, no raw prefix), a plain decimal,
+    /// `None`, `True` or `False`; its value (as [`Parser::literal_value`] gives it) and the
+    /// offset after it. `None` for anything else.
+    #[inline(always)]
+    fn plain_literal(&self, mut i: usize) -> Option<(Value<'a>, usize)> {
+        let (src, b) = (self.src, self.src.as_bytes());
+        let v = match *b.get(i)? {
             c @ (b'\'' | b'"' | b'b' | b'B') => {
                 let is_bytes = matches!(c, b'b' | b'B');
                 let quote = i + usize::from(is_bytes);
@@ -343,10 +392,27 @@ impl<'a> Lexer<'a> {
                 i += digits;
                 Value::Int(v)
             }
+            b'N' | b'T' | b'F' => {
+                let n = b[i..]
+                    .iter()
+                    .take_while(|&&c| NAME_BYTES[usize::from(c)])
+                    .count();
+                // A non-ASCII character may continue the name.
+                if b.get(i + n).is_some_and(|c| !c.is_ascii()) {
+                    return None;
+                }
+                let v = match &b[i..i + n] {
+                    b"None" => Value::None,
+                    b"True" => Value::Bool(true),
+                    b"False" => Value::Bool(false),
+                    _ => return None,
+                };
+                i += n;
+                v
+            }
             _ => return None,
         };
-        let (end, c) = after_spaces(i);
-        matches!(c, Some(b',' | b')')).then_some((v, start, end))
+        Some((v, i))
     }
 
     /// The first lexing error from here to the end, if any: it outranks a syntax error found
@@ -904,6 +970,20 @@ impl<'a> Parser<'a> {
             (Kind::Punct, b'[') => {
                 let mut items = Vec::with_capacity(4);
                 while !self.eat(b']')? {
+                    // A tuple of literals (TCP options) read from the bytes in one go, as its
+                    // `atom` would read it (hence the depth bound).
+                    if self.cur.is_punct(b'(') && self.live() && self.depth < MAX_DEPTH {
+                        if let Some((tuple, end)) = self.lexer.literal_tuple(b']') {
+                            self.lexer.i = end;
+                            self.cur = self.lexer.next();
+                            items.push(Value::Tuple(tuple));
+                            if !self.eat(b',')? {
+                                self.expect(b']', "',' or ']'")?;
+                                break;
+                            }
+                            continue;
+                        }
+                    }
                     let item = self.item(b']')?;
                     if let Some(v) = self.value(item) {
                         items.push(v);
@@ -1017,15 +1097,19 @@ impl<'a> Parser<'a> {
             // The usual argument, `field='text'` or `field=80` of a layer, read from the bytes
             // in one go ([`Lexer::keyword_literal`]) and set: what the paths below do with four
             // tokens, the value's expression and `Parser::item`.
-            if let (Some(at), true) = (layer, self.cur.is(Kind::Name) && self.live()) {
+            if self.cur.is(Kind::Name) && self.live() {
                 if let Some((v, vstart, after)) = self.lexer.keyword_literal() {
                     let arg = (self.text(self.cur), self.cur.pos());
                     // Lexed as the general path lexes it: the `,` or `)` after the value.
                     self.lexer.i = after;
                     self.cur = self.lexer.next();
-                    let (l, shown) = (&mut self.layers[at], self.shown);
-                    if let Err(e) = set_arg(l, name, &mut varying, arg, v, vstart + 1, shown) {
-                        self.failed = Some(e);
+                    if let Some(at) = layer {
+                        let (l, shown) = (&mut self.layers[at], self.shown);
+                        if let Err(e) = set_arg(l, name, &mut varying, arg, v, vstart + 1, shown) {
+                            self.failed = Some(e);
+                        }
+                    } else {
+                        call_args.push((Some(Cow::Borrowed(arg.0)), v));
                     }
                     if !self.eat(b',')? {
                         self.expect(b')', "',' or ')'")?;
@@ -1372,7 +1456,10 @@ fn binary<'a>(
             // Adjacent while evaluating (see `Parser::layers`).
             debug_assert_eq!(a.layers.end, b.layers.start);
             a.layers.end = b.layers.end;
-            if !b.varying.is_empty() {
+            if b.varying.is_empty() {
+                // Nothing to free (and no call to `drop` for an empty vector).
+                core::mem::forget(b.varying);
+            } else {
                 a.varying.extend(b.varying);
             }
             Ok(Val::P(a))
