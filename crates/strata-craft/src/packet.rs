@@ -257,6 +257,25 @@ impl Layer {
         })
     }
 
+    /// [`Layer::by_class`] added to `layers` (the spec parser's call); `false` if `name` is
+    /// no layer. The common layers are written into the vector as they are made, not moved
+    /// into it.
+    pub(crate) fn push_class(name: &str, layers: &mut Vec<Layer>) -> bool {
+        match name {
+            "Ether" => layers.push(Layer::Ether(Ether::new())),
+            "IP" => layers.push(Layer::Ip(Ip::new())),
+            "IPv6" => layers.push(Layer::Ipv6(Ipv6::new())),
+            "TCP" => layers.push(Layer::Tcp(Tcp::new())),
+            "UDP" => layers.push(Layer::Udp(Udp::new())),
+            "ARP" => layers.push(Layer::Arp(Arp::new())),
+            _ => match Layer::by_class(name) {
+                Some(l) => layers.push(l),
+                None => return false,
+            },
+        }
+        true
+    }
+
     /// Every class name `by_class` knows (for "did you mean").
     pub fn classes() -> Vec<&'static str> {
         let mut v = vec![

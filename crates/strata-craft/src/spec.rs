@@ -1084,13 +1084,7 @@ impl<'a> Parser<'a> {
         }
         // A layer goes into `Parser::layers` now and its fields are set there (no move of the
         // finished layer); a call that fails leaves it there, harmless: the spec has failed.
-        let layer = match Layer::by_class(name) {
-            Some(l) => {
-                self.layers.push(l);
-                Some(self.layers.len() - 1)
-            }
-            None => None,
-        };
+        let layer = Layer::push_class(name, &mut self.layers).then(|| self.layers.len() - 1);
         let mut varying: Vec<Varying> = Vec::new();
         let mut call_args = Vec::new();
         while !self.eat(b')')? {
@@ -1100,9 +1094,10 @@ impl<'a> Parser<'a> {
             if self.cur.is(Kind::Name) && self.live() {
                 if let Some((v, vstart, after)) = self.lexer.keyword_literal() {
                     let arg = (self.text(self.cur), self.cur.pos());
-                    // Lexed as the general path lexes it: the `,` or `)` after the value.
-                    self.lexer.i = after;
-                    self.cur = self.lexer.next();
+                    // The `,` or `)` after the value, the token the general path has next.
+                    let c = self.src.as_bytes()[after];
+                    self.cur = Tok::new(Kind::Punct, c, after, after + 1);
+                    self.lexer.i = after + 1;
                     if let Some(at) = layer {
                         let (l, shown) = (&mut self.layers[at], self.shown);
                         if let Err(e) = set_arg(l, name, &mut varying, arg, v, vstart + 1, shown) {
