@@ -184,6 +184,26 @@ macro_rules! layer_enum {
                     $(Layer::$variant(l) => l),*
                 }
             }
+            /// [`Proto::header_len`], [`Proto::emit`] and [`Proto::deferred_ref`] called
+            /// directly, not through a trait object (every build calls them for each layer).
+            #[inline(always)]
+            fn header_len_of(&self, cx: &Cx) -> usize {
+                match self {
+                    $(Layer::$variant(l) => l.header_len(cx)),*
+                }
+            }
+            #[inline(always)]
+            fn emit_into(&self, cx: &Cx, out: &mut [u8]) -> Result<()> {
+                match self {
+                    $(Layer::$variant(l) => l.emit(cx, out)),*
+                }
+            }
+            #[inline(always)]
+            fn deferred_error(&self) -> &Option<Box<CraftError>> {
+                match self {
+                    $(Layer::$variant(l) => l.deferred_ref()),*
+                }
+            }
             /// [`Proto::try_set`] called directly, not through a trait object (the spec
             /// parser's call for every argument).
             #[inline(always)]
@@ -341,7 +361,7 @@ impl Packet {
     /// The first error a builder method kept, if any.
     fn check(&self) -> Result<()> {
         for l in &self.layers {
-            if let Some(e) = l.proto().deferred_ref() {
+            if let Some(e) = l.deferred_error() {
                 return Err(CraftError::clone(e));
             }
         }
@@ -381,7 +401,7 @@ impl Packet {
             &mut more
         };
         for (i, len) in lens.iter_mut().enumerate() {
-            *len = self.layers[i].proto().header_len(&self.cx(i));
+            *len = self.layers[i].header_len_of(&self.cx(i));
         }
         let total = lens.iter().sum();
         buf.clear();
@@ -391,7 +411,7 @@ impl Packet {
         for i in (0..self.layers.len()).rev() {
             start = start.saturating_sub(lens[i]);
             let out = buf.get_mut(start..).unwrap_or_default();
-            self.layers[i].proto().emit(&self.cx(i), out)?;
+            self.layers[i].emit_into(&self.cx(i), out)?;
         }
         Ok(())
     }

@@ -87,11 +87,12 @@ impl Value<'_> {
     }
 
     /// An unsigned integer that fits in `bits` bits (booleans count as 0/1, as in Python).
+    #[inline]
     pub fn uint(&self, bits: u32) -> Conv<u64> {
         let i = match self {
             Value::Int(i) => *i,
             Value::Bool(b) => *b as i128,
-            v => return Err(format!("expects an integer, got {}", v.describe())),
+            v => return Err(not_an_integer(v)),
         };
         let max = match bits {
             0 => 0,
@@ -99,7 +100,7 @@ impl Value<'_> {
         };
         match u64::try_from(i) {
             Ok(u) if u <= max => Ok(u),
-            _ => Err(format!("{i} does not fit in {bits} bits (0..={max})")),
+            _ => Err(does_not_fit(i, bits, max)),
         }
     }
 
@@ -238,6 +239,16 @@ impl Value<'_> {
             v => core::slice::from_ref(v),
         }
     }
+}
+
+/// [`Value::uint`]'s errors, out of its way.
+#[cold]
+fn not_an_integer(v: &Value) -> String {
+    format!("expects an integer, got {}", v.describe())
+}
+#[cold]
+fn does_not_fit(i: i128, bits: u32, max: u64) -> String {
+    format!("{i} does not fit in {bits} bits (0..={max})")
 }
 
 /// Drops a value a setter has read, without a call to its drop glue when it owns nothing (a
