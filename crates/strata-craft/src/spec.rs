@@ -26,7 +26,12 @@
 //!   there (only a layer that keeps a value, such as a payload, copies it);
 //! - the parser evaluates as it goes instead of building a syntax tree, and sets each field as
 //!   soon as its argument is read; an argument or item that is one literal (nearly all) is
-//!   read without the expression machinery ([`Parser::item`]);
+//!   read without the expression machinery ([`Parser::item`]), and the usual `field='text'` /
+//!   `field=80` argument and tuple of literals in a list (TCP options) straight from the bytes,
+//!   without their tokens ([`Lexer::keyword_literal`], [`Lexer::literal_tuple`]);
+//! - a layer matches a field name once ([`crate::packet::Proto::try_set`]), and crafting (which
+//!   never shows its packets) lets layers skip what only `show()` reads, such as the option
+//!   list as given ([`crate::packet::Proto::set_unshown`]);
 //! - a field value that stands for one packet (the common case) is set once and never cloned;
 //!   only lists, ranges and networks are expanded into alternatives;
 //! - every layer of the spec goes into one vector as its call ends ([`Parser::layers`]); a
