@@ -10,6 +10,8 @@ use std::process::Command;
 
 /// Protocol-column values whose Info this test measures.
 const PROTOCOLS: &[&str] = &[
+    "STP",
+    "VNC",
     "DNS",
     "MDNS",
     "LLMNR",
@@ -45,6 +47,8 @@ const PROTOCOLS: &[&str] = &[
 ];
 
 const KEYWORDS: &[&str] = &[
+    "spanning_tree",
+    "rfb",
     "dns",
     "http",
     "443",

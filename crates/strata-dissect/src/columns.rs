@@ -386,6 +386,7 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             out.extend_from_slice(name.as_bytes());
         }
         Proto::Arp => arp_info(h, out),
+        Proto::Llc if h.first() == Some(&0x42) => stp_info(l.payload(f.buffer(l)), out),
         Proto::Ipv4 if be16(h, 6) & 0x3fff != 0 && !l.reassembled => {
             let proto = h.get(9).copied().unwrap_or(0);
             let off = be16(h, 6) & 0x1fff;
@@ -510,6 +511,39 @@ fn tcp_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
             Err(_) => break,
         }
     }
+}
+
+/// A spanning-tree BPDU (IEEE 802.1D / 802.1w) after its LLC header, as Wireshark sums
+/// it up: the kind, then the root bridge (priority / system id extension / MAC), the root
+/// path cost and the port.
+fn stp_info(b: &[u8], out: &mut Vec<u8>) {
+    let (Some(&version), Some(&kind)) = (b.get(2), b.get(3)) else {
+        return;
+    };
+    let name: &[u8] = match (kind, version) {
+        (0x80, _) => {
+            out.extend_from_slice(b"Topology Change Notification");
+            return;
+        }
+        (0x00, _) => b"Conf. Root = ",
+        (0x02, 2) => b"RST. Root = ",
+        (0x02, 3) => b"MST. Root = ",
+        _ => return,
+    };
+    let Some(root) = b.get(5..13) else {
+        return;
+    };
+    out.extend_from_slice(name);
+    let id = u16::from_be_bytes([root[0], root[1]]);
+    text::dec(out, (id & 0xf000) as u64);
+    out.push(b'/');
+    text::dec(out, (id & 0x0fff) as u64);
+    out.push(b'/');
+    text::colon_hex(out, &root[2..8]);
+    out.extend_from_slice(b"  Cost = ");
+    text::dec(out, be32(b, 13) as u64);
+    out.extend_from_slice(b"  Port = ");
+    text::hex(out, be16(b, 25) as u64, 4);
 }
 
 fn icmp_info(f: &Frame, h: &[u8], out: &mut Vec<u8>) {
