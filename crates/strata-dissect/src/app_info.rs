@@ -185,7 +185,8 @@ pub(crate) fn vnc_message(m: vnc::Message, b: &[u8], out: &mut Vec<u8>) {
             } else {
                 b"Client protocol version: "
             });
-            out.extend_from_slice(b.get(4..11).unwrap_or_default());
+            // Escaped: the bytes are the peer's, not necessarily text (fuzz finding).
+            format_text(out, b.get(4..11).unwrap_or_default());
             return;
         }
         SecurityTypes => "Security types supported",

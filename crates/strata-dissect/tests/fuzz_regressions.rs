@@ -66,3 +66,39 @@ fn tls_sni_with_non_ascii_bytes_prints_like_tshark() {
     );
     assert!(std::str::from_utf8(&row).is_ok(), "{row:?}");
 }
+
+/// An Ethernet / IPv4 / TCP 5900 segment opening a VNC stream with a version message whose
+/// digits are not text (the `decoder` and `dissect_app` targets found it within a second of
+/// the VNC Info's arrival): the Info column printed the raw bytes, so the row was not UTF-8.
+/// Fixed: the version is escaped like any of the peer's text.
+#[test]
+fn vnc_version_that_is_not_text_prints_as_utf8() {
+    let payload = b"RFB 003.0\xff\xfe\n";
+    let mut frame = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
+    let total = 20 + 20 + payload.len();
+    frame.extend_from_slice(&[
+        0x45,
+        0,
+        (total >> 8) as u8,
+        total as u8,
+        0,
+        1,
+        0,
+        0,
+        64,
+        6,
+        0,
+        0,
+    ]);
+    frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+    // 5900 -> 40000, seq 1, ack 1, PSH+ACK.
+    frame.extend_from_slice(&[0x17, 0x0c, 0x9c, 0x40, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18]);
+    frame.extend_from_slice(&[0x20, 0, 0, 0, 0, 0]);
+    frame.extend_from_slice(payload);
+    let row = fields_row(&frame, &["_ws.col.Protocol", "_ws.col.Info"]);
+    let text = String::from_utf8(row).expect("UTF-8");
+    assert!(
+        text.starts_with("VNC\tServer protocol version: 003.0"),
+        "{text}"
+    );
+}
