@@ -361,6 +361,11 @@ fn walk(f: &Frame, each: &mut dyn FnMut(Step)) {
         // Payload nothing claims is `data`; a segment of a known protocol's stream that
         // completes no message shows nothing.
         Proto::Tcp if payload && !f.claimed && !f.retransmission => each(Step::both("data")),
+        // VNC's dissector sees every segment of a message (and names it) before asking for
+        // the rest, so the segment lists it.
+        Proto::Tcp if payload && f.vnc_message.is_some() && !f.retransmission => {
+            each(Step::both("vnc"))
+        }
         Proto::Udp if payload => each(Step::both("data")),
         Proto::Ipv4 | Proto::Ipv6 if payload && !last.partial => {
             let h = f.header(last);
