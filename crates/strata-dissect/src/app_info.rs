@@ -619,9 +619,10 @@ fn http_info(_l: &Layer, b: &[u8], out: &mut Vec<u8>) -> bool {
             } else if ct.eq_ignore_ascii_case(b"image/gif") && body.starts_with(b"GIF8") {
                 format_text(out, &body[..body.len().min(6)]);
             } else {
-                for &c in ct {
-                    out.push(c.to_ascii_lowercase());
-                }
+                // Lower-cased, and escaped: the header is the peer's bytes (fuzz finding).
+                let at = out.len();
+                format_text(out, ct);
+                out[at..].make_ascii_lowercase();
             }
             out.push(b')');
         }
