@@ -73,28 +73,7 @@ fn tls_sni_with_non_ascii_bytes_prints_like_tshark() {
 /// Fixed: the version is escaped like any of the peer's text.
 #[test]
 fn vnc_version_that_is_not_text_prints_as_utf8() {
-    let payload = b"RFB 003.0\xff\xfe\n";
-    let mut frame = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
-    let total = 20 + 20 + payload.len();
-    frame.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        1,
-        0,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-    // 5900 -> 40000, seq 1, ack 1, PSH+ACK.
-    frame.extend_from_slice(&[0x17, 0x0c, 0x9c, 0x40, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18]);
-    frame.extend_from_slice(&[0x20, 0, 0, 0, 0, 0]);
-    frame.extend_from_slice(payload);
+    let frame = tcp_frame(5900, b"RFB 003.0\xff\xfe\n");
     let row = fields_row(&frame, &["_ws.col.Protocol", "_ws.col.Info"]);
     let text = String::from_utf8(row).expect("UTF-8");
     assert!(
@@ -107,30 +86,25 @@ fn vnc_version_that_is_not_text_prints_as_utf8() {
 /// found it once the application Info joined): the Info printed them raw. Fixed: escaped.
 #[test]
 fn http_content_type_that_is_not_text_prints_as_utf8() {
-    let payload: &[u8] =
-        b"HTTP/1.1 200 OK\r\nContent-Type: \x16\xb0p\r\nContent-Length: 1\r\n\r\nx";
-    let mut frame = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
-    let total = 20 + 20 + payload.len();
-    frame.extend_from_slice(&[
-        0x45,
-        0,
-        (total >> 8) as u8,
-        total as u8,
-        0,
-        1,
-        0,
-        0,
-        64,
-        6,
-        0,
-        0,
-    ]);
-    frame.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
-    // 80 -> 40000, seq 1, ack 1, PSH+ACK.
-    frame.extend_from_slice(&[0, 80, 0x9c, 0x40, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18]);
-    frame.extend_from_slice(&[0x20, 0, 0, 0, 0, 0]);
-    frame.extend_from_slice(payload);
+    let frame = tcp_frame(
+        80,
+        b"HTTP/1.1 200 OK\r\nContent-Type: \x16\xb0p\r\nContent-Length: 1\r\n\r\nx",
+    );
     let row = fields_row(&frame, &["_ws.col.Protocol", "_ws.col.Info"]);
     let text = String::from_utf8(row).expect("UTF-8");
     assert!(text.starts_with("HTTP\tHTTP/1.1 200 OK  ("), "{text}");
+}
+
+/// An Ethernet / IPv4 / TCP frame from `sport` to 40000 (seq 1, ack 1, PSH+ACK) carrying
+/// `payload`.
+fn tcp_frame(sport: u16, payload: &[u8]) -> Vec<u8> {
+    let total = (20 + 20 + payload.len()) as u16;
+    let mut frame = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00, 0x45, 0];
+    frame.extend_from_slice(&total.to_be_bytes());
+    frame.extend_from_slice(&[0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+    frame.extend_from_slice(&sport.to_be_bytes());
+    frame.extend_from_slice(&[0x9c, 0x40, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18]);
+    frame.extend_from_slice(&[0x20, 0, 0, 0, 0, 0]);
+    frame.extend_from_slice(payload);
+    frame
 }
