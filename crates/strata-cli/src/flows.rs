@@ -237,8 +237,17 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
             })
         }
     };
+    // A closed pipe (`strata flows ... | head`) ends output quietly, as in `strata dissect`.
+    let closed = |e: &std::io::Error| e.kind() == std::io::ErrorKind::BrokenPipe;
+    if matches!(&result, Err(strata_flow::FlowError::Sink(e)) if closed(e)) {
+        return Ok(ExitCode::SUCCESS);
+    }
     // Finished even after a capture error: the flows before it make a valid file.
-    w.finish().map_err(|e| format!("{}: {e}", a.output))?;
+    match w.finish() {
+        Err(e) if closed(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(format!("{}: {e}", a.output)),
+        Ok(()) => {}
+    }
     let s = streamer.stats;
     eprintln!(
         "strata: {} packets ({} not part of any flow), {} flows, {} evicted by --max-flows, peak {} active, {:.2}s",

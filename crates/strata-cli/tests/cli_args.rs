@@ -71,3 +71,34 @@ fn huge_counts_are_refused() {
     let (code, stderr) = strata(&["flows", "-r", &lab, "-o", "-", "--threads", "256"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// `strata flows ... | head -1` and `strata dissect ... | head -1`: the reader going away
+/// ends the run quietly with success, as tshark's does (flows used to print
+/// "strata: -: Broken pipe (os error 32)").
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/lab-mixed.pcap");
+    for args in [
+        &["flows", "-r", sample, "--statistics", "--splt", "10"][..],
+        &["dissect", "-r", sample][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?}: no output");
+        // The reader is gone now.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
