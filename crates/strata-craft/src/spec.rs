@@ -839,7 +839,7 @@ impl<'a> Parser<'a> {
         }
     }
     #[inline(always)]
-    fn expect(&mut self, c: u8, what: &str) -> Result<()> {
+    fn require(&mut self, c: u8, what: &str) -> Result<()> {
         if self.eat(c)? {
             Ok(())
         } else {
@@ -969,7 +969,7 @@ impl<'a> Parser<'a> {
                         items.push(v);
                     }
                 }
-                self.expect(b')', "',' or ')'")?;
+                self.require(b')', "',' or ')'")?;
                 self.eval_val(|| Ok(Val::V(Value::Tuple(items))))
             }
             (Kind::Punct, b'[') => {
@@ -983,7 +983,7 @@ impl<'a> Parser<'a> {
                             self.cur = self.lexer.next();
                             items.push(Value::Tuple(tuple));
                             if !self.eat(b',')? {
-                                self.expect(b']', "',' or ']'")?;
+                                self.require(b']', "',' or ']'")?;
                                 break;
                             }
                             continue;
@@ -994,7 +994,7 @@ impl<'a> Parser<'a> {
                         items.push(v);
                     }
                     if !self.eat(b',')? {
-                        self.expect(b']', "',' or ']'")?;
+                        self.require(b']', "',' or ']'")?;
                         break;
                     }
                 }
@@ -1112,7 +1112,7 @@ impl<'a> Parser<'a> {
                         call_args.push((Some(Cow::Borrowed(arg.0)), v));
                     }
                     if !self.eat(b',')? {
-                        self.expect(b')', "',' or ')'")?;
+                        self.require(b')', "',' or ')'")?;
                         break;
                     }
                     continue;
@@ -1138,7 +1138,7 @@ impl<'a> Parser<'a> {
                             self.failed = Some(e);
                         }
                         if !self.eat(b',')? {
-                            self.expect(b')', "',' or ')'")?;
+                            self.require(b')', "',' or ')'")?;
                             break;
                         }
                         continue;
@@ -1175,7 +1175,7 @@ impl<'a> Parser<'a> {
                 (_, None) => {}
             }
             if !self.eat(b',')? {
-                self.expect(b')', "',' or ')'")?;
+                self.require(b')', "',' or ')'")?;
                 break;
             }
         }
