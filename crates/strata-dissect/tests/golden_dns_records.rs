@@ -4,7 +4,6 @@
 
 mod common;
 
-use strata_capture::{LinkType, Packet, Timestamp};
 use strata_dissect::Dissector;
 
 const FRAME: &str = "
@@ -21,13 +20,7 @@ const FRAME: &str = "
 fn mx_txt_soa_srv_like_tshark() {
     let bytes = common::hex_frame(FRAME);
     let mut d = Dissector::new();
-    let f = d.dissect(&Packet {
-        ts: Timestamp::new(1700000000, 0),
-        orig_len: bytes.len() as u32,
-        link_type: LinkType::ETHERNET,
-        interface_id: 0,
-        data: &bytes,
-    });
+    let f = d.dissect(&common::ethernet_packet(&bytes));
     let want = [
         ("dns.mx.preference", "10"),
         ("dns.mx.mail_exchange", "mail.example.com"),

@@ -6,7 +6,6 @@
 
 mod common;
 
-use strata_capture::{LinkType, Packet, Timestamp};
 use strata_dissect::Dissector;
 
 const FRAME: &str = "
@@ -29,13 +28,7 @@ const FRAME: &str = "
 fn certificate_fields_like_tshark() {
     let bytes = common::hex_frame(FRAME);
     let mut d = Dissector::new();
-    let f = d.dissect(&Packet {
-        ts: Timestamp::new(1700000000, 0),
-        orig_len: bytes.len() as u32,
-        link_type: LinkType::ETHERNET,
-        interface_id: 0,
-        data: &bytes,
-    });
+    let f = d.dissect(&common::ethernet_packet(&bytes));
     let want = [
         ("tls.handshake.certificates_length", "352"),
         ("tls.handshake.certificate_length", "349"),

@@ -41,3 +41,15 @@ pub fn hex_frame(hex: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digits"))
         .collect()
 }
+
+/// A captured Ethernet frame at a fixed time (2023-11-14), as the golden tests feed one.
+#[allow(dead_code)]
+pub fn ethernet_packet(data: &[u8]) -> strata_capture::Packet<'_> {
+    strata_capture::Packet {
+        ts: strata_capture::Timestamp::new(1700000000, 0),
+        orig_len: data.len() as u32,
+        link_type: strata_wire::LinkType::ETHERNET,
+        interface_id: 0,
+        data,
+    }
+}
