@@ -71,3 +71,42 @@ fn tree_json_and_glossary() {
     );
     assert!(g.lines().count() > 100);
 }
+
+/// The default one-line summary, byte for byte as TShark prints it (its column padding
+/// included): all of lab-dns, and nearly every line of the other samples, where the rest
+/// differ in the Info or Protocol column (HTTP bodies, conversation-derived notes).
+#[test]
+fn summary_lines_equal_tshark() {
+    let cases = [
+        ("lab-dns.pcap", 1.0),
+        ("lab-web.pcap", 0.99),
+        ("lab-attack.pcap", 0.98),
+        ("lab-mixed.pcap", 0.93),
+    ];
+    for (name, floor) in cases {
+        let cap = sample(name);
+        let Some(want) = tshark(&["-r", &cap]) else {
+            eprintln!("SKIPPED: tshark not installed");
+            assert!(std::env::var_os("CI").is_none(), "CI installs tshark");
+            return;
+        };
+        let got = strata(&["-r", &cap]);
+        let (want, got) = (
+            String::from_utf8_lossy(&want),
+            String::from_utf8_lossy(&got),
+        );
+        let (want, got): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+        assert_eq!(want.len(), got.len(), "{name}: line count");
+        let same = want.iter().zip(&got).filter(|(w, g)| w == g).count();
+        let share = same as f64 / want.len() as f64;
+        eprintln!(
+            "{name}: {same} of {} summary lines equal TShark's",
+            want.len()
+        );
+        let first = want.iter().zip(&got).find(|(w, g)| w != g);
+        assert!(
+            share >= floor,
+            "{name}: {share:.4} < {floor}; first: {first:?}"
+        );
+    }
+}

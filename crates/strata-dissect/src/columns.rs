@@ -366,7 +366,7 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             out.extend_from_slice(b" Len=");
             text::dec(out, be16(h, 4).saturating_sub(8) as u64);
         }
-        Proto::Icmp => icmp_info(f, h, out),
+        Proto::Icmp => icmp_info(f, l, h, out),
         Proto::Icmpv6 => {
             let name = match h.first().copied().unwrap_or(0) {
                 1 => "Destination Unreachable",
@@ -546,53 +546,93 @@ fn stp_info(b: &[u8], out: &mut Vec<u8>) {
     text::hex(out, be16(b, 25) as u64, 4);
 }
 
-fn icmp_info(f: &Frame, h: &[u8], out: &mut Vec<u8>) {
+fn icmp_info(f: &Frame, l: &Layer, h: &[u8], out: &mut Vec<u8>) {
     let (ty, code) = (
         h.first().copied().unwrap_or(0),
         h.get(1).copied().unwrap_or(0),
     );
+    // Wireshark's `icmp_type_str`, then its code string for the types that have one.
     let name = match ty {
         0 => "Echo (ping) reply",
         3 => "Destination unreachable",
         4 => "Source quench (flow control)",
         5 => "Redirect",
+        6 => "Alternate host address",
         8 => "Echo (ping) request",
+        9 => "Router advertisement",
+        10 => "Router solicitation",
         11 => "Time-to-live exceeded",
         12 => "Parameter problem",
         13 => "Timestamp request",
         14 => "Timestamp reply",
-        _ => "Unknown ICMP",
+        15 => "Information request",
+        16 => "Information reply",
+        17 => "Address mask request",
+        18 => "Address mask reply",
+        30 => "Traceroute",
+        31 => "Datagram conversion error",
+        32 => "Mobile host redirect",
+        33 => "IPv6 where-are-you",
+        34 => "IPv6 I-am-here",
+        35 => "Mobile registration request",
+        36 => "Mobile registration reply",
+        37 => "Domain name request",
+        38 => "Domain name reply",
+        39 => "SKIP",
+        40 => "Photuris",
+        _ => "Unknown ICMP (obsolete or malformed?)",
     };
+    let code_str = match (ty, code) {
+        (3, 0) => "(Network unreachable)",
+        (3, 1) => "(Host unreachable)",
+        (3, 2) => "(Protocol unreachable)",
+        (3, 3) => "(Port unreachable)",
+        (3, 4) => "(Fragmentation needed)",
+        (3, 5) => "(Source route failed)",
+        (3, 6) => "(Destination network unknown)",
+        (3, 7) => "(Destination host unknown)",
+        (3, 8) => "(Source host isolated)",
+        (3, 9) => "(Network administratively prohibited)",
+        (3, 10) => "(Host administratively prohibited)",
+        (3, 11) => "(Network unreachable for TOS)",
+        (3, 12) => "(Host unreachable for TOS)",
+        (3, 13) => "(Communication administratively filtered)",
+        (3, 14) => "(Host precedence violation)",
+        (3, 15) => "(Precedence cutoff in effect)",
+        (5, 0) => "(Redirect for network)",
+        (5, 1) => "(Redirect for host)",
+        (5, 2) => "(Redirect for TOS and network)",
+        (5, 3) => "(Redirect for TOS and host)",
+        (11, 0) => "(Time to live exceeded in transit)",
+        (11, 1) => "(Fragment reassembly time exceeded)",
+        (12, 0) => "(Pointer indicates the error)",
+        (12, 1) => "(Required option missing)",
+        (12, 2) => "(Bad length)",
+        _ => "",
+    };
+    // Wireshark writes the type name as `%-20s`, padding included.
     out.extend_from_slice(name.as_bytes());
+    out.resize(out.len() + 20usize.saturating_sub(name.len()), b' ');
+    if !code_str.is_empty() {
+        out.push(b' ');
+        out.extend_from_slice(code_str.as_bytes());
+    }
     if ty == 0 || ty == 8 {
         let (id, seq) = (be16(h, 4), be16(h, 6));
-        out.extend_from_slice(b"  id=");
+        out.extend_from_slice(b" id=");
         text::hex(out, id as u64, 4);
         out.extend_from_slice(b", seq=");
         text::dec(out, seq as u64);
         out.push(b'/');
         text::dec(out, seq.swap_bytes() as u64);
-        if let Some(ip) = f.decoded.first(Proto::Ipv4) {
+        // The TTL of the IP header that carries this ICMP (the inner one in a tunnel).
+        let layers = f.decoded.layers();
+        let at = layers.iter().position(|x| std::ptr::eq(x, l)).unwrap_or(layers.len());
+        let ip = layers[..at].iter().rev().find(|x| x.proto == Proto::Ipv4);
+        if let Some(ip) = ip {
             out.extend_from_slice(b", ttl=");
             text::dec(out, f.header(ip).get(8).copied().unwrap_or(0) as u64);
         }
-    } else if ty == 3 {
-        let why = match code {
-            0 => " (Network unreachable)",
-            1 => " (Host unreachable)",
-            2 => " (Protocol unreachable)",
-            3 => " (Port unreachable)",
-            4 => " (Fragmentation needed)",
-            13 => " (Communication administratively filtered)",
-            _ => "",
-        };
-        out.extend_from_slice(why.as_bytes());
-    } else if ty == 11 {
-        out.extend_from_slice(if code == 0 {
-            b" (Time to live exceeded in transit)"
-        } else {
-            b" (Fragment reassembly time exceeded)"
-        });
     }
 }
 

@@ -289,6 +289,9 @@ impl SummaryPrinter {
         self.first_ts.get_or_insert(f.ts.as_nanos());
     }
 
+    /// The columns are padded as TShark pads them in its text output (`print_columns`): the
+    /// number to 5 and the time to 10 characters on the right, the source to 12 on the right,
+    /// the destination to 12 on the left; the others are not padded.
     pub fn frame(&mut self, f: &Frame, out: &mut Vec<u8>) {
         let ts = f.ts.as_nanos();
         let first = *self.first_ts.get_or_insert(ts);
@@ -296,14 +299,21 @@ impl SummaryPrinter {
         out.push(b' ');
         pad_left(
             out,
-            12,
+            10,
             |o| text::seconds(o, ts - first, 6),
             &mut self.scratch,
         );
         out.push(b' ');
-        columns::address(f, false, out);
+        pad_left(
+            out,
+            12,
+            |o| columns::address(f, false, o),
+            &mut self.scratch,
+        );
         out.extend_from_slice(" → ".as_bytes());
+        let dst = out.len();
         columns::address(f, true, out);
+        out.resize(dst + (out.len() - dst).max(12), b' ');
         out.push(b' ');
         columns::protocol(f, out);
         out.push(b' ');
