@@ -308,23 +308,27 @@ pub fn run(a: Args) -> Result<ExitCode, String> {
         s.finish().map_err(|e| e.to_string())?;
     }
     // Bounded state gave something up: say what, so no analysis is silently partial.
-    let (st, fr, tcp) = (
+    let (st, fr, tcp, tx) = (
         dissector.stream_stats(),
         dissector.reassembly_stats(),
         dissector.tcp_analysis_dropped(),
+        dissector.transactions_dropped(),
     );
-    if st.oversize + st.convs_dropped + fr.dropped_limit + tcp > 0 {
+    if st.oversize + st.convs_dropped + fr.dropped_limit + tcp + tx > 0 {
         eprintln!(
             "strata: limits reached: {} messages over {} bytes not reassembled, {} TCP \
              conversations not followed (table of {}), {} IP fragments dropped, {} TCP \
-             segments without sequence analysis (table of {} connections)",
+             segments without sequence analysis (table of {} connections), {} requests \
+             forgotten before their response (tables of {})",
             st.oversize,
             strata_dissect::app::MAX_BUF,
             st.convs_dropped,
             strata_dissect::app::MAX_CONVS,
             fr.dropped_limit,
             tcp,
-            strata_dissect::tcp_analysis::TcpAnalysis::MAX_STREAMS
+            strata_dissect::tcp_analysis::TcpAnalysis::MAX_STREAMS,
+            tx,
+            strata_dissect::transactions::MAX_PENDING
         );
     }
     if let Some(e) = failure {

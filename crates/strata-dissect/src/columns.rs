@@ -367,24 +367,7 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             text::dec(out, be16(h, 4).saturating_sub(8) as u64);
         }
         Proto::Icmp => icmp_info(f, l, h, out),
-        Proto::Icmpv6 => {
-            let name = match h.first().copied().unwrap_or(0) {
-                1 => "Destination Unreachable",
-                2 => "Packet Too Big",
-                3 => "Time Exceeded",
-                4 => "Parameter Problem",
-                128 => "Echo (ping) request",
-                129 => "Echo (ping) reply",
-                133 => "Router Solicitation",
-                134 => "Router Advertisement",
-                135 => "Neighbor Solicitation",
-                136 => "Neighbor Advertisement",
-                137 => "Redirect",
-                143 => "Multicast Listener Report Message v2",
-                _ => "Unknown ICMPv6 message",
-            };
-            out.extend_from_slice(name.as_bytes());
-        }
+        Proto::Icmpv6 => icmpv6_info(f, l, out),
         Proto::Arp => arp_info(h, out),
         Proto::Llc if h.first() == Some(&0x42) => stp_info(l.payload(f.buffer(l)), out),
         Proto::Ipv4 if be16(h, 6) & 0x3fff != 0 && !l.reassembled => {
@@ -627,12 +610,203 @@ fn icmp_info(f: &Frame, l: &Layer, h: &[u8], out: &mut Vec<u8>) {
         text::dec(out, seq.swap_bytes() as u64);
         // The TTL of the IP header that carries this ICMP (the inner one in a tunnel).
         let layers = f.decoded.layers();
-        let at = layers.iter().position(|x| std::ptr::eq(x, l)).unwrap_or(layers.len());
+        let at = layers
+            .iter()
+            .position(|x| std::ptr::eq(x, l))
+            .unwrap_or(layers.len());
         let ip = layers[..at].iter().rev().find(|x| x.proto == Proto::Ipv4);
         if let Some(ip) = ip {
             out.extend_from_slice(b", ttl=");
             text::dec(out, f.header(ip).get(8).copied().unwrap_or(0) as u64);
         }
+        if let Some(a) = f.answer.filter(|a| a.proto == Proto::Icmp && !l.quoted) {
+            out.extend_from_slice(b" (request in ");
+            text::dec(out, a.request);
+            out.push(b')');
+        }
+    }
+}
+
+/// ICMPv6 as Wireshark's `packet-icmpv6.c` writes the Info column: the type name, the code
+/// of errors, echo identifiers with the hop limit, Neighbor Discovery targets and link-layer
+/// addresses.
+fn icmpv6_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
+    // The whole message: Neighbor Discovery reads past the 8-byte header.
+    let h = l.bytes(f.buffer(l));
+    let (ty, code) = (
+        h.first().copied().unwrap_or(0),
+        h.get(1).copied().unwrap_or(0),
+    );
+    let name = match ty {
+        1 => "Destination Unreachable",
+        2 => "Packet Too Big",
+        3 => "Time Exceeded",
+        4 => "Parameter Problem",
+        100 | 101 | 200 | 201 => "Private experimentation",
+        127 => "Reserved for expansion of ICMPv6 error messages",
+        128 => "Echo (ping) request",
+        129 => "Echo (ping) reply",
+        130 => "Multicast Listener Query",
+        131 => "Multicast Listener Report",
+        132 => "Multicast Listener Done",
+        133 => "Router Solicitation",
+        134 => "Router Advertisement",
+        135 => "Neighbor Solicitation",
+        136 => "Neighbor Advertisement",
+        137 => "Redirect",
+        138 => "Router Renumbering",
+        139 => "Node Information Query",
+        140 => "Node Information Reply",
+        141 => "Inverse Neighbor Discovery Solicitation",
+        142 => "Inverse Neighbor Discovery Advertisement",
+        143 => "Multicast Listener Report Message v2",
+        144 => "Home Agent Address Discovery Request",
+        145 => "Home Agent Address Discovery Reply",
+        146 => "Mobile Prefix Solicitation",
+        147 => "Mobile Prefix Advertisement",
+        148 => "Certification Path Solicitation",
+        149 => "Certification Path Advertisement",
+        150 => "Experimental Mobility",
+        151 => "Multicast Router Advertisement",
+        152 => "Multicast Router Solicitation",
+        153 => "Multicast Router Termination",
+        154 => "FMIPv6",
+        155 => "RPL Control",
+        156 => "Locator Update",
+        157 => "Duplicate Address Request",
+        158 => "Duplicate Address Confirmation",
+        159 => "MPL Control Message",
+        160 => "Extended Echo request",
+        161 => "Extended Echo reply",
+        255 => "Reserved for expansion of ICMPv6 informational messages",
+        _ => {
+            out.extend_from_slice(b"Unknown (");
+            text::dec(out, ty as u64);
+            out.push(b')');
+            return;
+        }
+    };
+    out.extend_from_slice(name.as_bytes());
+    let code_str = match (ty, code) {
+        (1, 0) => "no route to destination",
+        (1, 1) => "Administratively prohibited",
+        (1, 2) => "Beyond scope of source address",
+        (1, 3) => "Address unreachable",
+        (1, 4) => "Port unreachable",
+        (1, 5) => "Source address failed ingress/egress policy",
+        (1, 6) => "Reject route to destination",
+        (1, 7) => "Error in Source Routing Header",
+        (1, _) => "Unknown",
+        (3, 0) => "hop limit exceeded in transit",
+        (3, 1) => "fragment reassembly time exceeded",
+        (4, 0) => "erroneous header field encountered",
+        (4, 1) => "unrecognized Next Header type encountered",
+        (4, 2) => "unrecognized IPv6 option encountered",
+        (4, 3) => "IPv6 First Fragment has incomplete IPv6 Header Chain",
+        _ => "",
+    };
+    if !code_str.is_empty() {
+        out.extend_from_slice(b" (");
+        out.extend_from_slice(code_str.as_bytes());
+        out.push(b')');
+    } else if matches!(ty, 3 | 4) {
+        out.extend_from_slice(b" (Unknown (");
+        text::dec(out, code as u64);
+        out.extend_from_slice(b"))");
+    }
+    // A link-layer address option (`kind` 1: source, 2: target) among the options from `at`.
+    let lla = |at: usize, kind: u8| -> Option<&[u8]> {
+        let mut o = h.get(at..)?;
+        while o.len() >= 8 {
+            let len = o[1] as usize * 8;
+            if len == 0 || len > o.len() {
+                return None;
+            }
+            if o[0] == kind && len == 8 {
+                return o.get(2..8);
+            }
+            o = &o[len..];
+        }
+        None
+    };
+    let target = |out: &mut Vec<u8>| {
+        if let Some(t) = h.get(8..24).and_then(|t| <[u8; 16]>::try_from(t).ok()) {
+            text::ipv6(out, t.into());
+        }
+    };
+    match ty {
+        128 | 129 => {
+            out.extend_from_slice(b" id=");
+            text::hex(out, be16(h, 4) as u64, 4);
+            out.extend_from_slice(b", seq=");
+            text::dec(out, be16(h, 6) as u64);
+            // The hop limit of the IPv6 header that carries this message.
+            let layers = f.decoded.layers();
+            let at = layers
+                .iter()
+                .position(|x| std::ptr::eq(x, l))
+                .unwrap_or(layers.len());
+            if let Some(ip) = layers[..at].iter().rev().find(|x| x.proto == Proto::Ipv6) {
+                out.extend_from_slice(b", hop limit=");
+                text::dec(out, f.header(ip).get(7).copied().unwrap_or(0) as u64);
+            }
+            if let Some(a) = f.answer.filter(|a| a.proto == Proto::Icmpv6 && !l.quoted) {
+                out.extend_from_slice(b" (request in ");
+                text::dec(out, a.request);
+                out.push(b')');
+            }
+        }
+        133..=135 => {
+            if ty == 135 {
+                out.extend_from_slice(b" for ");
+                target(out);
+            }
+            let options = match ty {
+                133 => 8,
+                134 => 16,
+                _ => 24,
+            };
+            if let Some(mac) = lla(options, 1) {
+                out.extend_from_slice(b" from ");
+                push_mac(out, mac);
+            }
+        }
+        136 => {
+            out.push(b' ');
+            target(out);
+            let flags = h.get(4).copied().unwrap_or(0);
+            let names = [(0x80, "rtr"), (0x40, "sol"), (0x20, "ovr")];
+            out.extend_from_slice(b" (");
+            let mut any = false;
+            for (bit, n) in names {
+                if flags & bit != 0 {
+                    if any {
+                        out.extend_from_slice(b", ");
+                    }
+                    out.extend_from_slice(n.as_bytes());
+                    any = true;
+                }
+            }
+            if !any {
+                out.extend_from_slice(b"none");
+            }
+            out.push(b')');
+            if let Some(mac) = lla(24, 2) {
+                out.extend_from_slice(b" is at ");
+                push_mac(out, mac);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A MAC address as `0a:0b:0c:0d:0e:0f`.
+fn push_mac(out: &mut Vec<u8>, mac: &[u8]) {
+    for (i, b) in mac.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        text::hex_bare(out, *b as u64, 2);
     }
 }
 

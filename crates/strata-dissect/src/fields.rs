@@ -259,6 +259,28 @@ macro_rules! tcp_flag_field {
     };
 }
 
+/// The request a response layer answers (`Frame::answer`), for that layer only: the first
+/// unquoted layer of its protocol.
+fn answer(f: &Frame, l: &Layer) -> Option<crate::transactions::Answer> {
+    let a = f.answer.filter(|a| a.proto == l.proto && !l.quoted)?;
+    let layers = if crate::frame::is_app(l.proto) {
+        f.app
+    } else {
+        f.decoded.layers()
+    };
+    let first = layers.iter().find(|x| x.proto == l.proto && !x.quoted)?;
+    (first.start == l.start).then_some(a)
+}
+
+/// A response time in milliseconds, as Wireshark's FT_DOUBLE `*.resptime` prints it.
+fn put_ms(out: &mut Vec<u8>, a: Option<crate::transactions::Answer>) -> bool {
+    use std::io::Write;
+    match a {
+        Some(a) => write!(out, "{}", a.delta_ns as f64 / 1e6).is_ok(),
+        None => false,
+    }
+}
+
 /// TCP payload length: the layer's extent minus its header (Wireshark's `tcp.len`).
 fn tcp_len(l: &Layer) -> Option<u64> {
     if l.partial || l.quoted {
@@ -626,12 +648,27 @@ pub static FIELDS: &[FieldDef] = &[
         let echo = matches!(byte(h, 0), Some(0 | 8 | 13 | 14 | 15 | 16 | 17 | 18));
         echo && put_dec(o, be16(h, 6))
     }),
+    field!("icmp.resp_to", Some(Proto::Icmp), UInt, |f, l, h, o| {
+        put_dec(o, answer(f, l).map(|a| a.request))
+    }),
+    field!("icmp.resptime", Some(Proto::Icmp), Time, |f, l, h, o| {
+        put_ms(o, answer(f, l))
+    }),
     field!("icmpv6.type", Some(Proto::Icmpv6), UInt, |f, l, h, o| {
         put_dec(o, byte(h, 0))
     }),
     field!("icmpv6.code", Some(Proto::Icmpv6), UInt, |f, l, h, o| {
         put_dec(o, byte(h, 1))
     }),
+    field!("icmpv6.resp_to", Some(Proto::Icmpv6), UInt, |f, l, h, o| {
+        put_dec(o, answer(f, l).map(|a| a.request))
+    }),
+    field!(
+        "icmpv6.resptime",
+        Some(Proto::Icmpv6),
+        Time,
+        |f, l, h, o| { put_ms(o, answer(f, l)) }
+    ),
     field!("igmp.type", Some(Proto::Igmp), UInt, |f, l, h, o| put_hex(
         o,
         byte(h, 0),
@@ -716,6 +753,18 @@ pub static FIELDS: &[FieldDef] = &[
         Bool,
         |f, l, h, o| put_dec(o, be16(h, 2).map(|v| v >> 15))
     ),
+    field!("dns.response_to", Some(Proto::Dns), UInt, |f, l, h, o| {
+        put_dec(o, answer(f, l).map(|a| a.request))
+    }),
+    field!("dns.time", Some(Proto::Dns), Time, |f, l, h, o| {
+        match answer(f, l) {
+            Some(a) => {
+                text::seconds(o, a.delta_ns, 9);
+                true
+            }
+            None => false,
+        }
+    }),
     field_each!("dns.qry.name", Some(Proto::Dns), Str, |f, l, h, o| {
         o.each(dns_questions(h), |o, q| q.name.write(o))
     }),

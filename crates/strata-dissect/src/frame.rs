@@ -34,6 +34,8 @@ pub struct Frame<'a> {
     /// The sequence analysis of the outermost TCP header (relative numbers, the scaled
     /// window, `tcp.analysis.*`).
     pub tcp: Option<crate::tcp_analysis::TcpInfo>,
+    /// The request this frame's ICMP echo reply or DNS response answers.
+    pub answer: Option<crate::transactions::Answer>,
 }
 
 /// An IPv4 or IPv6 header's source and destination, IPv4 in the first four bytes; zero

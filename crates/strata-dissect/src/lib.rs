@@ -27,6 +27,7 @@ pub mod printer;
 pub mod stats;
 pub mod tcp_analysis;
 pub mod text;
+pub mod transactions;
 pub mod tree;
 
 pub use capture::Capture;
@@ -55,6 +56,9 @@ pub struct Dissector {
     /// TCP sequence analysis across frames, and its result for the current one.
     tcp: tcp_analysis::TcpAnalysis,
     tcp_info: Option<tcp_analysis::TcpInfo>,
+    /// Requests matched with their responses, and the current frame's match.
+    transactions: transactions::Transactions,
+    answer: Option<transactions::Answer>,
 }
 
 impl Default for Dissector {
@@ -73,6 +77,8 @@ impl Default for Dissector {
             retransmission: false,
             tcp: tcp_analysis::TcpAnalysis::default(),
             tcp_info: None,
+            transactions: transactions::Transactions::default(),
+            answer: None,
         }
     }
 }
@@ -88,6 +94,10 @@ impl Dissector {
     /// TCP stream reassembly counters (retransmissions, gaps, drops by cap).
     pub fn stream_stats(&self) -> app::Stats {
         self.app.stats
+    }
+    /// Requests forgotten before their response because the matching tables were full.
+    pub fn transactions_dropped(&self) -> u64 {
+        self.transactions.dropped
     }
     /// TCP segments left without sequence analysis because its table was full.
     pub fn tcp_analysis_dropped(&self) -> u64 {
@@ -111,6 +121,10 @@ impl Dissector {
         if let Some(s) = segment {
             self.tcp_info = Some(self.tcp.analyze(self.number, pkt.ts.as_nanos(), &s));
         }
+        self.answer = None;
+        let mut transactions = std::mem::take(&mut self.transactions);
+        self.answer = transactions.track(&self.view(pkt));
+        self.transactions = transactions;
         self.view(pkt)
     }
 
@@ -125,6 +139,7 @@ impl Dissector {
             vnc_message: self.app.vnc_message,
             retransmission: self.retransmission,
             tcp: self.tcp_info,
+            answer: self.answer,
             number: self.number,
             ts: pkt.ts,
             len: pkt.orig_len,
