@@ -1486,7 +1486,12 @@ fn binary<'a>(
                 Ok(Val::V(Bytes(s.repeat(count(k, s.len(), pos)?).into())))
             }
             (List(s), Int(k)) | (Int(k), List(s)) => {
-                let k = count(k, s.len(), pos)?;
+                // Bounded by the values the copies hold, nested ones included.
+                let weight = s.iter().fold(0usize, |n, v| n.saturating_add(v.weight()));
+                let k = usize::try_from(k.max(0)).unwrap_or(usize::MAX);
+                if k.saturating_mul(weight) > MAX_PACKETS {
+                    return Err(syntax(pos, "repeated list holds more than 2^20 values"));
+                }
                 Ok(Val::V(List(
                     s.iter().cycle().take(s.len() * k).cloned().collect(),
                 )))

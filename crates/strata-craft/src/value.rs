@@ -35,6 +35,20 @@ pub enum Value<'a> {
 pub type Conv<T> = core::result::Result<T, String>;
 
 impl Value<'_> {
+    /// How many values this one holds, itself and everything nested in it (saturating): what
+    /// a repeat multiplies, so `[[X()]*65535]*65535` can be refused before it is built.
+    pub fn weight(&self) -> usize {
+        match self {
+            Value::List(v) | Value::Tuple(v) => {
+                v.iter().fold(1usize, |n, x| n.saturating_add(x.weight()))
+            }
+            Value::Call { args, .. } => args
+                .iter()
+                .fold(1usize, |n, (_, x)| n.saturating_add(x.weight())),
+            _ => 1,
+        }
+    }
+
     /// The value with everything it borrows copied, for a layer that keeps it.
     pub fn into_owned(self) -> Value<'static> {
         self.into_owned_with(&[])

@@ -64,3 +64,16 @@ fn counts_that_do_not_fit_their_field_are_refused() {
     let p = craft("DNS(qd=[DNSQR()]*65535)").unwrap();
     assert_eq!(&p[0][4..6], &[0xff, 0xff]);
 }
+
+#[test]
+fn repeats_of_nested_lists_are_bounded_by_what_they_hold() {
+    // Found by the craft_spec fuzz target: each copy held 65 535 values, so 65 535 copies
+    // were 4.3 billion values and the process ran out of memory.
+    let spec = "DNS(qd=[LNS(qd=[DNSQR()]*65535)]*65535)";
+    let (col, msg) = refused(spec);
+    assert!(msg.contains("more than 2^20 values"), "{msg}");
+    assert!(col > 0 && col <= spec.len(), "{col}");
+    // A flat list of the same length is fine.
+    assert_eq!(craft("IP()/ICMP()/Raw(load=b'x')").unwrap().len(), 1);
+    assert!(craft("DNS(qd=[DNSQR(qname='a.example')]*1000)").is_ok());
+}
