@@ -24,6 +24,10 @@ use strata_wire::app::tls;
 mod slices;
 
 fn frames(f: &[u8]) {
+    // Frame names for the Info column: at most one per byte, never past the end.
+    let mut names = 0;
+    quic::frame_names(f, |_| names += 1);
+    assert!(names <= f.len(), "more frame names than bytes");
     let mut s = CryptoStream::default();
     let mut shadow = vec![None::<u8>; quic::MAX_CRYPTO];
     let mut n = 0;
@@ -76,9 +80,9 @@ fn datagram(d: &[u8]) {
         assert!(ptype <= 3);
         slices::offset_in(d, dcid);
         assert!(end <= d.len());
-        if let Some((p, e)) = quic::decrypt_packet(d, Some(dcid)) {
-            assert!(e <= d.len());
-            frames(&p);
+        if let Some(o) = quic::decrypt_packet(d, Some(dcid)) {
+            assert!(o.end <= d.len());
+            frames(&o.frames);
         }
     }
     if let Some(p) = quic::decrypt_initial(d) {
@@ -145,7 +149,11 @@ fn roundtrip(mode: u8, d: &[u8]) {
     let end = pkt.len();
     pkt.extend_from_slice(tail);
     let got = quic::decrypt_packet(&pkt, server.then_some(dcid));
-    assert_eq!(got, Some((plain.clone(), end)), "round trip");
+    assert_eq!(
+        got.map(|o| (o.frames, o.end)),
+        Some((plain.clone(), end)),
+        "round trip"
+    );
     if !server {
         assert_eq!(quic::decrypt_initial(&pkt), Some(plain.clone()));
     }

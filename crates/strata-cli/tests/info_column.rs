@@ -1,7 +1,7 @@
 //! The Info column of application protocols (DNS, TLS, HTTP, SSH, DHCP, NTP, NBNS, FTP, SMTP,
 //! POP, IMAP, SIP, SNMP, Syslog, TFTP, ISAKMP, ESP, OpenVPN, Bitcoin, Modbus/TCP, RADIUS,
-//! RTSP, Kerberos, CIP I/O) against TShark run here on the shared captures of those
-//! protocols (CI installs it). Only rows whose Protocol column (TShark's) is one of these
+//! RTSP, Kerberos, CIP I/O, QUIC) and of ICMP and ICMPv6 against TShark run here on the
+//! shared captures of those protocols (CI installs it). Only rows whose Protocol column (TShark's) is one of these
 //! count, so the transport rows' Info is measured elsewhere.
 
 mod common;
@@ -44,6 +44,9 @@ const PROTOCOLS: &[&str] = &[
     "RTSP",
     "KRB5",
     "CIP I/O",
+    "QUIC",
+    "ICMP",
+    "ICMPv6",
 ];
 
 const KEYWORDS: &[&str] = &[
@@ -77,6 +80,9 @@ const KEYWORDS: &[&str] = &[
     "enip",
     "1kxun",
     "arppoison",
+    "quic",
+    "icmp",
+    "ping",
 ];
 
 fn columns(cmd: &mut Command) -> Vec<(String, String)> {

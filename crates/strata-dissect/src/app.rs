@@ -104,6 +104,9 @@ pub struct AppState {
     ftp_data: HashSet<([u8; 16], u16), FxBuild>,
     /// QUIC connections whose Initial packets are being read, by canonical endpoints.
     quic: HashMap<Key, Box<QuicConv>, FxBuild>,
+    /// The Info column of the current frame's QUIC packet, as Wireshark writes it (empty
+    /// when the frame has none).
+    pub quic_info: Vec<u8>,
     pub stats: Stats,
 }
 
@@ -122,6 +125,9 @@ struct QuicConv {
     /// handshake messages: a ClientHello, a second one after a HelloRetryRequest, ...).
     crypto: [quic::CryptoStream; 2],
     shown: [usize; 2],
+    /// The Source Connection ID each side [client, server] gave last: the other side's
+    /// short-header packets carry it as their Destination Connection ID.
+    scid: [Vec<u8>; 2],
 }
 
 /// The most TFTP transfers remembered.
@@ -147,6 +153,52 @@ fn layer(proto: Proto, kind: u8, start: usize, end: usize, reassembled: bool) ->
 }
 
 /// The IP addresses of the innermost unquoted IP layer before `at`.
+/// Wireshark's Info for a long-header QUIC packet: the type, then the connection IDs that
+/// are not empty.
+fn quic_long_info(pkt: &[u8], ptype: u8, info: &mut Vec<u8>) {
+    let version = pkt
+        .get(1..5)
+        .map_or(1, |v| u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
+    if version == 0 {
+        info.extend_from_slice(b"Version Negotiation");
+    } else {
+        info.extend_from_slice(match ptype {
+            0 => b"Initial".as_slice(),
+            1 => b"0-RTT",
+            2 => b"Handshake",
+            _ => b"Retry",
+        });
+    }
+    let dcid = pkt
+        .get(5)
+        .and_then(|&n| pkt.get(6..6 + n as usize))
+        .unwrap_or_default();
+    if !dcid.is_empty() {
+        info.extend_from_slice(b", DCID=");
+        push_hex(info, dcid);
+    }
+    if let Some(scid) = quic_scid(pkt).filter(|s| !s.is_empty()) {
+        info.extend_from_slice(b", SCID=");
+        push_hex(info, scid);
+    }
+}
+
+/// The Source Connection ID of a long-header packet.
+fn quic_scid(pkt: &[u8]) -> Option<&[u8]> {
+    let dcid_len = *pkt.get(5)? as usize;
+    let at = 6 + dcid_len;
+    let n = *pkt.get(at)? as usize;
+    pkt.get(at + 1..at + 1 + n)
+}
+
+fn push_hex(out: &mut Vec<u8>, b: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &x in b {
+        out.push(HEX[usize::from(x >> 4)]);
+        out.push(HEX[usize::from(x & 15)]);
+    }
+}
+
 fn endpoints(decoded: &Decoded, frame: &[u8], _datagram: &[u8], at: u32) -> ([u8; 16], [u8; 16]) {
     decoded
         .layers()
@@ -168,6 +220,7 @@ impl AppState {
         self.pending = None;
         self.pending_starts = false;
         self.vnc_message = None;
+        self.quic_info.clear();
         let Some((s, e)) = decoded.app else {
             return;
         };
@@ -265,11 +318,25 @@ impl AppState {
         let (src, dst, sport, dport) = key;
         let rev = (dst, src, dport, sport);
         let ck = if key <= rev { key } else { rev };
+        if p[0] & 0x80 == 0 {
+            self.quic_short_info(ck, (src, sport), p);
+        }
         let mut off = 0;
         let mut seen = false;
         while let Some((version, ptype, dcid, end)) = p.get(off..).and_then(quic::long_header) {
             if quic::version_salt(version).is_none() || end == 0 {
                 break;
+            }
+            // Each packet of a coalesced datagram sets the column anew: the last one's shows.
+            self.quic_info.clear();
+            quic_long_info(&p[off..], ptype, &mut self.quic_info);
+            if let Some(conv) = self.quic.get_mut(&ck) {
+                // Each side's latest Source Connection ID, for its peer's short headers.
+                let side = usize::from(conv.client != (src, sport));
+                if let Some(scid) = quic_scid(&p[off..]) {
+                    conv.scid[side].clear();
+                    conv.scid[side].extend_from_slice(scid);
+                }
             }
             if ptype == 0 {
                 if !self.quic.contains_key(&ck) {
@@ -277,13 +344,14 @@ impl AppState {
                         self.stats.convs_dropped += 1;
                         return;
                     }
-                    self.quic.insert(
-                        ck,
-                        Box::new(QuicConv {
-                            client: (src, sport),
-                            ..QuicConv::default()
-                        }),
-                    );
+                    let mut conv = Box::new(QuicConv {
+                        client: (src, sport),
+                        ..QuicConv::default()
+                    });
+                    if let Some(scid) = quic_scid(&p[off..]) {
+                        conv.scid[0].extend_from_slice(scid);
+                    }
+                    self.quic.insert(ck, conv);
                 }
                 let Some(conv) = self.quic.get_mut(&ck) else {
                     return;
@@ -300,22 +368,39 @@ impl AppState {
                         .filter(|_| !conv.dcid.is_empty())
                         .or_else(|| {
                             let r = quic::decrypt_packet(pkt, None);
-                            if r.is_some() {
+                            // A first Initial cut short by the capture still gives the server's
+                            // keys their secret.
+                            if r.is_some() || conv.dcid.is_empty() {
                                 conv.dcid.clear();
                                 conv.dcid.extend_from_slice(dcid);
                             }
                             r
                         })
                 };
-                if let Some((plain, _)) = plain {
+                if let Some(opened) = plain {
+                    let info = &mut self.quic_info;
+                    info.extend_from_slice(b", PKN: ");
+                    info.extend_from_slice(opened.number.to_string().as_bytes());
+                    quic::frame_names(&opened.frames, |name| {
+                        info.extend_from_slice(b", ");
+                        info.extend_from_slice(name.as_bytes());
+                    });
                     let stream = &mut conv.crypto[usize::from(from_server)];
-                    quic::crypto_frames(&plain, |o, d| {
+                    quic::crypto_frames(&opened.frames, |o, d| {
                         stream.add(o, d);
                     });
                 }
                 seen = true;
             }
             off += end;
+        }
+        // A short-header packet coalesced after the long ones.
+        if let Some(rest) = p
+            .get(off..)
+            .filter(|r| off > 0 && r.first().is_some_and(|b| b & 0xc0 == 0x40))
+        {
+            self.quic_info.clear();
+            self.quic_short_info(ck, (src, sport), rest);
         }
         if !seen {
             return;
@@ -350,6 +435,25 @@ impl AppState {
                 self.layers
                     .push(layer(Proto::Tls, kind, at, self.stream.len(), true));
             }
+        }
+    }
+
+    /// The Info of a short-header QUIC packet: its key phase and, when the connection's
+    /// long headers gave it, the Destination Connection ID (the Source Connection ID the
+    /// receiver announced).
+    fn quic_short_info(&mut self, ck: Key, from: ([u8; 16], u16), p: &[u8]) {
+        let info = &mut self.quic_info;
+        // The key phase bit is under header protection, which only the 1-RTT keys remove:
+        // Wireshark shows 0 without them.
+        info.extend_from_slice(b"Protected Payload (KP0)");
+        let Some(conv) = self.quic.get(&ck) else {
+            return;
+        };
+        // The receiver's Source Connection ID: the server's for a client's packet.
+        let cid = &conv.scid[usize::from(conv.client == from)];
+        if let Some(dcid) = p.get(1..1 + cid.len()).filter(|d| !d.is_empty()) {
+            info.extend_from_slice(b", DCID=");
+            push_hex(info, dcid);
         }
     }
 

@@ -74,7 +74,8 @@ pub(crate) fn app_info(f: &Frame, out: &mut Vec<u8>) -> bool {
         return false;
     };
     let ok = match last.proto {
-        Proto::Tls if last.ext_kind & tls_kind::IN_QUIC != 0 => false,
+        // A handshake message in QUIC CRYPTO frames: the Info is the QUIC packet's.
+        Proto::Tls if last.ext_kind & tls_kind::IN_QUIC != 0 => quic_info(f, out),
         Proto::Tls => tls_records(f, out),
         Proto::Dns => each(f, out, Proto::Dns, dns_info),
         Proto::Http => each(f, out, Proto::Http, http_info),
@@ -136,6 +137,12 @@ fn each_named(
     !first
 }
 
+/// The QUIC packet's Info, built where its packets are read (`app::AppState`).
+fn quic_info(f: &Frame, out: &mut Vec<u8>) -> bool {
+    out.extend_from_slice(f.quic_info);
+    !f.quic_info.is_empty()
+}
+
 fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
     let k = last.ext_kind;
     let b = f.header(last);
@@ -163,6 +170,7 @@ fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
         _ if k == kind!("SNMP") => snmp_info(b, out),
         _ if k == kind!("KRB5") => krb5_info(f, b, out),
         _ if k == kind!("SMB2") => each_named(f, k, out, ";", smb2_info),
+        _ if k == kind!("QUIC") => quic_info(f, out),
         _ if k == kind!("VNC") => match f.vnc_message {
             Some(m) => {
                 vnc_message(m, b, out);

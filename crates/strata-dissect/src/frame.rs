@@ -27,6 +27,8 @@ pub struct Frame<'a> {
     pub pending: Option<Proto>,
     /// That message starts in this frame.
     pub pending_starts: bool,
+    /// The Info column text of the frame's QUIC packet (empty without one).
+    pub quic_info: &'a [u8],
     /// The VNC message the TCP segment belongs to.
     pub vnc_message: Option<strata_wire::app::vnc::Message>,
     /// The TCP segment repeats bytes already seen: Wireshark hands it to no dissector.

@@ -137,6 +137,7 @@ impl Dissector {
             pending: self.app.pending,
             pending_starts: self.app.pending_starts,
             vnc_message: self.app.vnc_message,
+            quic_info: &self.app.quic_info,
             retransmission: self.retransmission,
             tcp: self.tcp_info,
             answer: self.answer,

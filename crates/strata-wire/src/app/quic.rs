@@ -107,9 +107,21 @@ pub fn varint(b: &[u8], off: &mut usize) -> Option<u64> {
     Some(v)
 }
 
+/// A decrypted Initial packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    /// The plaintext frames.
+    pub frames: Vec<u8>,
+    /// Where the packet ends in the datagram (coalesced packets follow it).
+    pub end: usize,
+    /// The packet number as sent (its 1 to 4 low bytes, not expanded against the largest
+    /// number seen: Initial packet numbers start at 0 and stay small).
+    pub number: u64,
+}
+
 /// Decrypts the first (Initial) packet of a client datagram; returns the plaintext frames.
 pub fn decrypt_initial(dgram: &[u8]) -> Option<Vec<u8>> {
-    decrypt_packet(dgram, None).map(|(plain, _)| plain)
+    decrypt_packet(dgram, None).map(|o| o.frames)
 }
 
 /// The long-header packet at the front of `dgram`: its version, packet type (RFC 9000 codes:
@@ -145,20 +157,20 @@ pub fn long_header(dgram: &[u8]) -> Option<(u32, u8, &[u8], usize)> {
 /// Decrypts the Initial packet at the front of `dgram` with the client's keys, or with the
 /// server's when `server_for` gives the client's original Destination Connection ID. Returns
 /// the plaintext frames and where the packet ends.
-pub fn decrypt_packet(dgram: &[u8], server_for: Option<&[u8]>) -> Option<(Vec<u8>, usize)> {
+pub fn decrypt_packet(dgram: &[u8], server_for: Option<&[u8]>) -> Option<Opened> {
     decrypt(dgram, server_for, server_for.is_some())
 }
 
 /// Decrypts a client's Initial packet with the keys of `initial_dcid`, the Destination
 /// Connection ID of the client's first Initial (or of its first after a Retry): the client
 /// keeps those keys when it moves to the server's connection ID (RFC 9001 §5.2).
-pub fn decrypt_client_packet(dgram: &[u8], initial_dcid: &[u8]) -> Option<(Vec<u8>, usize)> {
+pub fn decrypt_client_packet(dgram: &[u8], initial_dcid: &[u8]) -> Option<Opened> {
     decrypt(dgram, Some(initial_dcid), false)
 }
 
 /// Decrypts with the keys of `secret_dcid` (the packet's own DCID when `None`), the
 /// server's or the client's.
-fn decrypt(dgram: &[u8], secret_dcid: Option<&[u8]>, server: bool) -> Option<(Vec<u8>, usize)> {
+fn decrypt(dgram: &[u8], secret_dcid: Option<&[u8]>, server: bool) -> Option<Opened> {
     let b0 = *dgram.first()?;
     if b0 & 0x80 == 0 {
         return None;
@@ -195,9 +207,11 @@ fn decrypt(dgram: &[u8], secret_dcid: Option<&[u8]>, server: bool) -> Option<(Ve
     let mut header = dgram.get(..pn_off + pn_len)?.to_vec();
     header[0] = first;
     let mut nonce = iv;
+    let mut number = 0u64;
     for i in 0..pn_len {
         header[pn_off + i] ^= mask[1 + i];
         nonce[12 - pn_len + i] ^= header[pn_off + i];
+        number = number << 8 | header[pn_off + i] as u64;
     }
     let body = dgram.get(pn_off + pn_len..end)?;
     if body.len() < 16 {
@@ -214,7 +228,11 @@ fn decrypt(dgram: &[u8], secret_dcid: Option<&[u8]>, server: bool) -> Option<(Ve
             Tag::from_slice(tag),
         )
         .ok()?;
-    Some((plain, end))
+    Some(Opened {
+        frames: plain,
+        end,
+        number,
+    })
 }
 
 /// The CRYPTO frames (RFC 9000 §19.6) of decrypted Initial frames, as (offset, data); other
@@ -272,6 +290,71 @@ pub fn crypto_frames(frames: &[u8], mut each: impl FnMut(u64, &[u8])) {
             _ => return,
         }
     }
+}
+
+/// The frame types of decrypted Initial frames as Wireshark names them in the Info column
+/// (`PADDING` once per run of padding bytes), in order; stops at a frame type an Initial may
+/// not carry or a frame cut short.
+pub fn frame_names(frames: &[u8], mut each: impl FnMut(&'static str)) {
+    let mut off = 0;
+    while let Some(rest) = frames.get(off..).filter(|r| !r.is_empty()) {
+        if rest[0] == 0x00 {
+            off += rest.iter().take_while(|&&b| b == 0).count();
+            each("PADDING");
+            continue;
+        }
+        let name = match rest[0] {
+            0x01 => "PING",
+            0x02 => "ACK",
+            0x03 => "ACK_ECN",
+            0x06 => "CRYPTO",
+            0x1c => "CC",
+            _ => return,
+        };
+        let Some(len) = frame_len(rest) else { return };
+        each(name);
+        off += len;
+    }
+}
+
+/// The length of the frame at the front of `frames` (one an Initial may carry), if it is
+/// whole.
+fn frame_len(frames: &[u8]) -> Option<usize> {
+    let mut off = 0;
+    let ty = varint(frames, &mut off)?;
+    match ty {
+        0x00 | 0x01 => {}
+        // ACK: largest, delay, range count, first range, ranges (and the ECN counts).
+        0x02 | 0x03 => {
+            varint(frames, &mut off)?;
+            varint(frames, &mut off)?;
+            let n = varint(frames, &mut off)?.min(256);
+            varint(frames, &mut off)?;
+            for _ in 0..n * 2 {
+                varint(frames, &mut off)?;
+            }
+            if ty == 0x03 {
+                for _ in 0..3 {
+                    varint(frames, &mut off)?;
+                }
+            }
+        }
+        // CRYPTO: offset, length, data.
+        0x06 => {
+            varint(frames, &mut off)?;
+            let l = varint(frames, &mut off)?;
+            off = off.checked_add(usize::try_from(l).ok()?)?;
+        }
+        // CONNECTION_CLOSE (transport): code, frame type, reason.
+        0x1c => {
+            varint(frames, &mut off)?;
+            varint(frames, &mut off)?;
+            let n = varint(frames, &mut off)?;
+            off = off.checked_add(usize::try_from(n).ok()?)?;
+        }
+        _ => return None,
+    }
+    (off <= frames.len()).then_some(off)
 }
 
 /// One direction's CRYPTO stream, put back together from frames in any order, up to
