@@ -150,3 +150,48 @@ fn application_info_column_against_tshark() {
 
 /// Just under what the dissector reaches (see tools/info-diff for the per-protocol view).
 const THRESHOLD: f64 = 92.0;
+
+/// TCP rows of captures that lost segments in the middle of long messages (HTTP bodies, TLS
+/// records): TShark keeps counting the segments up to the message's announced end as
+/// "[TCP segment of a reassembled PDU]" though the message can never complete.
+#[test]
+fn tcp_info_after_lost_segments_against_tshark() {
+    let Some(dir) = common::corpus() else {
+        return;
+    };
+    let caps = common::captures_named(&dir, &["netflix", "instagram", "wechat", "teams"]);
+    let (mut rows, mut same, mut lost_pdu) = (0usize, 0usize, 0usize);
+    for cap in &caps {
+        let want = columns(Command::new("tshark").arg("-r").arg(cap));
+        let got = columns(
+            Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args(["dissect", "-r"])
+                .arg(cap),
+        );
+        for (i, (proto, info)) in want.iter().enumerate() {
+            if proto != "TCP" {
+                continue;
+            }
+            rows += 1;
+            let ok = got.get(i).is_some_and(|g| &g.1 == info);
+            same += usize::from(ok);
+            lost_pdu += usize::from(
+                ok && info.starts_with("[TCP Previous segment not captured]")
+                    && info.ends_with("[TCP segment of a reassembled PDU]"),
+            );
+        }
+    }
+    let pct = 100.0 * same as f64 / rows.max(1) as f64;
+    eprintln!(
+        "TCP Info after lost segments: {same}/{rows} rows equal to TShark ({pct:.1}%) over {} \
+         captures, {lost_pdu} of them segments after a gap in a message",
+        caps.len()
+    );
+    assert!(
+        caps.len() == 4 && rows > 3000,
+        "{} captures, {rows} rows",
+        caps.len()
+    );
+    assert!(lost_pdu >= 20, "{lost_pdu}");
+    assert!(pct >= 94.0, "{pct:.1}% < 94%");
+}

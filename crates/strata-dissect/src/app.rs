@@ -4,8 +4,10 @@
 //!
 //! Reassembly is bounded: at most [`MAX_CONVS`] conversations and [`MAX_BUF`] bytes pending
 //! per direction; what the caps refuse is counted in [`Stats`]. In-order bytes only (as
-//! Wireshark's default): a retransmission is skipped, a gap drops the pending bytes and the
-//! parser resyncs at the next segment.
+//! Wireshark's default): a retransmission is skipped, a gap drops the pending bytes. When the
+//! message that lost them announced its length, the segments up to its end are still shown
+//! as its segments (it never completes, as in Wireshark); the parser resyncs after it, or at
+//! the next segment when the length was unknown.
 
 use std::collections::{HashMap, HashSet};
 use strata_wire::app::{self, bitcoin, dns, ftp, http, quic, rdp, ssh, tls, vnc};
@@ -56,6 +58,12 @@ struct Dir {
     banner: bool,
     /// SSH: NEWKEYS sent (or the start of the stream missed): packets are encrypted.
     ssh_keyed: bool,
+    /// Where the incomplete message in `buf` ends (its first sequence number past it), when
+    /// its header says how long it is.
+    pdu_end: Option<u32>,
+    /// The capture lost bytes of that message: segments up to `pdu_end` belong to a message
+    /// that cannot complete (Wireshark still counts them as its segments).
+    pdu_lost: bool,
 }
 
 #[derive(Default)]
@@ -504,6 +512,8 @@ impl AppState {
         let dir = &mut conv.dirs[d];
         let mut p = payload;
         let mut base = base;
+        // The sequence number of the first byte of `p`.
+        let mut p_seq = seq;
         if let Some(next) = dir.next_seq {
             let rel = seq.wrapping_sub(next) as i32;
             if rel < 0 {
@@ -515,9 +525,12 @@ impl AppState {
                 // Overlap: skip what was already seen.
                 p = p.get(old..).unwrap_or(&[]);
                 base += old;
+                p_seq = seq.wrapping_add(old as u32);
             } else if rel > 0 {
                 self.stats.gaps += 1;
                 dir.buf.clear();
+                // A message whose length is known lost some of its bytes.
+                dir.pdu_lost = dir.pdu_end.is_some();
             }
         }
         let seg_end = seq.wrapping_add(declared as u32);
@@ -531,6 +544,23 @@ impl AppState {
         }
         if p.is_empty() && !((fin || rst) && !dir.buf.is_empty()) {
             return;
+        }
+        if dir.pdu_lost {
+            if let (Some(end), Some((proto, _))) = (dir.pdu_end, conv.proto) {
+                if (p_seq.wrapping_sub(end) as i32) < 0 {
+                    // A segment of a message that lost bytes: Wireshark keeps adding it to
+                    // the message, which never completes, and shows it as such a segment.
+                    if (seg_end.wrapping_sub(end) as i32) >= 0 {
+                        dir.pdu_end = None;
+                        dir.pdu_lost = false;
+                    }
+                    self.claimed = true;
+                    self.pending = Some(proto);
+                    return;
+                }
+            }
+            dir.pdu_end = None;
+            dir.pdu_lost = false;
         }
         if !conv.decided {
             conv.decided = true;
@@ -628,7 +658,7 @@ impl AppState {
                 }
             }
         }
-        self.pdus(ck, d, proto, kind, p, base, in_frame, fin || rst);
+        self.pdus(ck, d, proto, kind, p, p_seq, base, in_frame, fin || rst);
         if cut {
             // The capture lost the end of this segment: nothing pending can complete.
             if let Some(c) = self.convs.get_mut(&ck) {
@@ -647,6 +677,7 @@ impl AppState {
         proto: Proto,
         kind: u8,
         p: &[u8],
+        p_seq: u32,
         base: usize,
         in_frame: bool,
         end: bool,
@@ -656,6 +687,8 @@ impl AppState {
         };
         // Work on `buf ++ p` without copying when nothing is pending.
         let pending = !conv.dirs[d].buf.is_empty();
+        // The sequence number of `data[0]`.
+        let data_seq = p_seq.wrapping_sub(conv.dirs[d].buf.len() as u32);
         let mut owned = std::mem::take(&mut conv.dirs[d].buf);
         if pending {
             owned.extend_from_slice(p);
@@ -852,6 +885,11 @@ impl AppState {
             self.pending = Some(proto);
             self.pending_starts = !pending || off > 0;
         }
+        // Where the incomplete message ends, when its header tells.
+        dir.pdu_end = (left_len > 0)
+            .then(|| message_len(proto, kind, &data[off..]))
+            .flatten()
+            .map(|n| data_seq.wrapping_add((off + n) as u32));
         if left_len > MAX_BUF {
             self.stats.oversize += 1;
             if pending {
@@ -867,6 +905,30 @@ impl AppState {
             owned.extend_from_slice(&p[off..]);
             dir.buf = owned;
         }
+    }
+}
+
+/// The whole length of the message that starts `rest`, when its header (already in `rest`)
+/// gives it: a TLS record, a DNS-over-TCP message, an HTTP message with a Content-Length, an
+/// SSH packet, a TPKT PDU, a Bitcoin message.
+fn message_len(proto: Proto, kind: u8, rest: &[u8]) -> Option<usize> {
+    match proto {
+        Proto::Tls => tls::record_len(rest),
+        Proto::Dns => dns::tcp_frame_len(rest),
+        Proto::Ssh => ssh::packet_len(rest),
+        Proto::Http => match http::Head::parse(rest) {
+            http::Parse::Complete(h) if !h.chunked() => h
+                .content_length()
+                .and_then(|cl| usize::try_from(cl).ok())
+                .and_then(|cl| h.len.checked_add(cl)),
+            _ => None,
+        },
+        Proto::AppNamed if Some((proto, kind)) == app::named_kind("RDP") => rdp::tpkt_len(rest),
+        // The length field ends the 20th byte of the header.
+        Proto::AppNamed if Some((proto, kind)) == BITCOIN && rest.len() >= 20 => {
+            Some(bitcoin::message_len(rest))
+        }
+        _ => None,
     }
 }
 
