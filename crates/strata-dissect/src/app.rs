@@ -115,6 +115,10 @@ pub struct AppState {
     /// The Info column of the current frame's QUIC packet, as Wireshark writes it (empty
     /// when the frame has none).
     pub quic_info: Vec<u8>,
+    /// The head of the HTTP message the frame's segment continues, when its length is not
+    /// known ahead (a chunked body): Wireshark parses the message again with each segment,
+    /// so every one shows its start line.
+    pub pending_head: Vec<u8>,
     pub stats: Stats,
 }
 
@@ -229,6 +233,7 @@ impl AppState {
         self.pending_starts = false;
         self.vnc_message = None;
         self.quic_info.clear();
+        self.pending_head.clear();
         let Some((s, e)) = decoded.app else {
             return;
         };
@@ -890,6 +895,13 @@ impl AppState {
             .then(|| message_len(proto, kind, &data[off..]))
             .flatten()
             .map(|n| data_seq.wrapping_add((off + n) as u32));
+        if proto == Proto::Http && left_len > 0 && !p.is_empty() {
+            if let http::Parse::Complete(h) = http::Head::parse(&data[off..]) {
+                if h.chunked() {
+                    self.pending_head.extend_from_slice(&data[off..off + h.len]);
+                }
+            }
+        }
         if left_len > MAX_BUF {
             self.stats.oversize += 1;
             if pending {

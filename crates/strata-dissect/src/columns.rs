@@ -344,6 +344,20 @@ pub fn info(f: &Frame, out: &mut Vec<u8>) {
             }
             out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
         }
+        // A chunked HTTP message is parsed again with every segment: each one shows its start
+        // line before asking for the rest.
+        Proto::Tcp
+            if f.pending == Some(Proto::Http) && !f.pending_head.is_empty() && f.app.is_empty() =>
+        {
+            let start = out.len();
+            tcp_prefix(f, l, out);
+            if !crate::app_info::http_head_info(f.pending_head, out) {
+                out.truncate(start);
+                tcp_prefix(f, l, out);
+                tcp_info(f, l, out);
+            }
+            out.extend_from_slice(b" [TCP segment of a reassembled PDU]");
+        }
         // VNC names the message a segment belongs to before asking for the rest.
         Proto::Tcp if f.pending.is_some() && f.app.is_empty() && f.vnc_message.is_some() => {
             tcp_prefix(f, l, out);

@@ -27,6 +27,8 @@ pub struct Frame<'a> {
     pub pending: Option<Proto>,
     /// That message starts in this frame.
     pub pending_starts: bool,
+    /// The head of the chunked HTTP message the TCP segment continues (empty otherwise).
+    pub pending_head: &'a [u8],
     /// The Info column text of the frame's QUIC packet (empty without one).
     pub quic_info: &'a [u8],
     /// The VNC message the TCP segment belongs to.

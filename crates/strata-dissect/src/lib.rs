@@ -138,6 +138,7 @@ impl Dissector {
             pending_starts: self.app.pending_starts,
             vnc_message: self.app.vnc_message,
             quic_info: &self.app.quic_info,
+            pending_head: &self.app.pending_head,
             retransmission: self.retransmission,
             tcp: self.tcp_info,
             answer: self.answer,
