@@ -1,8 +1,8 @@
 //! The Info column of application protocols (DNS, TLS, HTTP, SSH, DHCP, NTP, NBNS, FTP, SMTP,
 //! POP, IMAP, SIP, SNMP, Syslog, TFTP, ISAKMP, ESP, OpenVPN, Bitcoin, Modbus/TCP, RADIUS,
-//! RTSP, Kerberos, CIP I/O, QUIC) and of ICMP and ICMPv6 against TShark run here on the
-//! shared captures of those protocols (CI installs it). Only rows whose Protocol column (TShark's) is one of these
-//! count, so the transport rows' Info is measured elsewhere.
+//! RTSP, Kerberos, CIP I/O, QUIC, STUN) and of ICMP and ICMPv6 against TShark run here on the
+//! shared captures of those protocols (CI installs it). Only rows whose Protocol column
+//! (TShark's) is one of these count, so the transport rows' Info is measured elsewhere.
 
 mod common;
 
@@ -45,6 +45,7 @@ const PROTOCOLS: &[&str] = &[
     "KRB5",
     "CIP I/O",
     "QUIC",
+    "STUN",
     "ICMP",
     "ICMPv6",
 ];
@@ -81,6 +82,7 @@ const KEYWORDS: &[&str] = &[
     "1kxun",
     "arppoison",
     "quic",
+    "stun",
     "icmp",
     "ping",
 ];

@@ -171,6 +171,7 @@ fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
         _ if k == kind!("KRB5") => krb5_info(f, b, out),
         _ if k == kind!("SMB2") => each_named(f, k, out, ";", smb2_info),
         _ if k == kind!("QUIC") => quic_info(f, out),
+        _ if k == kind!("STUN") => stun_info(b, out),
         _ if k == kind!("VNC") => match f.vnc_message {
             Some(m) => {
                 vnc_message(m, b, out);
@@ -1379,6 +1380,145 @@ fn rtsp_info(b: &[u8], out: &mut Vec<u8>) -> bool {
         return false;
     }
     format_text(out, l);
+    true
+}
+
+/// STUN and TURN as Wireshark's `packet-stun.c` writes the Info column: the method and
+/// class, then, in message order, the attributes it names there (addresses, user, realm,
+/// nonce, lifetime, bandwidth, requested transport, error code).
+fn stun_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    use strata_wire::app::stun;
+    if b.first().is_some_and(|&x| x & 0xc0 == 0x40) {
+        push(out, "ChannelData TURN Message");
+        return true;
+    }
+    let Some((ty, _, _, tid)) = stun::header(b) else {
+        return false;
+    };
+    let method = ty & 0x000f | (ty & 0x00e0) >> 1 | (ty & 0x3e00) >> 2;
+    let class = (ty & 0x0010) >> 4 | (ty & 0x0100) >> 7;
+    let method = match method {
+        0x001 => "Binding",
+        0x002 => "SharedSecret",
+        0x003 => "Allocate",
+        0x004 => "Refresh",
+        0x006 => "Send",
+        0x007 => "Data",
+        0x008 => "CreatePermission",
+        0x009 => "Channel-Bind",
+        0x00a => "Connect",
+        0x00b => "ConnectionBind",
+        0x00c => "ConnectionAttempt",
+        _ => "Unknown",
+    };
+    push(out, method);
+    push(
+        out,
+        match class {
+            0 => " Request",
+            1 => " Indication",
+            2 => " Success Response",
+            _ => " Error Response",
+        },
+    );
+    for (at, v) in stun::attributes(b) {
+        let name = match at {
+            0x0001 => "MAPPED-ADDRESS",
+            0x0012 => "XOR-PEER-ADDRESS",
+            0x0016 => "XOR-RELAYED-ADDRESS",
+            0x0020 => "XOR-MAPPED-ADDRESS",
+            0x802b => "RESPONSE-ORIGIN",
+            0x802c => "OTHER-ADDRESS",
+            0x0006 => {
+                push(out, " user: ");
+                format_text(out, v);
+                continue;
+            }
+            0x0014 => {
+                push(out, " realm: ");
+                format_text(out, v);
+                continue;
+            }
+            0x0015 => {
+                push(out, " with nonce");
+                continue;
+            }
+            0x000c => {
+                push(out, " ChannelNumber=0x");
+                text::hex_bare(out, be16(v, 0) as u64, 4);
+                continue;
+            }
+            0x000d => {
+                push(out, " lifetime: ");
+                text::dec(out, be32(v, 0) as u64);
+                continue;
+            }
+            0x0010 => {
+                push(out, " bandwidth: ");
+                text::dec(out, be32(v, 0) as u64);
+                continue;
+            }
+            0x0019 => {
+                push(
+                    out,
+                    match v.first() {
+                        Some(6) => " TCP",
+                        Some(17) => " UDP",
+                        _ => " Unknown",
+                    },
+                );
+                continue;
+            }
+            0x0009 if v.len() >= 4 => {
+                let code = (v[2] & 0x07) as u64 * 100 + v[3] as u64;
+                push(out, " error-code: ");
+                text::dec(out, code);
+                push(
+                    out,
+                    match code {
+                        300 => " (Try Alternate)",
+                        400 => " (Bad Request)",
+                        401 => " (Unauthenticated)",
+                        403 => " (Forbidden)",
+                        420 => " (Unknown Attribute)",
+                        437 => " (Allocation Mismatch)",
+                        438 => " (Stale Nonce)",
+                        440 => " (Address Family not Supported)",
+                        441 => " (Wrong Credentials)",
+                        442 => " (Unsupported Transport Protocol)",
+                        443 => " (Peer Address Family Mismatch)",
+                        486 => " (Allocation Quota Reached)",
+                        487 => " (Role Conflict)",
+                        500 => " (Server Error)",
+                        508 => " (Insufficient Capacity)",
+                        _ => " (Unknown)",
+                    },
+                );
+                if v.len() > 4 {
+                    out.push(b' ');
+                    format_text(out, &v[4..]);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let xor = matches!(at, 0x0012 | 0x0016 | 0x0020);
+        if let Some((family, port, addr)) = stun::address(v, xor, tid) {
+            push(out, " ");
+            push(out, name);
+            push(out, ": ");
+            if family == 1 {
+                text::ipv4(
+                    out,
+                    std::net::Ipv4Addr::new(addr[0], addr[1], addr[2], addr[3]),
+                );
+            } else if let Ok(a) = <[u8; 16]>::try_from(addr.as_slice()) {
+                text::ipv6(out, a.into());
+            }
+            out.push(b':');
+            text::dec(out, port as u64);
+        }
+    }
     true
 }
 
