@@ -107,6 +107,19 @@ fn columns(cmd: &mut Command) -> Vec<(String, String)> {
         .collect()
 }
 
+/// TShark's and Strata's (Protocol, Info) rows of a capture.
+type Rows = Vec<(String, String)>;
+
+fn both(cap: &std::path::Path) -> (Rows, Rows) {
+    let want = columns(Command::new("tshark").arg("-r").arg(cap));
+    let got = columns(
+        Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["dissect", "-r"])
+            .arg(cap),
+    );
+    (want, got)
+}
+
 #[test]
 fn application_info_column_against_tshark() {
     let Some(dir) = common::corpus() else {
@@ -115,12 +128,7 @@ fn application_info_column_against_tshark() {
     let caps = common::captures_named(&dir, KEYWORDS);
     let (mut rows, mut same) = (0usize, 0usize);
     for cap in &caps {
-        let want = columns(Command::new("tshark").arg("-r").arg(cap));
-        let got = columns(
-            Command::new(env!("CARGO_BIN_EXE_strata"))
-                .args(["dissect", "-r"])
-                .arg(cap),
-        );
+        let (want, got) = both(cap);
         for (i, (proto, info)) in want.iter().enumerate() {
             if !PROTOCOLS.contains(&proto.as_str()) {
                 continue;
@@ -168,12 +176,7 @@ fn tcp_info_of_message_segments_against_tshark() {
     );
     let (mut rows, mut same, mut lost_pdu, mut chunked) = (0usize, 0usize, 0usize, 0usize);
     for cap in &caps {
-        let want = columns(Command::new("tshark").arg("-r").arg(cap));
-        let got = columns(
-            Command::new(env!("CARGO_BIN_EXE_strata"))
-                .args(["dissect", "-r"])
-                .arg(cap),
-        );
+        let (want, got) = both(cap);
         for (i, (proto, info)) in want.iter().enumerate() {
             if proto != "TCP" {
                 continue;

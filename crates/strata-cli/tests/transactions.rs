@@ -40,12 +40,8 @@ fn responses_name_their_requests_as_tshark() {
     let Some(dir) = common::corpus() else {
         return;
     };
-    let mut caps: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the corpus folder lists")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    caps.sort();
+    // Every capture (every name contains "").
+    let caps = common::captures_named(&dir, &[""]);
     let (mut captures, mut cells, mut same, mut matched) = (0usize, 0usize, 0usize, 0usize);
     for cap in &caps {
         let found = strata()

@@ -543,6 +543,26 @@ fn stp_info(b: &[u8], out: &mut Vec<u8>) {
     text::hex(out, be16(b, 25) as u64, 4);
 }
 
+/// The last `proto` header before `l` in the frame's stack: the IP header that carries an
+/// ICMP message (the inner one in a tunnel), whose TTL or hop limit the Info shows.
+fn carrier<'a>(f: &Frame<'a>, l: &Layer, proto: Proto) -> Option<&'a Layer> {
+    let layers = f.decoded.layers();
+    let at = layers
+        .iter()
+        .position(|x| std::ptr::eq(x, l))
+        .unwrap_or(layers.len());
+    layers[..at].iter().rev().find(|x| x.proto == proto)
+}
+
+/// " (request in N)" after an echo reply that answers request N (`transactions`).
+fn request_in(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
+    if let Some(a) = f.answer.filter(|a| a.proto == l.proto && !l.quoted) {
+        out.extend_from_slice(b" (request in ");
+        text::dec(out, a.request);
+        out.push(b')');
+    }
+}
+
 fn icmp_info(f: &Frame, l: &Layer, h: &[u8], out: &mut Vec<u8>) {
     let (ty, code) = (
         h.first().copied().unwrap_or(0),
@@ -622,22 +642,11 @@ fn icmp_info(f: &Frame, l: &Layer, h: &[u8], out: &mut Vec<u8>) {
         text::dec(out, seq as u64);
         out.push(b'/');
         text::dec(out, seq.swap_bytes() as u64);
-        // The TTL of the IP header that carries this ICMP (the inner one in a tunnel).
-        let layers = f.decoded.layers();
-        let at = layers
-            .iter()
-            .position(|x| std::ptr::eq(x, l))
-            .unwrap_or(layers.len());
-        let ip = layers[..at].iter().rev().find(|x| x.proto == Proto::Ipv4);
-        if let Some(ip) = ip {
+        if let Some(ip) = carrier(f, l, Proto::Ipv4) {
             out.extend_from_slice(b", ttl=");
             text::dec(out, f.header(ip).get(8).copied().unwrap_or(0) as u64);
         }
-        if let Some(a) = f.answer.filter(|a| a.proto == Proto::Icmp && !l.quoted) {
-            out.extend_from_slice(b" (request in ");
-            text::dec(out, a.request);
-            out.push(b')');
-        }
+        request_in(f, l, out);
     }
 }
 
@@ -754,21 +763,11 @@ fn icmpv6_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) {
             text::hex(out, be16(h, 4) as u64, 4);
             out.extend_from_slice(b", seq=");
             text::dec(out, be16(h, 6) as u64);
-            // The hop limit of the IPv6 header that carries this message.
-            let layers = f.decoded.layers();
-            let at = layers
-                .iter()
-                .position(|x| std::ptr::eq(x, l))
-                .unwrap_or(layers.len());
-            if let Some(ip) = layers[..at].iter().rev().find(|x| x.proto == Proto::Ipv6) {
+            if let Some(ip) = carrier(f, l, Proto::Ipv6) {
                 out.extend_from_slice(b", hop limit=");
                 text::dec(out, f.header(ip).get(7).copied().unwrap_or(0) as u64);
             }
-            if let Some(a) = f.answer.filter(|a| a.proto == Proto::Icmpv6 && !l.quoted) {
-                out.extend_from_slice(b" (request in ");
-                text::dec(out, a.request);
-                out.push(b')');
-            }
+            request_in(f, l, out);
         }
         133..=135 => {
             if ty == 135 {
