@@ -1,6 +1,6 @@
 //! The Info column of application protocols (DNS, TLS, HTTP, SSH, DHCP, NTP, NBNS, FTP, SMTP,
 //! POP, IMAP, SIP, SNMP, Syslog, TFTP, ISAKMP, ESP, OpenVPN, Bitcoin, Modbus/TCP, RADIUS,
-//! RTSP, Kerberos, CIP I/O, QUIC, STUN) and of ICMP and ICMPv6 against TShark run here on the
+//! RTSP, Kerberos, CIP I/O, QUIC, STUN, DTLS) and of ICMP and ICMPv6 against TShark run here on the
 //! shared captures of those protocols (CI installs it). Only rows whose Protocol column
 //! (TShark's) is one of these count, so the transport rows' Info is measured elsewhere.
 
@@ -46,6 +46,7 @@ const PROTOCOLS: &[&str] = &[
     "CIP I/O",
     "QUIC",
     "STUN",
+    "DTLSv1.0",
     "ICMP",
     "ICMPv6",
 ];
@@ -83,6 +84,7 @@ const KEYWORDS: &[&str] = &[
     "arppoison",
     "quic",
     "stun",
+    "capwap",
     "icmp",
     "ping",
 ];

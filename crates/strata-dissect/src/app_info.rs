@@ -172,6 +172,7 @@ fn named(f: &Frame, last: &Layer, out: &mut Vec<u8>) -> bool {
         _ if k == kind!("SMB2") => each_named(f, k, out, ";", smb2_info),
         _ if k == kind!("QUIC") => quic_info(f, out),
         _ if k == kind!("STUN") => stun_info(b, out),
+        _ if k == kind!("DTLSv1.0") || k == kind!("DTLSv1.2") => dtls_info(b, out),
         _ if k == kind!("VNC") => match f.vnc_message {
             Some(m) => {
                 vnc_message(m, b, out);
@@ -339,6 +340,99 @@ const HRR_RANDOM: [u8; 32] = [
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
+
+/// DTLS records (after CAPWAP's 4-byte DTLS header, if any) as Wireshark's `packet-dtls.c`
+/// names them, joined by ", ": a record of epoch 1 or later is encrypted; a handshake message
+/// in pieces is "(Fragment)", its last piece "(Reassembled)".
+fn dtls_info(b: &[u8], out: &mut Vec<u8>) -> bool {
+    /// Record header: type, version, epoch, sequence number, length.
+    const RECORD: usize = 13;
+    /// Handshake header: type, length, message sequence, fragment offset and length.
+    const HANDSHAKE: usize = 12;
+    let u24 = |x: &[u8], i: usize| -> usize {
+        x.get(i..i + 3).map_or(0, |v| {
+            (v[0] as usize) << 16 | (v[1] as usize) << 8 | v[2] as usize
+        })
+    };
+    // CAPWAP's DTLS header (preamble type 1) comes first when DTLS rides in CAPWAP.
+    let mut rest = if b.first() == Some(&0x01) {
+        b.get(4..).unwrap_or_default()
+    } else {
+        b
+    };
+    let mut first = true;
+    while rest.len() >= RECORD {
+        let (ty, epoch) = (rest[0], be16(rest, 3));
+        let len = be16(rest, 11) as usize;
+        let Some(body) = rest.get(RECORD..RECORD + len) else {
+            break;
+        };
+        rest = &rest[RECORD + len..];
+        match ty {
+            tls::content::CHANGE_CIPHER_SPEC => {
+                sep(out, &mut first, ", ");
+                push(out, "Change Cipher Spec");
+            }
+            tls::content::ALERT => {
+                sep(out, &mut first, ", ");
+                match (body, epoch) {
+                    ([lv, d], 0) => match (alert_level(*lv), alert_description(*d)) {
+                        (Some(lv), Some(d)) => {
+                            push(out, "Alert (Level: ");
+                            push(out, lv);
+                            push(out, ", Description: ");
+                            push(out, d);
+                            out.push(b')');
+                        }
+                        _ => push(out, "Encrypted Alert"),
+                    },
+                    _ => push(out, "Encrypted Alert"),
+                }
+            }
+            tls::content::HANDSHAKE if epoch != 0 => {
+                sep(out, &mut first, ", ");
+                push(out, "Encrypted Handshake Message");
+            }
+            tls::content::HANDSHAKE => {
+                let mut m = body;
+                while m.len() >= HANDSHAKE {
+                    let (length, offset, piece) = (u24(m, 1), u24(m, 6), u24(m, 9));
+                    let Some(fragment) = m.get(HANDSHAKE..HANDSHAKE + piece) else {
+                        break;
+                    };
+                    let h = tls::Handshake {
+                        msg_type: m[0],
+                        len: length as u32,
+                        body: fragment,
+                        complete: piece == length,
+                    };
+                    sep(out, &mut first, ", ");
+                    push(
+                        out,
+                        handshake_name(&h).unwrap_or("Unknown Handshake Message"),
+                    );
+                    if piece < length {
+                        push(
+                            out,
+                            if offset > 0 && offset + piece == length {
+                                " (Reassembled)"
+                            } else {
+                                " (Fragment)"
+                            },
+                        );
+                    }
+                    m = &m[HANDSHAKE + piece..];
+                }
+            }
+            tls::content::APPLICATION_DATA => {
+                sep(out, &mut first, ", ");
+                push(out, "Application Data");
+            }
+            _ => {}
+        }
+    }
+    !first
+}
 
 fn handshake_name(h: &tls::Handshake) -> Option<&'static str> {
     Some(match h.msg_type {
