@@ -890,18 +890,27 @@ impl AppState {
             self.pending = Some(proto);
             self.pending_starts = !pending || off > 0;
         }
-        // Where the incomplete message ends, when its header tells.
-        dir.pdu_end = (left_len > 0)
-            .then(|| message_len(proto, kind, &data[off..]))
-            .flatten()
-            .map(|n| data_seq.wrapping_add((off + n) as u32));
-        if proto == Proto::Http && left_len > 0 && !p.is_empty() {
-            if let http::Parse::Complete(h) = http::Head::parse(&data[off..]) {
-                if h.chunked() {
-                    self.pending_head.extend_from_slice(&data[off..off + h.len]);
+        // Where the incomplete message ends, when its header tells; a chunked HTTP head is
+        // kept for the Info of the segments that continue it (its length is unknown).
+        let rest = &data[off..];
+        let len = match proto {
+            _ if left_len == 0 => None,
+            Proto::Http => match http::Head::parse(rest) {
+                http::Parse::Complete(h) if h.chunked() => {
+                    if !p.is_empty() {
+                        self.pending_head.extend_from_slice(&rest[..h.len]);
+                    }
+                    None
                 }
-            }
-        }
+                http::Parse::Complete(h) => h
+                    .content_length()
+                    .and_then(|cl| usize::try_from(cl).ok())
+                    .and_then(|cl| h.len.checked_add(cl)),
+                _ => None,
+            },
+            _ => message_len(proto, kind, rest),
+        };
+        dir.pdu_end = len.map(|n| data_seq.wrapping_add((off + n) as u32));
         if left_len > MAX_BUF {
             self.stats.oversize += 1;
             if pending {
@@ -921,20 +930,13 @@ impl AppState {
 }
 
 /// The whole length of the message that starts `rest`, when its header (already in `rest`)
-/// gives it: a TLS record, a DNS-over-TCP message, an HTTP message with a Content-Length, an
-/// SSH packet, a TPKT PDU, a Bitcoin message.
+/// gives it: a TLS record, a DNS-over-TCP message, an SSH packet, a TPKT PDU, a Bitcoin
+/// message (HTTP's is read where its head is parsed, in `pdus`).
 fn message_len(proto: Proto, kind: u8, rest: &[u8]) -> Option<usize> {
     match proto {
         Proto::Tls => tls::record_len(rest),
         Proto::Dns => dns::tcp_frame_len(rest),
         Proto::Ssh => ssh::packet_len(rest),
-        Proto::Http => match http::Head::parse(rest) {
-            http::Parse::Complete(h) if !h.chunked() => h
-                .content_length()
-                .and_then(|cl| usize::try_from(cl).ok())
-                .and_then(|cl| h.len.checked_add(cl)),
-            _ => None,
-        },
         Proto::AppNamed if Some((proto, kind)) == app::named_kind("RDP") => rdp::tpkt_len(rest),
         // The length field ends the 20th byte of the header.
         Proto::AppNamed if Some((proto, kind)) == BITCOIN && rest.len() >= 20 => {

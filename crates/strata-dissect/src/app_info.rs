@@ -1854,7 +1854,12 @@ fn server_side(f: &Frame, port: &[u16]) -> Option<bool> {
 }
 
 fn ftp_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
-    let Some(server) = server_side(f, &[21]) else {
+    first_line_info(f, l, &[21], out)
+}
+
+/// "Request: " or "Response: " (by the side of `server_ports`) and the message's first line.
+fn first_line_info(f: &Frame, l: &Layer, server_ports: &[u16], out: &mut Vec<u8>) -> bool {
+    let Some(server) = server_side(f, server_ports) else {
         return false;
     };
     let b = f.header(l);
@@ -1896,13 +1901,7 @@ fn smtp_pop_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
 }
 
 fn imap_info(f: &Frame, l: &Layer, out: &mut Vec<u8>) -> bool {
-    let Some(server) = server_side(f, &[143]) else {
-        return false;
-    };
-    let b = f.header(l);
-    push(out, if server { "Response: " } else { "Request: " });
-    format_text(out, line::first_line(b));
-    true
+    first_line_info(f, l, &[143], out)
 }
 
 // ---------------------------------------------------------------------------------------
