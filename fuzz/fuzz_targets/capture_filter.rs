@@ -10,7 +10,6 @@ use strata_capture::{bpf, CaptureError, LinkType};
 
 #[path = "tcp_frame.rs"]
 mod tcp_frame;
-use tcp_frame::FRAME;
 
 const LINKS: [LinkType; 5] = [
     LinkType::ETHERNET,
@@ -21,11 +20,7 @@ const LINKS: [LinkType; 5] = [
 ];
 
 fuzz_target!(|data: &[u8]| {
-    let (text, frame) = match data.iter().position(|&b| b == 0) {
-        Some(i) => (&data[..i], &data[i + 1..]),
-        None => (data, FRAME),
-    };
-    let Ok(text) = std::str::from_utf8(text) else {
+    let Some((text, frame)) = tcp_frame::text_and_frame(data) else {
         return;
     };
     for link in LINKS {

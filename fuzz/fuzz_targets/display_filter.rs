@@ -11,14 +11,9 @@ use strata_dissect::Dissector;
 
 #[path = "tcp_frame.rs"]
 mod tcp_frame;
-use tcp_frame::FRAME;
 
 fuzz_target!(|data: &[u8]| {
-    let (text, frame) = match data.iter().position(|&b| b == 0) {
-        Some(i) => (&data[..i], &data[i + 1..]),
-        None => (data, FRAME),
-    };
-    let Ok(text) = std::str::from_utf8(text) else {
+    let Some((text, frame)) = tcp_frame::text_and_frame(data) else {
         return;
     };
     match Filter::new(text) {

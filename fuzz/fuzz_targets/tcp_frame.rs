@@ -1,5 +1,5 @@
-//! The frame the filter targets (`display_filter`, `capture_filter`) run a filter on when the
-//! input brings none.
+//! What the filter targets (`display_filter`, `capture_filter`) share: the input split into
+//! filter text and frame, and the frame used when the input brings none.
 
 /// Ethernet / IPv4 / TCP 1234 → 80 SYN with payload "GET".
 pub const FRAME: &[u8] = &[
@@ -8,3 +8,13 @@ pub const FRAME: &[u8] = &[
     0x00, 0x02, 0x04, 0xd2, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x50, 0x02,
     0x20, 0x00, 0x00, 0x00, 0x00, 0x00, b'G', b'E', b'T',
 ];
+
+/// The filter text before the first NUL and the frame after it ([`FRAME`] without a NUL);
+/// `None` when the text is not UTF-8.
+pub fn text_and_frame(data: &[u8]) -> Option<(&str, &[u8])> {
+    let (text, frame) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, FRAME),
+    };
+    Some((std::str::from_utf8(text).ok()?, frame))
+}
